@@ -1,0 +1,33 @@
+package io.vstack.api.filter;
+
+import java.nio.file.Path;
+import java.util.Map;
+import org.osgi.annotation.versioning.ProviderType;
+
+/**
+ * What a filter instance learns about the disk it is attached to. Immutable.
+ */
+@ProviderType
+public interface FilterContext {
+
+    /** The disk's id. */
+    String diskId();
+
+    /** The name of the host whose filter framework runs the filter. */
+    String host();
+
+    /** The disk's capacity in bytes. */
+    long capacity();
+
+    /** The disk's block size in bytes. */
+    int blockSize();
+
+    /** The configuration given at attach time ({@code key=value} pairs); unmodifiable. */
+    Map<String, String> config();
+
+    /**
+     * A directory that belongs to this (disk, filter) pair, for the filter's side files. It
+     * exists, survives restarts, and is removed when the disk is deleted.
+     */
+    Path stateDirectory();
+}

@@ -1,0 +1,25 @@
+package io.vstack.api.net;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * One network interface of a VM.
+ *
+ * @param eniId     the elastic network interface the datacenter controller knows it by
+ * @param mac       its MAC address
+ * @param network   the network it is on; the network's configuration names its programmer
+ * @param addresses its IP addresses
+ */
+public record VmInterface(String eniId, String mac, String network, List<String> addresses) {
+
+    /**
+     * @throws NullPointerException if a field is null
+     */
+    public VmInterface {
+        Objects.requireNonNull(eniId, "eniId");
+        Objects.requireNonNull(mac, "mac");
+        Objects.requireNonNull(network, "network");
+        addresses = List.copyOf(addresses);
+    }
+}

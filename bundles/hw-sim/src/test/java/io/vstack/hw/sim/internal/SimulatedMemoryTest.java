@@ -1,0 +1,97 @@
+package io.vstack.hw.sim.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vstack.api.hw.OutOfFramesException;
+import io.vstack.api.hw.PageFrame;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class SimulatedMemoryTest {
+
+    private static final int FRAME = HostConfig.FRAME_SIZE;
+    private static final long REGION_BYTES = (long) SimulatedMemory.FRAMES_PER_REGION * FRAME;
+
+    @Test
+    void backsMemoryLazilyRegionByRegion() throws OutOfFramesException {
+        SimulatedMemory memory = new SimulatedMemory("h", 1L << 30);
+        assertEquals((1L << 30) / FRAME, memory.totalFrames());
+        assertEquals(0, memory.backedBytes());
+        memory.allocate();
+        assertEquals(REGION_BYTES, memory.backedBytes());
+        for (int i = 1; i < SimulatedMemory.FRAMES_PER_REGION; i++) {
+            memory.allocate();
+        }
+        assertEquals(REGION_BYTES, memory.backedBytes());
+        memory.allocate();
+        assertEquals(2 * REGION_BYTES, memory.backedBytes());
+        assertEquals(memory.totalFrames() - SimulatedMemory.FRAMES_PER_REGION - 1, memory.freeFrames());
+    }
+
+    @Test
+    void framesHoldRealBytes() throws OutOfFramesException {
+        SimulatedMemory memory = new SimulatedMemory("h", 16 * FRAME);
+        PageFrame a = memory.allocate();
+        PageFrame b = memory.allocate();
+        a.buffer().putLong(0, 0xCAFEL);
+        b.buffer().putLong(FRAME - 8, 0xBEEFL);
+        assertEquals(0xCAFEL, memory.frame(a.number()).buffer().getLong(0));
+        assertEquals(0L, b.buffer().getLong(0));
+        assertEquals(0xBEEFL, b.buffer().getLong(FRAME - 8));
+        assertEquals(FRAME, a.buffer().capacity());
+    }
+
+    @Test
+    void reuseZeroesTheFrameAndBumpsItsGeneration() throws OutOfFramesException {
+        SimulatedMemory memory = new SimulatedMemory("h", FRAME);
+        PageFrame first = memory.allocate();
+        long generation = first.generation();
+        first.buffer().put(7, (byte) 42);
+        memory.free(first);
+        assertFalse(first.allocated());
+        assertEquals(42, first.buffer().get(7), "a freed frame stays readable until reused");
+        PageFrame second = memory.allocate();
+        assertEquals(first.number(), second.number());
+        assertEquals(generation + 1, second.generation());
+        assertEquals(generation + 1, first.generation(), "a stale reference sees the new generation");
+        assertEquals(0, second.buffer().get(7));
+    }
+
+    @Test
+    void runsOutOfFramesWithAClearError() throws OutOfFramesException {
+        SimulatedMemory memory = new SimulatedMemory("esx1", 4 * FRAME);
+        List<PageFrame> frames = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            frames.add(memory.allocate());
+        }
+        OutOfFramesException e = assertThrows(OutOfFramesException.class, memory::allocate);
+        assertTrue(e.getMessage().contains("esx1"), e.getMessage());
+        memory.free(frames.get(2));
+        assertEquals(frames.get(2).number(), memory.allocate().number());
+    }
+
+    @Test
+    void refusesDoubleFreesAndForeignFrames() throws OutOfFramesException {
+        SimulatedMemory memory = new SimulatedMemory("h", 4 * FRAME);
+        PageFrame frame = memory.allocate();
+        memory.free(frame);
+        assertThrows(IllegalArgumentException.class, () -> memory.free(frame));
+        PageFrame foreign = new SimulatedMemory("other", 4 * FRAME).allocate();
+        assertThrows(IllegalArgumentException.class, () -> memory.free(foreign));
+        assertThrows(IllegalArgumentException.class, () -> memory.frame(4));
+    }
+
+    @Test
+    void buffersAreIndependentViews() throws OutOfFramesException {
+        SimulatedMemory memory = new SimulatedMemory("h", 2 * FRAME);
+        PageFrame frame = memory.allocate();
+        ByteBuffer one = frame.buffer();
+        one.position(100);
+        assertEquals(0, frame.buffer().position());
+    }
+}
