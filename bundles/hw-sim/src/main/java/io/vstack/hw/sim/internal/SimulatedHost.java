@@ -18,6 +18,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.stream.IntStream;
 
@@ -73,6 +74,7 @@ final class SimulatedHost implements Host, MetricSource {
             pci.add(new SimPciDevice(new PciAddress(0, 0, 3 + i, 0), "Ethernet controller (" + nics.get(i).name() + ")",
                     SimulatedConfigSpace.type0(VMWARE_VENDOR, VMXNET3_DEVICE, 0x020000, 1, 0x1000, 0x1000, 0x2000)));
         }
+        pci.sort(Comparator.comparing(PciDevice::address));
         this.pciDevices = List.copyOf(pci);
         this.memory = new SimulatedMemory(config.name(), config.memory());
     }

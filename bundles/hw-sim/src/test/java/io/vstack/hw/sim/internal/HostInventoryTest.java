@@ -45,7 +45,9 @@ class HostInventoryTest {
         assertEquals(8, esx1.cpus().size());
         assertEquals((2L << 30) / 4096, esx1.memory().totalFrames());
         assertTrue(Files.isDirectory(data.resolve("vstack/hosts/esx1/local0")));
-        assertEquals(4, esx1.pciDevices().size(), "host bridge, SCSI controller and two NICs");
+        assertEquals(List.of("0000:00:00.0", "0000:00:03.0", "0000:00:04.0", "0000:00:10.0"),
+                esx1.pciDevices().stream().map(d -> d.address().toString()).toList(),
+                "host bridge, two NICs and the SCSI controller, in address order");
     }
 
     @Test
