@@ -1,6 +1,7 @@
 package io.vstack.api.disk;
 
 import io.vstack.api.storage.BackendType;
+import io.vstack.api.storage.StoreSpec;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -27,16 +28,8 @@ public record DiskSpec(String name, long capacity, int blockSize, BackendType ba
         Objects.requireNonNull(backend, "backend");
         Objects.requireNonNull(host, "host");
         Objects.requireNonNull(parent, "parent");
-        if (name == null || !name.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,127}")) {
-            throw new IllegalArgumentException("invalid disk name '" + name
-                    + "': use letters, digits, '.', '_' or '-' (at most 128, not starting with a symbol)");
-        }
-        if (blockSize < 512 || blockSize > (1 << 20) || Integer.bitCount(blockSize) != 1) {
-            throw new IllegalArgumentException("block size " + blockSize + " must be a power of two from 512 to 1M");
-        }
-        if (capacity <= 0 || capacity % blockSize != 0) {
-            throw new IllegalArgumentException("size " + capacity + " must be a positive multiple of the block size " + blockSize);
-        }
+        StoreSpec.requireValidName("disk name", name);
+        StoreSpec.requireValidGeometry("size", capacity, blockSize);
     }
 
     /** A disk with no parent and the default block size. */

@@ -31,8 +31,7 @@ public class HostInfoCommand implements Action {
 
     @Override
     public Object execute() {
-        Host host = hosts.host(hostName).orElseThrow(() -> new IllegalArgumentException(
-                "No host named '" + hostName + "'; host:list shows the hosts"));
+        Host host = Hosts.require(hosts, hostName);
         PrintStream out = System.out;
         PhysicalMemory memory = host.memory();
         long frameSize = memory.frameSize();

@@ -52,8 +52,7 @@ public class HostSimulateCommand implements Action {
         if (down && up) {
             throw new IllegalArgumentException("--down and --up contradict each other");
         }
-        Host host = hosts.host(hostName).orElseThrow(() -> new IllegalArgumentException(
-                "No host named '" + hostName + "'; host:list shows the hosts"));
+        Host host = Hosts.require(hosts, hostName);
         SimulationKnobs knobs = host.nic(deviceName).map(Nic::simulation)
                 .or(() -> host.blockDevice(deviceName).map(BlockDevice::simulation))
                 .orElseThrow(() -> new IllegalArgumentException("Host " + hostName + " has no device '" + deviceName
