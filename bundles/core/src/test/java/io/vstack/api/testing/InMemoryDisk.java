@@ -43,6 +43,7 @@ public final class InMemoryDisk implements VirtualDisk {
     private final List<Named> filters = new CopyOnWriteArrayList<>();
     private final AtomicLongArray opCounts = new AtomicLongArray(IoOp.values().length);
     private final AtomicInteger openHandles = new AtomicInteger();
+    private final IoChain storeChain = this::storeIo;
     private volatile boolean removed;
 
     private record Named(String name, IoFilter filter) {
@@ -96,7 +97,7 @@ public final class InMemoryDisk implements VirtualDisk {
 
     /** The stage below every filter: the backing store, for testing a filter alone. */
     public IoChain storeChain() {
-        return this::storeIo;
+        return storeChain;
     }
 
     /** Makes the disk unavailable: open handles fail from now on. */
@@ -139,7 +140,7 @@ public final class InMemoryDisk implements VirtualDisk {
         if (removed) {
             throw new DiskUnavailableException("disk " + id + " was removed");
         }
-        IoChain chain = this::storeIo;
+        IoChain chain = storeChain;
         List<Named> snapshot = List.copyOf(filters);
         for (int i = snapshot.size() - 1; i >= firstFilter; i--) {
             IoFilter filter = snapshot.get(i).filter();
