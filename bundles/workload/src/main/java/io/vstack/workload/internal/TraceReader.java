@@ -65,12 +65,10 @@ public final class TraceReader implements AutoCloseable {
                 case TEXT -> raw;
             };
             return new TraceReader(file, format, in);
-        } catch (XZFormatException e) {
+        } catch (XZFormatException | ZipException | EOFException e) {
             raw.close();
-            throw new TraceFormatException("trace " + file + ": not an xz file (format " + format.label() + ")", e);
-        } catch (ZipException | EOFException e) {
-            raw.close();
-            throw new TraceFormatException("trace " + file + ": not a gzip file (format " + format.label() + ")", e);
+            throw new TraceFormatException("trace " + file + ": not " + (format == TraceFormat.GZIP_TEXT ? "a gzip" : "an xz")
+                    + " file (format " + format.label() + ")", e);
         } catch (IOException | RuntimeException e) {
             raw.close();
             throw e;
