@@ -1,0 +1,36 @@
+package io.vstack.api.workload;
+
+import io.vstack.api.disk.VirtualDisk;
+import io.vstack.api.io.IoException;
+import java.util.function.Consumer;
+import org.osgi.annotation.versioning.ProviderType;
+
+/**
+ * Runs workloads on virtual disks. A service; needs no disk manager (the caller finds the disk).
+ * <p><b>Threads.</b> Thread-safe; several runs may go at once. {@link #run} blocks the calling
+ * thread for the whole run and issues the I/O on {@link WorkloadSpec#threads()} threads of its
+ * own (named {@code vstack-workload-<disk>-<n>}), which it stops before it returns.
+ * <p><b>Cost.</b> In steady state a run allocates nothing per I/O: buffers are direct and made
+ * per thread up front, random draws come from a per-thread generator, latencies go into
+ * per-thread histograms.
+ */
+@ProviderType
+public interface WorkloadRunner {
+
+    /**
+     * Opens a handle on {@code disk} (origin {@code workload}), runs {@code spec} through the
+     * disk's whole filter chain, closes the handle and returns the figures.
+     * <p>Failed I/Os are counted and the run goes on, except when the disk becomes unavailable
+     * or a trace turns out corrupt: then the run stops with {@link WorkloadResult.StopReason#FAILED}.
+     * If the calling thread is interrupted, the run stops cleanly, the partial result is
+     * returned with {@link WorkloadResult.StopReason#INTERRUPTED}, and the thread's interrupt
+     * status is set again.
+     *
+     * @param progress called on the calling thread about once per second while the run goes on
+     * @throws IllegalArgumentException with a one-line message if the spec does not fit the disk
+     *         (block size not a multiple of the disk's, region larger than the disk) or the trace
+     *         file cannot be opened
+     * @throws IoException if the disk cannot be opened
+     */
+    WorkloadResult run(VirtualDisk disk, WorkloadSpec spec, Consumer<WorkloadProgress> progress) throws IoException;
+}

@@ -1,0 +1,83 @@
+package io.vstack.filters.basic.internal.command;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vstack.api.disk.DiskHandle;
+import io.vstack.api.filter.IoFilter;
+import io.vstack.api.testing.InMemoryDisk;
+import io.vstack.api.testing.TestFilterContext;
+import io.vstack.filters.basic.internal.MetricPublisher;
+import io.vstack.filters.basic.internal.stats.StatsFilterFactory;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+class FilterStatsCommandTest {
+
+    private final AtomicLong clock = new AtomicLong();
+    private final StatsFilterFactory factory = new StatsFilterFactory(MetricPublisher.NONE, clock::get);
+
+    private static String capture(FilterStatsCommand command) {
+        PrintStream original = System.out;
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(bytes, true, StandardCharsets.UTF_8));
+        try {
+            command.execute();
+        } finally {
+            System.setOut(original);
+        }
+        return bytes.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void printsOneRowPerDiskAndOpThatSawIo() throws Exception {
+        IoFilter filter = factory.create(TestFilterContext.of("db1", 1 << 20, 4096, Map.of(), Path.of(".")));
+        InMemoryDisk disk = new InMemoryDisk("db1", 1 << 20, 4096).withFilter("stats", filter)
+                .withFilter("slow", (request, next) -> {
+                    clock.addAndGet(250_000);                   // each I/O takes 250 us of fake time
+                    next.proceed(request);
+                });
+        try (DiskHandle handle = disk.open("test")) {
+            for (int i = 0; i < 4; i++) {
+                handle.write(0, ByteBuffer.allocate(4096));
+            }
+        }
+        clock.set(1_000_000_000L);
+        FilterStatsCommand command = new FilterStatsCommand();
+        command.board = factory;
+        command.noFormat = true;
+        String[] fields = capture(command).trim().split("\\s*\t\\s*");
+        // Disk, Op, Ops, Errors, IOPS, IOPS avg, MiB/s, p50, p99, p999, Interval
+        assertEquals("db1", fields[0]);
+        assertEquals("write", fields[1]);
+        assertEquals("4", fields[2]);
+        assertEquals("0", fields[3]);
+        assertEquals("4", fields[4]);
+        assertEquals("0.02", fields[6]);
+        assertEquals(250.0, Double.parseDouble(fields[7]), 0.25);    // HdrHistogram: 3 significant digits
+        assertEquals(11, fields.length);
+    }
+
+    @Test
+    void unknownDiskIsAOneLineError() {
+        FilterStatsCommand command = new FilterStatsCommand();
+        command.board = factory;
+        command.disk = "nope";
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, command::execute);
+        assertEquals("The stats filter is not attached to disk 'nope'; attach it with filter:attach nope stats", e.getMessage());
+    }
+
+    @Test
+    void saysSoWhenNothingIsAttached() {
+        FilterStatsCommand command = new FilterStatsCommand();
+        command.board = factory;
+        assertTrue(capture(command).contains("No disk has the stats filter attached"));
+    }
+}

@@ -1,0 +1,77 @@
+package io.vstack.workload.internal.command;
+
+import io.vstack.api.workload.LatencySummary;
+import io.vstack.api.workload.OpFigures;
+import io.vstack.api.workload.WorkloadProgress;
+import io.vstack.api.workload.WorkloadResult;
+import java.io.PrintStream;
+import java.util.Locale;
+import org.apache.karaf.shell.support.table.ShellTable;
+
+/** Prints a workload's progress line and result table. */
+final class ResultTable {
+
+    private ResultTable() {
+    }
+
+    /** One progress line: elapsed, ops, IOPS and MiB/s over the last second, errors. */
+    static String progressLine(WorkloadProgress p) {
+        return String.format(Locale.ROOT, "%6.1fs  ops %,d  IOPS %,.0f  MiB/s %.1f  errors %d%s",
+                p.elapsed().toNanos() / 1e9, p.ops(), p.iops(), p.mibPerSecond(), p.errors(),
+                p.verifyFailures() > 0 ? "  verify failures " + p.verifyFailures() : "");
+    }
+
+    /** The result: one row per op type that ran, then a summary line and the first failures. */
+    static void print(WorkloadResult result, PrintStream out, boolean format) {
+        ShellTable table = new ShellTable();
+        table.column("Op");
+        table.column("Ops").alignRight();
+        table.column("IOPS").alignRight();
+        table.column("MiB/s").alignRight();
+        table.column("p50 us").alignRight();
+        table.column("p99 us").alignRight();
+        table.column("p999 us").alignRight();
+        table.column("max us").alignRight();
+        double seconds = result.elapsed().toNanos() / 1e9;
+        row(table, "read", result.reads(), seconds);
+        row(table, "write", result.writes(), seconds);
+        row(table, "flush", result.flushes(), seconds);
+        table.addRow().addContent("total", result.ops(), fixed(result.iops(), 0), fixed(result.mibPerSecond(), 2),
+                "", "", "", "");
+        table.print(out, format);
+        out.println(String.format(Locale.ROOT, "disk %s, %s, %.2f s, errors %d, verified blocks %d, verify failures %d, %s",
+                result.diskId(), describe(result), seconds, result.errors(), result.verifiedBlocks(),
+                result.verifyFailures(), result.stopReason().name().toLowerCase(Locale.ROOT)));
+        for (WorkloadResult.Failure failure : result.failures()) {
+            out.println("  " + failure.what() + " failed at offset " + failure.offset() + ": " + failure.message());
+        }
+        long unlisted = result.errors() + result.verifyFailures() - result.failures().size();
+        if (unlisted > 0) {
+            out.println("  ... and " + unlisted + " more");
+        }
+    }
+
+    private static String describe(WorkloadResult result) {
+        var spec = result.spec();
+        return spec.pattern().name().toLowerCase(Locale.ROOT).replace('_', '-') + " bs=" + spec.blockSize()
+                + " threads=" + spec.threads();
+    }
+
+    private static void row(ShellTable table, String name, OpFigures figures, double seconds) {
+        if (figures.ops() == 0 && figures.latency().count() == 0) {
+            return;
+        }
+        LatencySummary l = figures.latency();
+        table.addRow().addContent(name, figures.ops(), fixed(seconds > 0 ? figures.ops() / seconds : 0, 0),
+                fixed(seconds > 0 ? figures.bytes() / seconds / (1 << 20) : 0, 2), micros(l.p50Nanos()),
+                micros(l.p99Nanos()), micros(l.p999Nanos()), micros(l.maxNanos()));
+    }
+
+    static String fixed(double value, int decimals) {
+        return String.format(Locale.ROOT, "%." + decimals + "f", value);
+    }
+
+    static String micros(long nanos) {
+        return fixed(nanos / 1e3, 1);
+    }
+}

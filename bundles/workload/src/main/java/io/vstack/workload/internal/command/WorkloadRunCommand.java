@@ -1,0 +1,155 @@
+package io.vstack.workload.internal.command;
+
+import io.vstack.api.ByteSize;
+import io.vstack.api.Durations;
+import io.vstack.api.disk.DiskManager;
+import io.vstack.api.disk.VirtualDisk;
+import io.vstack.api.workload.TraceFormat;
+import io.vstack.api.workload.WorkloadPattern;
+import io.vstack.api.workload.WorkloadResult;
+import io.vstack.api.workload.WorkloadRunner;
+import io.vstack.api.workload.WorkloadSpec;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.Locale;
+import org.apache.karaf.shell.api.action.Action;
+import org.apache.karaf.shell.api.action.Argument;
+import org.apache.karaf.shell.api.action.Command;
+import org.apache.karaf.shell.api.action.Completion;
+import org.apache.karaf.shell.api.action.Option;
+import org.apache.karaf.shell.api.action.lifecycle.Reference;
+import org.apache.karaf.shell.api.action.lifecycle.Service;
+
+/**
+ * {@code workload:run}: runs a workload on a disk, with a progress line each second and a result
+ * table at the end. Ctrl-C stops it cleanly and prints what ran.
+ */
+@Service
+@Command(scope = "workload", name = "run",
+        description = "Runs a fio-like workload or a trace replay on a virtual disk and prints IOPS, MiB/s and latency percentiles")
+public class WorkloadRunCommand implements Action {
+
+    @Reference
+    DiskManager disks;
+
+    @Reference
+    WorkloadRunner runner;
+
+    @Option(name = "--rw", aliases = "--pattern", description = "read, write, randread, randwrite or randrw (default randread)")
+    String pattern = "randread";
+
+    @Option(name = "--bs", description = "Bytes per I/O, e.g. 4K (default 4K)")
+    String blockSize = "4K";
+
+    @Option(name = "--threads", description = "Threads issuing synchronous I/O: the queue depth (default 1)")
+    int threads = 1;
+
+    @Option(name = "--size", description = "Region from offset 0 the I/Os cover, e.g. 1G (default: the whole disk)")
+    String size;
+
+    @Option(name = "--duration", description = "Stop after this long, e.g. 10s")
+    String duration;
+
+    @Option(name = "--ops", description = "Stop after this many reads and writes")
+    long ops;
+
+    @Option(name = "--mix", description = "randrw or trace: percentage of reads (default 50 for randrw, 100 for a trace)")
+    Integer mix;
+
+    @Option(name = "--zipf", description = "Random patterns: Zipf exponent of the block popularity, e.g. 1.1 (default uniform)")
+    double zipf;
+
+    @Option(name = "--flush-every", description = "Each thread flushes after this many of its writes")
+    long flushEvery;
+
+    @Option(name = "--verify", description = "Write self-checking blocks (offset, generation, CRC32C) and check every read")
+    boolean verify;
+
+    @Option(name = "--verify-only", description = "Read the region once and check every block written by a --verify run")
+    boolean verifyOnly;
+
+    @Option(name = "--trace", description = "Replay the block numbers of a trace file (.xz binary, .gz or .txt text)")
+    String trace;
+
+    @Option(name = "--trace-format", description = "xz-u32, xz-i32, gzip-text or text (default: from the file name)")
+    String traceFormat;
+
+    @Option(name = "--seed", description = "Seed of the random draws (default 1)")
+    long seed = 1;
+
+    @Option(name = "--quiet", description = "No progress line")
+    boolean quiet;
+
+    @Option(name = "--no-format", description = "Plain output for scripts")
+    boolean noFormat;
+
+    @Argument(index = 0, name = "disk", description = "The disk", required = true)
+    @Completion(DiskCompleter.class)
+    String disk;
+
+    @Override
+    public Object execute() throws Exception {
+        WorkloadSpec spec = spec();
+        VirtualDisk target = disks.disk(disk).orElseThrow(() -> new IllegalArgumentException(
+                "No disk named '" + disk + "'; disk:list shows the disks"));
+        PrintStream out = System.out;
+        boolean[] printed = {false};
+        WorkloadResult result = runner.run(target, spec, progress -> {
+            if (!quiet) {
+                out.print("\r" + ResultTable.progressLine(progress) + "   ");
+                out.flush();
+                printed[0] = true;
+            }
+        });
+        if (printed[0]) {
+            out.println();
+        }
+        ResultTable.print(result, out, !noFormat);
+        if (result.stopReason() == WorkloadResult.StopReason.FAILED) {
+            throw new IllegalStateException(result.failure().orElse("the workload failed"));
+        }
+        return null;
+    }
+
+    /** The spec the options describe. */
+    WorkloadSpec spec() {
+        WorkloadPattern chosen;
+        if (trace != null) {
+            chosen = WorkloadPattern.TRACE;
+        } else if (verifyOnly) {
+            chosen = WorkloadPattern.VERIFY_ONLY;
+        } else {
+            chosen = switch (pattern.toLowerCase(Locale.ROOT)) {
+                case "read" -> WorkloadPattern.READ;
+                case "write" -> WorkloadPattern.WRITE;
+                case "randread" -> WorkloadPattern.RANDREAD;
+                case "randwrite" -> WorkloadPattern.RANDWRITE;
+                case "randrw" -> WorkloadPattern.RANDRW;
+                default -> throw new IllegalArgumentException("--rw '" + pattern
+                        + "' is not a pattern: use read, write, randread, randwrite or randrw");
+            };
+        }
+        long bytes = ByteSize.parse(blockSize).bytes();
+        if (bytes > WorkloadSpec.MAX_BLOCK_SIZE) {
+            throw new IllegalArgumentException("--bs " + blockSize + " must be a multiple of 512 from 512 to 16M");
+        }
+        WorkloadSpec.Builder builder = WorkloadSpec.builder(chosen).blockSize((int) bytes).threads(threads).ops(ops)
+                .zipfTheta(zipf).flushEvery(flushEvery).verify(verify || verifyOnly).seed(seed);
+        if (size != null) {
+            builder.regionSize(ByteSize.parse(size).bytes());
+        }
+        if (duration != null) {
+            builder.duration(Durations.parse(duration));
+        }
+        if (mix != null) {
+            builder.readPercent(mix);
+        }
+        if (trace != null) {
+            builder.trace(Path.of(trace));
+        }
+        if (traceFormat != null) {
+            builder.traceFormat(TraceFormat.parse(traceFormat));
+        }
+        return builder.build();
+    }
+}

@@ -1,0 +1,99 @@
+package io.vstack.workload.internal.command;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vstack.api.testing.InMemoryDisk;
+import io.vstack.api.testing.InMemoryDiskManager;
+import io.vstack.api.workload.WorkloadPattern;
+import io.vstack.api.workload.WorkloadProgress;
+import io.vstack.workload.internal.WorkloadRunnerImpl;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+class WorkloadRunCommandTest {
+
+    private final InMemoryDiskManager disks = new InMemoryDiskManager();
+
+    private WorkloadRunCommand command(String disk) {
+        WorkloadRunCommand command = new WorkloadRunCommand();
+        command.disks = disks;
+        command.runner = new WorkloadRunnerImpl();
+        command.disk = disk;
+        command.noFormat = true;
+        return command;
+    }
+
+    private static String capture(WorkloadRunCommand command) throws Exception {
+        PrintStream original = System.out;
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(bytes, true, StandardCharsets.UTF_8));
+        try {
+            command.execute();
+        } finally {
+            System.setOut(original);
+        }
+        return bytes.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void runsAndPrintsTheResultTable() throws Exception {
+        disks.add(new InMemoryDisk("db1", 256L * 4096, 4096));
+        WorkloadRunCommand command = command("db1");
+        command.pattern = "randrw";
+        command.ops = 1000;
+        command.mix = 60;
+        command.verify = true;
+        String out = capture(command);
+        java.util.List<String[]> rows = out.lines().map(line -> line.trim().split("\\s*\t\\s*")).toList();
+        assertEquals("read", rows.get(0)[0]);
+        assertEquals("write", rows.get(1)[0]);
+        assertEquals("total", rows.get(2)[0]);
+        assertEquals("1000", rows.get(2)[1]);
+        assertEquals(1000, Long.parseLong(rows.get(0)[1]) + Long.parseLong(rows.get(1)[1]));
+        assertTrue(out.contains("disk db1, randrw bs=4096 threads=1,"), out);
+        assertTrue(out.contains("errors 0,") && out.contains("verify failures 0, completed"), out);
+    }
+
+    @Test
+    void unknownDiskIsAOneLineError() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> command("nope").execute());
+        assertEquals("No disk named 'nope'; disk:list shows the disks", e.getMessage());
+    }
+
+    @Test
+    void optionsBecomeTheSpec() {
+        WorkloadRunCommand command = command("db1");
+        command.pattern = "randwrite";
+        command.blockSize = "64K";
+        command.threads = 8;
+        command.size = "1G";
+        command.duration = "10s";
+        command.zipf = 1.1;
+        command.flushEvery = 32;
+        var spec = command.spec();
+        assertEquals(WorkloadPattern.RANDWRITE, spec.pattern());
+        assertEquals(65536, spec.blockSize());
+        assertEquals(8, spec.threads());
+        assertEquals(1L << 30, spec.regionSize());
+        assertEquals(Duration.ofSeconds(10), spec.duration());
+        assertEquals(1.1, spec.zipfTheta());
+        command.pattern = "sideways";
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, command::spec);
+        assertEquals("--rw 'sideways' is not a pattern: use read, write, randread, randwrite or randrw", e.getMessage());
+        command.pattern = "read";
+        command.zipf = 0;
+        command.trace = "/tmp/x.trace.gz";
+        assertEquals(WorkloadPattern.TRACE, command.spec().pattern());
+    }
+
+    @Test
+    void progressLineShowsTheFigures() {
+        assertEquals("   2.0s  ops 12,345  IOPS 6,000  MiB/s 23.4  errors 1",
+                ResultTable.progressLine(new WorkloadProgress(Duration.ofSeconds(2), 12345, 0, 1, 0, 6000, 23.44)));
+    }
+}
