@@ -47,6 +47,10 @@ public final class TraceReader {
         try (InputStream raw = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
              InputStream in = xz ? new XZInputStream(raw) : gzip ? new GZIPInputStream(raw, 1 << 16) : raw) {
             keys = encoding == TraceFormat.TEXT ? readText(name, in) : readBinary(name, in, encoding == TraceFormat.S32);
+        } catch (XZIOException | ZipException | EOFException e) {
+            // Thrown while opening the stream: the compression header itself is bad.
+            throw new TraceFormatException(name + ": corrupt " + (xz ? "xz" : "gzip") + " header at byte offset 0: "
+                    + e.getMessage(), e);
         }
         if (keys.length == 0) {
             throw new TraceFormatException(name + ": no references in the trace");
