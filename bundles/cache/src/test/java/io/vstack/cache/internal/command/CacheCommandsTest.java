@@ -1,0 +1,106 @@
+package io.vstack.cache.internal.command;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vstack.cache.internal.policy.ArcFactory;
+import io.vstack.cache.internal.policy.LruFactory;
+import io.vstack.cache.internal.policy.S3FifoFactory;
+import io.vstack.cache.internal.policy.TwoPhaseFactory;
+import io.vstack.cache.internal.policy.TwoQueueFactory;
+import io.vstack.cache.internal.sim.TraceSimulator;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Drives the commands as plain objects against a simulator holding the five policies. */
+class CacheCommandsTest {
+
+    @TempDir
+    Path dir;
+
+    private final TraceSimulator simulator = new TraceSimulator();
+
+    CacheCommandsTest() {
+        List.of(new TwoPhaseFactory(), new LruFactory(), new ArcFactory(), new TwoQueueFactory(), new S3FifoFactory())
+                .forEach(simulator::addFactory);
+    }
+
+    private interface CheckedRunnable {
+        void run() throws Exception;
+    }
+
+    private static String capture(CheckedRunnable action) throws Exception {
+        PrintStream original = System.out;
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(bytes, true, StandardCharsets.UTF_8));
+        try {
+            action.run();
+        } finally {
+            System.setOut(original);
+        }
+        return bytes.toString(StandardCharsets.UTF_8);
+    }
+
+    private CacheSimulateCommand simulate(Path trace) {
+        CacheSimulateCommand command = new CacheSimulateCommand();
+        command.simulator = simulator;
+        command.traces = List.of(trace.toString());
+        command.noFormat = true;
+        return command;
+    }
+
+    /** A loop over 10 keys, 100 times. */
+    private Path loopTrace() throws Exception {
+        String text = IntStream.range(0, 1000).mapToObj(i -> Integer.toString(i % 10)).collect(Collectors.joining("\n"));
+        return Files.writeString(dir.resolve("loop10.txt"), text);
+    }
+
+    @Test
+    void simulatePrintsOneRowPerSizeAndAColumnPerPolicy() throws Exception {
+        CacheSimulateCommand command = simulate(loopTrace());
+        command.sizes = "5,10";
+        command.policies = "lru,two-phase";
+        command.opt = true;
+        List<String> lines = capture(command::execute).lines().toList();
+        assertEquals(2, lines.size(), String.join("\n", lines));
+        // LRU misses every reference of a loop larger than the cache; OPT keeps 4 of the 10 keys.
+        assertEquals(List.of("loop10@5", "1000", "100.00"), List.of(lines.get(0).split("\\s*\t\\s*")).subList(0, 3));
+        assertEquals("loop10@10\t1000\t1.00\t1.00\t1.00", lines.get(1).replaceAll("\\s*\t\\s*", "\t").strip());
+        String[] opt = lines.get(0).split("\\s*\t\\s*");
+        assertEquals(String.format("%.2f", 100.0 * (10 + 99 * 5) / 1000).replace(',', '.'), opt[opt.length - 1].strip());
+    }
+
+    @Test
+    void badSizesAndUnknownPoliciesAreOneLineErrors() throws Exception {
+        CacheSimulateCommand command = simulate(loopTrace());
+        command.sizes = "8,0";
+        assertEquals("Bad cache size '0': give positive block counts like 8192,32768",
+                assertThrows(IllegalArgumentException.class, command::execute).getMessage());
+        command.sizes = "-3";
+        assertThrows(IllegalArgumentException.class, command::execute);
+        command.sizes = "8";
+        command.policies = "lru,mru";
+        assertEquals("Unknown policy 'mru'; known: 2q, arc, lru, s3fifo, two-phase",
+                assertThrows(IllegalArgumentException.class, command::execute).getMessage());
+    }
+
+    @Test
+    void policiesListsEveryFactory() throws Exception {
+        CachePoliciesCommand command = new CachePoliciesCommand();
+        command.simulator = simulator;
+        command.noFormat = true;
+        List<String> names = capture(command::execute).lines().map(l -> l.split("\t")[0].strip()).toList();
+        assertEquals(List.of("2q", "arc", "lru", "s3fifo", "two-phase"), names);
+        simulator.removeFactory(new LruFactory());
+        assertTrue(simulator.policy("lru").isPresent(), "only the registered instance is removed");
+    }
+}

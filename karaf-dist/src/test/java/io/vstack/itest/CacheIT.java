@@ -1,0 +1,79 @@
+package io.vstack.itest;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import io.vstack.api.cache.EvictionPolicyFactory;
+import javax.inject.Inject;
+import org.apache.karaf.shell.api.console.Session;
+import org.apache.karaf.shell.api.console.SessionFactory;
+import org.junit.Test;
+import org.junit.runner.RunWith;
+import org.ops4j.pax.exam.Configuration;
+import org.ops4j.pax.exam.Option;
+import org.ops4j.pax.exam.junit.PaxExam;
+import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
+import org.ops4j.pax.exam.spi.reactors.PerClass;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.InvalidSyntaxException;
+
+/** The cache: commands in the full distribution, through a real shell session. */
+@RunWith(PaxExam.class)
+@ExamReactorStrategy(PerClass.class)
+public class CacheIT {
+
+    @Inject
+    SessionFactory sessionFactory;
+
+    @Inject
+    BundleContext context;
+
+    @Configuration
+    public Option[] config() {
+        return VstackDistribution.options();
+    }
+
+    @Test
+    public void simulateReplaysAGeneratedTraceThroughEveryPolicy() throws Exception {
+        Path trace = Files.createTempFile("vstack-loop", ".txt");
+        Files.writeString(trace, IntStream.range(0, 2000).mapToObj(i -> Integer.toString(i % 20))
+                .collect(Collectors.joining("\n")));
+        // The policies are found through the whiteboard; wait until all five are registered.
+        Eventually.await("five eviction policies", () -> policies() == 5);
+        assertEquals(5, execute("cache:policies --no-format").lines().count());
+        String out = execute("cache:simulate --no-format --opt --size 20,10 --trace " + trace);
+        List<String> rows = out.lines().map(line -> line.replaceAll("\\s*\t\\s*", "\t").strip()).collect(Collectors.toList());
+        assertEquals(out, 2, rows.size());
+        String name = trace.getFileName().toString().replace(".txt", "");
+        // 20 keys fit in 20 slots: only the 20 first references miss, for every policy and OPT.
+        assertEquals(name + "@20\t2000\t1.00\t1.00\t1.00\t1.00\t1.00\t1.00", rows.get(0));
+        assertTrue(out, rows.get(1).startsWith(name + "@10\t2000\t"));
+        Files.delete(trace);
+    }
+
+    private int policies() {
+        try {
+            return context.getServiceReferences(EvictionPolicyFactory.class, null).size();
+        } catch (InvalidSyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private String execute(String command) throws Exception {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
+        try (Session session = sessionFactory.create(new ByteArrayInputStream(new byte[0]), out, out)) {
+            session.execute(command);
+        }
+        return bytes.toString(StandardCharsets.UTF_8);
+    }
+}
