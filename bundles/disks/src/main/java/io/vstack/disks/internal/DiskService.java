@@ -53,8 +53,8 @@ public class DiskService implements DiskAdmin {
 
     /** Publishes a disk's figures; returns what unpublishes them. */
     public interface Publisher {
-        /** Publishes {@code disk}'s metrics. */
-        Runnable publish(DiskRuntime disk);
+        /** Publishes a disk's metrics. */
+        Runnable publish(io.vstack.api.metrics.MetricSource disk);
     }
 
     private final Path directory;

@@ -107,7 +107,7 @@ public final class DisksComponent extends DiskService {
         return timeout;
     }
 
-    private static Runnable publish(BundleContext context, DiskRuntime disk) {
+    private static Runnable publish(BundleContext context, MetricSource disk) {
         Dictionary<String, Object> properties = new Hashtable<>();
         properties.put(MetricSource.SOURCE_PROPERTY, disk.source());
         ServiceRegistration<MetricSource> registration = context.registerService(MetricSource.class, disk, properties);

@@ -33,18 +33,18 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 
 /** Fakes for the disk service tests: an in-memory backend, a host, and filters that record, block or throw. */
-final class TestSupport {
+public final class TestSupport {
 
     private TestSupport() {
     }
 
     /** A backend whose stores are direct buffers in memory. */
-    static final class MemoryBackend implements StorageBackend {
+    public static final class MemoryBackend implements StorageBackend {
         final Map<String, ByteBuffer> stores = new ConcurrentHashMap<>();
         final AtomicLong writes = new AtomicLong();
         final int alignment;
 
-        MemoryBackend(int alignment) {
+        public MemoryBackend(int alignment) {
             this.alignment = alignment;
         }
 
@@ -141,7 +141,7 @@ final class TestSupport {
     }
 
     /** A host with nothing but a name. */
-    record FakeHost(String name) implements Host {
+    public record FakeHost(String name) implements Host {
         @Override
         public List<Cpu> cpus() {
             return List.of();
@@ -169,12 +169,12 @@ final class TestSupport {
     }
 
     /** A factory of filters made by {@code make}. */
-    static final class Factory implements IoFilterFactory {
+    public static final class Factory implements IoFilterFactory {
         final FilterDescriptor descriptor;
         final Function<FilterContext, IoFilter> make;
         final List<FilterContext> contexts = new CopyOnWriteArrayList<>();
 
-        Factory(String name, FilterClass filterClass, int rank, Function<FilterContext, IoFilter> make) {
+        public Factory(String name, FilterClass filterClass, int rank, Function<FilterContext, IoFilter> make) {
             this.descriptor = new FilterDescriptor(name, filterClass, rank, "test filter " + name);
             this.make = make;
         }
@@ -192,13 +192,13 @@ final class TestSupport {
     }
 
     /** A pass-through filter that appends its name to a trace and counts requests. */
-    static final class Recording implements IoFilter {
+    public static final class Recording implements IoFilter {
         final String name;
         final List<String> trace;
         final AtomicLong requests = new AtomicLong();
         volatile boolean closed;
 
-        Recording(String name, List<String> trace) {
+        public Recording(String name, List<String> trace) {
             this.name = name;
             this.trace = trace;
         }
