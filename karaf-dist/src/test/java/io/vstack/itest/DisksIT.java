@@ -94,9 +94,9 @@ public class DisksIT {
         assertOneLineError("filter:attach shelldisk nosuchfilter", "no filter named 'nosuchfilter'");
         assertEquals(before, disks.disks());
 
-        try (DiskHandle handle = disks.disk("shelldisk").orElseThrow().open("it")) {
-            assertOneLineError("disk:delete shelldisk", "disk shelldisk has 1 open handle(s)");
-        }
+        DiskHandle handle = disks.disk("shelldisk").orElseThrow().open("it");
+        assertOneLineError("disk:delete shelldisk", "disk shelldisk has 1 open handle(s)");
+        handle.close();
         assertTrue(execute("disk:info shelldisk").contains("esx2"));
         execute("disk:delete shelldisk");
         assertTrue(disks.disk("shelldisk").isEmpty());

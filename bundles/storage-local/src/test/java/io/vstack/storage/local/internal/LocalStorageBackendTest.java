@@ -100,6 +100,7 @@ class LocalStorageBackendTest {
         backend.create(new StoreSpec("s1", 1 << 20, 4096, "esx1")).close();
         backend.open("s1", "esx2").close();
         try (BlockStore store = backend.create(new StoreSpec("s2", 1 << 20, 4096, "nohost"))) {
+            assertEquals(1 << 20, store.capacity());
             assertTrue(Files.isRegularFile(root.resolve("fallback").resolve("s2.img")));
         }
         backend.open("s2", "nohost").close();
