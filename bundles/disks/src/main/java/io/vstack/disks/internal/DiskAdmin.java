@@ -1,0 +1,44 @@
+package io.vstack.disks.internal;
+
+import io.vstack.api.disk.DiskManager;
+import io.vstack.api.filter.FilterAttachment;
+import io.vstack.api.filter.FilterDescriptor;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What the {@code disk:} and {@code filter:} commands need beyond {@link DiskManager}: filters
+ * attached by disk (whatever host owns it), reports, and names for completion. Registered by
+ * this bundle for its own commands only (an internal, unexported type).
+ */
+public interface DiskAdmin extends DiskManager {
+
+    /** What the framework observed of one attachment. */
+    record FilterReport(String disk, String filter, boolean active, long requests, long failures, long longestHeldNanos) {
+    }
+
+    /** The filters that can be attached now, sorted by name. */
+    List<FilterDescriptor> availableFilters();
+
+    /** Every attachment of every disk, by disk then chain order. */
+    List<FilterReport> filterReports();
+
+    /** Attaches a filter to a disk in its owner host's framework. */
+    FilterAttachment attach(String diskId, String filterName, Map<String, String> config);
+
+    /** Detaches a filter from a disk after draining its in-flight requests. */
+    void detach(String diskId, String filterName);
+
+    /** The names of the hosts present. */
+    List<String> hostNames();
+
+    /** The type ids of the storage backends present. */
+    List<String> backendNames();
+
+    /** The metadata files that could not be loaded, one line each. */
+    List<String> loadErrors();
+
+    /** How long a filter may hold a request before it is reported. */
+    Duration filterTimeout();
+}

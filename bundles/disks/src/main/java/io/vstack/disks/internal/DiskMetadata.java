@@ -1,0 +1,222 @@
+package io.vstack.disks.internal;
+
+import io.vstack.api.disk.DiskException;
+import io.vstack.api.disk.DiskSpec;
+import io.vstack.api.filter.FilterClass;
+import io.vstack.api.filter.FilterDescriptor;
+import io.vstack.api.storage.BackendType;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * A disk's metadata as stored in its file {@code <id>.disk}: a Java properties file, readable and
+ * versioned ({@code format.version=1}), written crash-safely (temp file, fsync, atomic rename,
+ * fsync of the directory) so that a crash leaves either the old or the new version.
+ *
+ * @param id        the disk's id (also its store's id on the backend)
+ * @param capacity  bytes
+ * @param blockSize bytes
+ * @param backend   backend type id, such as {@code local}
+ * @param owner     owner host
+ * @param parent    parent disk of a differencing disk
+ * @param filters   attached filters, in the order they were attached
+ */
+record DiskMetadata(String id, long capacity, int blockSize, String backend, String owner, Optional<String> parent,
+                    List<Attachment> filters) {
+
+    static final int FORMAT_VERSION = 1;
+    static final String SUFFIX = ".disk";
+    static final String TEMP_SUFFIX = ".tmp";
+
+    /** One attached filter as recorded: its descriptor when attached, and its configuration. */
+    record Attachment(FilterDescriptor descriptor, Map<String, String> config) {
+        Attachment {
+            config = Map.copyOf(config);
+        }
+
+        String name() {
+            return descriptor.name();
+        }
+    }
+
+    DiskMetadata {
+        filters = List.copyOf(filters);
+    }
+
+    DiskMetadata withFilters(List<Attachment> newFilters) {
+        return new DiskMetadata(id, capacity, blockSize, backend, owner, parent, newFilters);
+    }
+
+    Optional<Attachment> filter(String name) {
+        return filters.stream().filter(a -> a.name().equals(name)).findFirst();
+    }
+
+    static Path file(Path dir, String id) {
+        return dir.resolve(id + SUFFIX);
+    }
+
+    /** Writes the metadata crash-safely into {@code dir}. */
+    void write(Path dir) throws IOException {
+        Map<String, String> entries = new LinkedHashMap<>();
+        entries.put("format.version", Integer.toString(FORMAT_VERSION));
+        entries.put("id", id);
+        entries.put("capacity", Long.toString(capacity));
+        entries.put("blockSize", Integer.toString(blockSize));
+        entries.put("backend", backend);
+        entries.put("owner", owner);
+        parent.ifPresent(p -> entries.put("parent", p));
+        entries.put("filters", String.join(",", filters.stream().map(Attachment::name).toList()));
+        for (Attachment a : filters) {
+            String prefix = "filter." + a.name() + ".";
+            entries.put(prefix + "class", a.descriptor().filterClass().name());
+            entries.put(prefix + "rank", Integer.toString(a.descriptor().rank()));
+            entries.put(prefix + "description", a.descriptor().description());
+            new TreeMap<>(a.config()).forEach((k, v) -> entries.put(prefix + "config." + k, v));
+        }
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        new OrderedProperties(entries).store(bytes,
+                " vstack virtual disk " + id + ". Written by io.vstack.disks; edit only while vstack is stopped.");
+        writeAtomically(file(dir, id), bytes.toByteArray());
+    }
+
+    /** Writes {@code content} to {@code file} through a temp file, fsync and an atomic rename. */
+    static void writeAtomically(Path file, byte[] content) throws IOException {
+        Path dir = file.getParent();
+        Files.createDirectories(dir);
+        Path temp = file.resolveSibling(file.getFileName() + TEMP_SUFFIX);
+        try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING)) {
+            ByteBuffer buffer = ByteBuffer.wrap(content);
+            while (buffer.hasRemaining()) {
+                channel.write(buffer);
+            }
+            channel.force(true);
+        }
+        Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        syncDirectory(dir);
+    }
+
+    /** Deletes the metadata file of disk {@code id}, durably. */
+    static void delete(Path dir, String id) throws IOException {
+        Files.deleteIfExists(file(dir, id));
+        syncDirectory(dir);
+    }
+
+    static void syncDirectory(Path dir) throws IOException {
+        try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
+            channel.force(true);
+        }
+    }
+
+    /**
+     * Reads and validates a metadata file.
+     *
+     * @throws DiskException naming the file and what is wrong with it
+     */
+    static DiskMetadata read(Path file) throws DiskException {
+        Properties p = new Properties();
+        try (InputStream in = Files.newInputStream(file)) {
+            p.load(new java.io.InputStreamReader(in, StandardCharsets.ISO_8859_1));
+        } catch (IOException | IllegalArgumentException e) {
+            throw new DiskException("disk metadata " + file + " cannot be read: " + e.getMessage(), e);
+        }
+        try {
+            String version = required(p, "format.version");
+            if (!version.equals(Integer.toString(FORMAT_VERSION))) {
+                throw new IllegalArgumentException("format.version " + version + " is not supported (this vstack reads "
+                        + FORMAT_VERSION + ")");
+            }
+            String id = required(p, "id");
+            String expectedName = id + SUFFIX;
+            if (!file.getFileName().toString().equals(expectedName)) {
+                throw new IllegalArgumentException("id " + id + " does not match the file name (expected " + expectedName + ")");
+            }
+            long capacity = number(p, "capacity");
+            long blockSize = number(p, "blockSize");
+            String backend = required(p, "backend");
+            String owner = required(p, "owner");
+            Optional<String> parent = Optional.ofNullable(p.getProperty("parent")).filter(s -> !s.isBlank());
+            // DiskSpec validates the id, capacity and block size as create does.
+            new DiskSpec(id, capacity, (int) Math.min(Integer.MAX_VALUE, blockSize), BackendType.parse(backend), owner, parent);
+            List<Attachment> filters = new ArrayList<>();
+            String names = p.getProperty("filters", "").trim();
+            for (String name : names.isEmpty() ? List.<String>of() : Arrays.asList(names.split(","))) {
+                String prefix = "filter." + name.trim() + ".";
+                FilterClass filterClass = FilterClass.valueOf(required(p, prefix + "class"));
+                int rank = (int) number(p, prefix + "rank");
+                FilterDescriptor descriptor = new FilterDescriptor(name.trim(), filterClass, rank,
+                        p.getProperty(prefix + "description", ""));
+                Map<String, String> config = new TreeMap<>();
+                for (String key : p.stringPropertyNames()) {
+                    if (key.startsWith(prefix + "config.")) {
+                        config.put(key.substring((prefix + "config.").length()), p.getProperty(key));
+                    }
+                }
+                filters.add(new Attachment(descriptor, config));
+            }
+            return new DiskMetadata(id, capacity, (int) blockSize, backend, owner, parent, filters);
+        } catch (IllegalArgumentException e) {
+            throw new DiskException("disk metadata " + file + " is invalid: " + e.getMessage(), e);
+        }
+    }
+
+    private static String required(Properties p, String key) {
+        String value = p.getProperty(key);
+        if (value == null || value.isBlank()) {
+            throw new IllegalArgumentException("key " + key + " is missing");
+        }
+        return value.trim();
+    }
+
+    private static long number(Properties p, String key) {
+        String value = required(p, key);
+        try {
+            return Long.parseLong(value);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("key " + key + " is not a number: '" + value + "'");
+        }
+    }
+
+    /** Properties that store their entries in a fixed order, so the file reads top-down. */
+    private static final class OrderedProperties extends Properties {
+        private static final long serialVersionUID = 1L;
+        private final transient Map<Object, Object> ordered;
+
+        OrderedProperties(Map<String, String> entries) {
+            this.ordered = new LinkedHashMap<>(entries);
+            putAll(entries);
+        }
+
+        @Override
+        public Set<Map.Entry<Object, Object>> entrySet() {
+            return ordered.entrySet();
+        }
+
+        @Override
+        public synchronized boolean equals(Object o) {
+            return super.equals(o);
+        }
+
+        @Override
+        public synchronized int hashCode() {
+            return super.hashCode();
+        }
+    }
+}

@@ -1,0 +1,340 @@
+package io.vstack.disks.internal;
+
+import io.vstack.api.disk.DiskHandle;
+import io.vstack.api.disk.DiskInfo;
+import io.vstack.api.disk.VirtualDisk;
+import io.vstack.api.filter.FilterAttachment;
+import io.vstack.api.io.DiskUnavailableException;
+import io.vstack.api.io.IoException;
+import io.vstack.api.metrics.Metric;
+import io.vstack.api.metrics.MetricSource;
+import io.vstack.api.storage.BlockStore;
+import io.vstack.api.storage.StorageException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One virtual disk at run time: its metadata, its current {@link Chain}, its open store and its
+ * linked filters. Chain changes (link, unlink, store open, delete) are serialized by the disk's
+ * lock; I/O takes no lock.
+ */
+final class DiskRuntime implements VirtualDisk, MetricSource {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DiskRuntime.class);
+
+    final String id;
+    private final DiskService service;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Map<String, Stage> linked = new ConcurrentHashMap<>(); // written under the lock
+    private final AtomicInteger handles = new AtomicInteger();
+    private volatile DiskMetadata metadata;
+    private volatile Chain chain;
+    private BlockStore store;
+
+    final LongAdder reads = new LongAdder();
+    final LongAdder writes = new LongAdder();
+    final LongAdder bytesRead = new LongAdder();
+    final LongAdder bytesWritten = new LongAdder();
+    final LongAdder flushes = new LongAdder();
+    final LongAdder trims = new LongAdder();
+    final LongAdder errors = new LongAdder();
+
+    DiskRuntime(DiskService service, DiskMetadata metadata, BlockStore store) {
+        this.service = service;
+        this.id = metadata.id();
+        this.metadata = metadata;
+        this.store = store;
+        this.chain = Chain.of(id, metadata.capacity(), List.of(), store);
+    }
+
+    DiskMetadata metadata() {
+        return metadata;
+    }
+
+    void metadata(DiskMetadata updated) {
+        this.metadata = updated;
+    }
+
+    ReentrantLock lock() {
+        return lock;
+    }
+
+    int openHandles() {
+        return handles.get();
+    }
+
+    @Override
+    public String id() {
+        return id;
+    }
+
+    @Override
+    public DiskInfo info() {
+        DiskMetadata m = metadata;
+        return new DiskInfo(id, m.capacity(), m.blockSize(), m.backend(), m.owner(), m.parent(), attachments(), handles.get());
+    }
+
+    /** The attachments in chain order, active or not. */
+    List<FilterAttachment> attachments() {
+        DiskMetadata m = metadata;
+        Stage[] current = chain.stages;
+        List<FilterAttachment> result = new ArrayList<>();
+        for (DiskMetadata.Attachment a : m.filters()) {
+            boolean active = false;
+            for (Stage s : current) {
+                active |= s.name.equals(a.name());
+            }
+            Stage s = linkedStage(a.name());
+            result.add(new FilterAttachment(id, s != null ? s.descriptor : a.descriptor(), a.config(), active));
+        }
+        result.sort((x, y) -> Stage.ORDER.compare(x.descriptor(), y.descriptor()));
+        return result;
+    }
+
+    private Stage linkedStage(String name) {
+        return linked.get(name);
+    }
+
+    /** The linked stages, for reports. */
+    List<Stage> stages() {
+        return List.copyOf(linked.values());
+    }
+
+    @Override
+    public DiskHandle open(String origin) throws IoException {
+        return openHandle(origin, null);
+    }
+
+    @Override
+    public DiskHandle openAt(String origin, String targetFilter) throws IoException {
+        DiskMetadata.Attachment target = metadata.filter(targetFilter).orElseThrow(() -> new IllegalArgumentException(
+                "filter " + targetFilter + " is not attached to disk " + id));
+        Stage s = linkedStage(targetFilter);
+        return openHandle(origin, s != null ? s.descriptor : target.descriptor());
+    }
+
+    private DiskHandle openHandle(String origin, io.vstack.api.filter.FilterDescriptor target) throws IoException {
+        Chain c = chain;
+        if (c.dead != null) {
+            throw new DiskUnavailableException(c.dead);
+        }
+        ensureStore();
+        handles.incrementAndGet();
+        return new Handle(this, service, origin == null ? "" : origin, target);
+    }
+
+    void handleClosed() {
+        handles.decrementAndGet();
+    }
+
+    /**
+     * Runs one request through the current chain: the hot path. Holds at a barrier, counts
+     * itself into the chain (and re-checks that it is still current), runs, counts out.
+     */
+    void execute(IoContext request, Handle handle) throws IoException {
+        for (;;) {
+            Chain c = chain;
+            if (c.hold != null) {
+                awaitUninterruptibly(c.hold);
+                continue;
+            }
+            if (c.dead != null) {
+                throw new DiskUnavailableException(c.dead);
+            }
+            if (c.store == null) {
+                ensureStore();
+                continue;
+            }
+            c.inFlight.incrementAndGet();
+            if (chain != c) {
+                c.exit();
+                continue;
+            }
+            try {
+                int entry = handle.entry(c);
+                request.begin(c, entry);
+                c.run(entry, request);
+                return;
+            } finally {
+                request.end();
+                c.exit();
+            }
+        }
+    }
+
+    private static void awaitUninterruptibly(CountDownLatch latch) {
+        boolean interrupted = false;
+        while (true) {
+            try {
+                latch.await();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Opens the store on its backend if it is not open. */
+    void ensureStore() throws IoException {
+        lock.lock();
+        try {
+            if (chain.dead != null) {
+                throw new DiskUnavailableException(chain.dead);
+            }
+            if (store != null) {
+                return;
+            }
+            DiskMetadata m = metadata;
+            try {
+                store = service.openStore(m);
+            } catch (StorageException e) {
+                throw new DiskUnavailableException("disk " + id + ": cannot open its store: " + e.getMessage(), e);
+            }
+            publish(false);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Closes the store (its backend went away), letting in-flight requests finish first. Caller holds no lock. */
+    void closeStore() {
+        lock.lock();
+        try {
+            if (store == null) {
+                return;
+            }
+            BlockStore old = store;
+            store = null;
+            publish(true);
+            closeQuietly(old);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Links a filter; waits until no request runs in the chain without it. Caller holds the lock. */
+    void link(Stage stage) {
+        linked.put(stage.name, stage);
+        publish(false);
+        LOG.debug("disk {}: filter {} linked", id, stage.name);
+    }
+
+    /**
+     * Unlinks a filter and waits for its in-flight requests to finish; with {@code hold}, new I/O
+     * waits meanwhile instead of bypassing it. Then closes the filter. Caller holds the lock.
+     */
+    Stage unlink(String name, boolean hold) {
+        Stage stage = linked.remove(name);
+        if (stage == null) {
+            return null;
+        }
+        publish(hold);
+        try {
+            stage.filter.close();
+        } catch (RuntimeException | LinkageError e) {
+            LOG.warn("disk {}: filter {} failed to close: {}", id, name, e.toString(), e);
+        }
+        return stage;
+    }
+
+    /**
+     * Publishes a chain of the current stages and store and drains the old one. With
+     * {@code hold}, entering I/O waits at a barrier until the old chain is drained. Caller holds the lock.
+     */
+    private void publish(boolean hold) {
+        Chain old = chain;
+        Chain next = Chain.of(id, metadata.capacity(), List.copyOf(linked.values()), store);
+        if (hold) {
+            CountDownLatch latch = new CountDownLatch(1);
+            chain = Chain.barrier(old, latch);
+            try {
+                drain(old);
+            } finally {
+                chain = next;
+                latch.countDown();
+            }
+        } else {
+            chain = next;
+            drain(old);
+        }
+    }
+
+    private void drain(Chain old) {
+        old.drain(service.timeoutNanos(), () -> LOG.warn("disk {}: waiting longer than {} for {} in-flight request(s) "
+                + "to leave the old filter chain; filter:list shows which filter holds them", id,
+                service.timeoutText(), old.inFlight.get()));
+    }
+
+    /** Kills the disk: new I/O fails with {@code reason}, in-flight I/O finishes, filters and store close. */
+    void kill(String reason) {
+        lock.lock();
+        try {
+            Chain old = chain;
+            chain = Chain.dead(id, metadata.capacity(), reason);
+            drain(old);
+            for (Stage s : linked.values()) {
+                try {
+                    s.filter.close();
+                } catch (RuntimeException | LinkageError e) {
+                    LOG.warn("disk {}: filter {} failed to close: {}", id, s.name, e.toString(), e);
+                }
+            }
+            linked.clear();
+            if (store != null) {
+                closeQuietly(store);
+                store = null;
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The stage whose factory is {@code factory}'s, if linked. Caller holds the lock. */
+    List<Stage> linkedFrom(io.vstack.api.filter.IoFilterFactory factory) {
+        return linked.values().stream().filter(s -> s.factory == factory).toList();
+    }
+
+    boolean isLinked(String name) {
+        return linked.containsKey(name);
+    }
+
+    Chain chain() {
+        return chain;
+    }
+
+    private void closeQuietly(BlockStore s) {
+        try {
+            s.close();
+        } catch (StorageException e) {
+            LOG.warn("disk {}: closing its store failed: {}", id, e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public String source() {
+        return "disk/" + id;
+    }
+
+    @Override
+    public List<Metric> snapshot() {
+        return List.of(new Metric("io.reads", "ops", reads.sum()),
+                new Metric("io.writes", "ops", writes.sum()),
+                new Metric("io.read.bytes", "bytes", bytesRead.sum()),
+                new Metric("io.written.bytes", "bytes", bytesWritten.sum()),
+                new Metric("io.flushes", "ops", flushes.sum()),
+                new Metric("io.trims", "ops", trims.sum()),
+                new Metric("io.errors", "ops", errors.sum()),
+                new Metric("handles.open", "handles", handles.get()));
+    }
+}

@@ -1,0 +1,654 @@
+package io.vstack.disks.internal;
+
+import io.vstack.api.Durations;
+import io.vstack.api.disk.DiskException;
+import io.vstack.api.disk.DiskInfo;
+import io.vstack.api.disk.DiskSpec;
+import io.vstack.api.disk.VirtualDisk;
+import io.vstack.api.filter.FilterAttachment;
+import io.vstack.api.filter.FilterContext;
+import io.vstack.api.filter.FilterDescriptor;
+import io.vstack.api.filter.IoFilter;
+import io.vstack.api.filter.IoFilterFactory;
+import io.vstack.api.hw.Host;
+import io.vstack.api.storage.BlockStore;
+import io.vstack.api.storage.StorageBackend;
+import io.vstack.api.storage.StorageException;
+import io.vstack.api.storage.StoreNotFoundException;
+import io.vstack.api.storage.StoreSpec;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.IdentityHashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The disk manager and the filter frameworks behind it, as a plain object: the inventory of
+ * disks (one metadata file each, loaded at construction), the storage backends, filter
+ * factories and hosts present (fed by the owning component), attach and detach, the handling of
+ * factories that come and go, and the watchdog scan for filters that hold requests too long.
+ * <p>Thread-safe. Create and delete are serialized; chain changes are serialized per disk; I/O
+ * takes no lock.
+ */
+public class DiskService implements DiskAdmin {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DiskService.class);
+
+    /** Publishes a disk's figures; returns what unpublishes them. */
+    public interface Publisher {
+        /** Publishes a disk's metrics. */
+        Runnable publish(io.vstack.api.metrics.MetricSource disk);
+    }
+
+    private final Path directory;
+    private final Duration timeout;
+    private final Publisher publisher;
+    private final Object inventoryLock = new Object();
+    private final Map<String, DiskRuntime> disks = new ConcurrentHashMap<>();
+    private final Map<String, Runnable> unpublish = new ConcurrentHashMap<>();
+    private final Map<String, StorageBackend> backends = new ConcurrentHashMap<>();
+    private final Map<String, Host> hosts = new ConcurrentHashMap<>();
+    /** Factories by filter name; the first of each list is the active one. Guarded by itself. */
+    private final Map<String, List<IoFilterFactory>> factories = new LinkedHashMap<>();
+    private final Map<IoFilterFactory, String> factoryNames = new IdentityHashMap<>();
+    private final List<String> loadErrors = new CopyOnWriteArrayList<>();
+    private final Set<IoContext> contexts = ConcurrentHashMap.newKeySet();
+    private final Consumer<IoContext> registrar = contexts::add;
+    private final ThreadLocal<ThreadIo> threadIo = ThreadLocal.withInitial(ThreadIo::new);
+
+    /**
+     * Creates the service over the metadata directory {@code directory} and loads the inventory.
+     *
+     * @param timeout how long a filter may hold a request before it is reported
+     */
+    public DiskService(Path directory, Duration timeout, Publisher publisher) {
+        if (timeout.isZero() || timeout.isNegative()) {
+            throw new IllegalArgumentException("filterTimeout must be positive: " + Durations.format(timeout));
+        }
+        this.directory = directory;
+        this.timeout = timeout;
+        this.publisher = publisher;
+        load();
+    }
+
+    private void load() {
+        if (!Files.isDirectory(directory)) {
+            LOG.info("No disk metadata yet under {}", directory);
+            return;
+        }
+        List<Path> files = new ArrayList<>();
+        try (DirectoryStream<Path> stream = Files.newDirectoryStream(directory)) {
+            stream.forEach(files::add);
+        } catch (IOException e) {
+            String message = "disk metadata directory " + directory + " cannot be read: " + e.getMessage();
+            loadErrors.add(message);
+            LOG.error(message, e);
+            return;
+        }
+        files.sort(Comparator.naturalOrder());
+        for (Path file : files) {
+            String name = file.getFileName().toString();
+            if (name.endsWith(DiskMetadata.SUFFIX + DiskMetadata.TEMP_SUFFIX)) {
+                // A write that did not reach its rename: the previous version (if any) is intact.
+                try {
+                    Files.deleteIfExists(file);
+                    LOG.info("Removed {}, left by an interrupted metadata write; the previous version is kept", file);
+                } catch (IOException e) {
+                    LOG.warn("Cannot remove the leftover temp file {}: {}", file, e.getMessage(), e);
+                }
+            } else if (name.endsWith(DiskMetadata.SUFFIX) && Files.isRegularFile(file)) {
+                try {
+                    DiskMetadata metadata = DiskMetadata.read(file);
+                    DiskRuntime disk = new DiskRuntime(this, metadata, null);
+                    disks.put(metadata.id(), disk);
+                    unpublish.put(metadata.id(), publisher.publish(disk));
+                } catch (DiskException e) {
+                    loadErrors.add(e.getMessage());
+                    LOG.error("{}; the disk is not loaded, the others are", e.getMessage(), e);
+                }
+            }
+        }
+        LOG.info("Loaded {} disk(s) from {}{}", disks.size(), directory,
+                loadErrors.isEmpty() ? "" : "; " + loadErrors.size() + " metadata file(s) could not be read");
+    }
+
+    // ---- for Handle and DiskRuntime -----------------------------------------------------------
+
+    ThreadIo threadIo() {
+        return threadIo.get();
+    }
+
+    Consumer<IoContext> registrar() {
+        return registrar;
+    }
+
+    long timeoutNanos() {
+        return timeout.toNanos();
+    }
+
+    String timeoutText() {
+        return Durations.format(timeout);
+    }
+
+    BlockStore openStore(DiskMetadata metadata) throws StorageException {
+        StorageBackend backend = backends.get(metadata.backend());
+        if (backend == null) {
+            throw new StorageException("backend " + metadata.backend() + " is not available");
+        }
+        BlockStore store = backend.open(metadata.id(), metadata.owner());
+        if (metadata.blockSize() % store.alignment() != 0) {
+            try {
+                store.close();
+            } catch (StorageException e) {
+                LOG.debug("closing a refused store failed", e);
+            }
+            throw new StorageException(metadata.backend() + " backend: store " + metadata.id() + " needs "
+                    + store.alignment() + "-byte alignment, which the disk's block size " + metadata.blockSize() + " does not give");
+        }
+        return store;
+    }
+
+    // ---- DiskManager --------------------------------------------------------------------------
+
+    @Override
+    public VirtualDisk create(DiskSpec spec) throws DiskException {
+        if (spec.parent().isPresent()) {
+            throw new IllegalArgumentException("differencing disks (a parent) are not supported yet: create disk "
+                    + spec.name() + " without a parent");
+        }
+        String backendId = spec.backend().id();
+        synchronized (inventoryLock) {
+            if (disks.containsKey(spec.name())) {
+                throw new DiskException("a disk named " + spec.name() + " exists already; disk:list shows the disks");
+            }
+            StorageBackend backend = backends.get(backendId);
+            if (backend == null) {
+                throw new IllegalArgumentException("backend '" + backendId + "' is not available; available backends: "
+                        + (backends.isEmpty() ? "none" : String.join(", ", backendNames())));
+            }
+            if (!hosts.containsKey(spec.host())) {
+                throw new IllegalArgumentException("no host named '" + spec.host() + "'; host:list shows the hosts");
+            }
+            Path file = DiskMetadata.file(directory, spec.name());
+            if (Files.exists(file)) {
+                throw new DiskException("metadata file " + file + " exists but was not loaded (see the log); move it away first");
+            }
+            DiskMetadata metadata = new DiskMetadata(spec.name(), spec.capacity(), spec.blockSize(), backendId, spec.host(),
+                    Optional.empty(), List.of());
+            try {
+                metadata.write(directory);
+            } catch (IOException e) {
+                throw new DiskException("cannot write the metadata of disk " + spec.name() + " to " + file + ": " + e.getMessage(), e);
+            }
+            BlockStore store;
+            try {
+                store = backend.create(new StoreSpec(spec.name(), spec.capacity(), spec.blockSize(), spec.host()));
+            } catch (StorageException | RuntimeException e) {
+                deleteMetadataQuietly(spec.name());
+                throw new DiskException("cannot create disk " + spec.name() + ": " + e.getMessage(), e);
+            }
+            if (spec.blockSize() % store.alignment() != 0) {
+                try {
+                    store.close();
+                    backend.delete(spec.name());
+                } catch (StorageException e) {
+                    LOG.warn("cannot remove the store of refused disk {}: {}", spec.name(), e.getMessage(), e);
+                }
+                deleteMetadataQuietly(spec.name());
+                throw new IllegalArgumentException("block size " + spec.blockSize() + " is too small for backend " + backendId
+                        + ", which needs " + store.alignment() + "-byte alignment (direct I/O)");
+            }
+            DiskRuntime disk = new DiskRuntime(this, metadata, store);
+            disks.put(spec.name(), disk);
+            unpublish.put(spec.name(), publisher.publish(disk));
+            LOG.info("Created disk {} ({} bytes, block size {}) on backend {}, owned by {}", spec.name(), spec.capacity(),
+                    spec.blockSize(), backendId, spec.host());
+            return disk;
+        }
+    }
+
+    private void deleteMetadataQuietly(String id) {
+        try {
+            DiskMetadata.delete(directory, id);
+        } catch (IOException e) {
+            LOG.warn("cannot remove the metadata of disk {}: {}", id, e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public Optional<VirtualDisk> disk(String id) {
+        return Optional.ofNullable(disks.get(id));
+    }
+
+    @Override
+    public List<DiskInfo> disks() {
+        return disks.values().stream().map(DiskRuntime::info).sorted(Comparator.comparing(DiskInfo::id)).toList();
+    }
+
+    @Override
+    public void delete(String id, boolean force) throws DiskException {
+        synchronized (inventoryLock) {
+            DiskRuntime disk = disks.get(id);
+            if (disk == null) {
+                throw new DiskException("no disk named " + id + "; disk:list shows the disks");
+            }
+            List<String> children = disks.values().stream()
+                    .filter(d -> d.metadata().parent().filter(id::equals).isPresent()).map(d -> d.id).sorted().toList();
+            if (!children.isEmpty()) {
+                throw new DiskException("disk " + id + " is the parent of " + String.join(", ", children) + "; delete those first");
+            }
+            int open = disk.openHandles();
+            if (open > 0 && !force) {
+                throw new DiskException("disk " + id + " has " + open + " open handle(s); close them, or use --force");
+            }
+            DiskMetadata metadata = disk.metadata();
+            StorageBackend backend = backends.get(metadata.backend());
+            if (backend == null) {
+                throw new DiskException("backend " + metadata.backend() + " is not available, so the store of disk " + id
+                        + " cannot be deleted; nothing was changed");
+            }
+            disk.kill("disk " + id + " was deleted");
+            try {
+                backend.delete(id);
+            } catch (StoreNotFoundException e) {
+                LOG.info("disk {}: its store was already gone: {}", id, e.getMessage());
+            } catch (StorageException e) {
+                throw new DiskException("disk " + id + " is closed, but deleting its store failed: " + e.getMessage()
+                        + "; its metadata is kept, delete it again", e);
+            }
+            try {
+                DiskMetadata.delete(directory, id);
+            } catch (IOException e) {
+                throw new DiskException("disk " + id + ": its store is deleted but its metadata file cannot be: " + e.getMessage(), e);
+            }
+            deleteTree(stateDirectory(id));
+            disks.remove(id);
+            Runnable r = unpublish.remove(id);
+            if (r != null) {
+                r.run();
+            }
+            LOG.info("Deleted disk {}{}", id, open > 0 ? " (forced, " + open + " handle(s) were open)" : "");
+        }
+    }
+
+    private Path stateDirectory(String diskId) {
+        return directory.resolve("state").resolve(diskId);
+    }
+
+    private static void deleteTree(Path root) {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(root)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException | UncheckedIOException e) {
+            LOG.warn("cannot remove filter state under {}: {}", root, e.getMessage(), e);
+        }
+    }
+
+    // ---- filters ------------------------------------------------------------------------------
+
+    @Override
+    public List<FilterDescriptor> availableFilters() {
+        synchronized (factories) {
+            List<FilterDescriptor> result = new ArrayList<>();
+            for (List<IoFilterFactory> list : factories.values()) {
+                if (!list.isEmpty()) {
+                    result.add(descriptorOf(list.get(0)));
+                }
+            }
+            result.sort(Comparator.comparing(FilterDescriptor::name));
+            return result;
+        }
+    }
+
+    private static FilterDescriptor descriptorOf(IoFilterFactory factory) {
+        return factory.descriptor();
+    }
+
+    private IoFilterFactory activeFactory(String name) {
+        synchronized (factories) {
+            List<IoFilterFactory> list = factories.get(name);
+            return list == null || list.isEmpty() ? null : list.get(0);
+        }
+    }
+
+    DiskRuntime requireDisk(String diskId, String host) {
+        DiskRuntime disk = disks.get(diskId);
+        if (disk == null) {
+            throw new IllegalArgumentException("no disk named " + diskId + "; disk:list shows the disks");
+        }
+        if (host != null && !disk.metadata().owner().equals(host)) {
+            throw new IllegalArgumentException("disk " + diskId + " is owned by host " + disk.metadata().owner() + ", not " + host);
+        }
+        return disk;
+    }
+
+    @Override
+    public FilterAttachment attach(String diskId, String filterName, Map<String, String> config) {
+        return attach(null, diskId, filterName, config);
+    }
+
+    /** Attaches a filter; {@code host}, if given, must own the disk. */
+    FilterAttachment attach(String host, String diskId, String filterName, Map<String, String> config) {
+        DiskRuntime disk = requireDisk(diskId, host);
+        IoFilterFactory factory = activeFactory(filterName);
+        if (factory == null) {
+            throw new IllegalArgumentException("no filter named '" + filterName + "'; filter:list shows the filters that can be attached");
+        }
+        FilterDescriptor descriptor = factory.descriptor();
+        disk.lock().lock();
+        try {
+            if (disk.chain().dead != null) {
+                throw new IllegalArgumentException(disk.chain().dead);
+            }
+            DiskMetadata metadata = disk.metadata();
+            if (metadata.filter(filterName).isPresent()) {
+                throw new IllegalArgumentException("filter " + filterName + " is already attached to disk " + diskId);
+            }
+            if (activeFactory(filterName) != factory) {
+                throw new IllegalArgumentException("filter " + filterName + " went away while attaching; try again");
+            }
+            IoFilter filter = createFilter(factory, metadata, filterName, config);
+            List<DiskMetadata.Attachment> filters = new ArrayList<>(metadata.filters());
+            filters.add(new DiskMetadata.Attachment(descriptor, config));
+            DiskMetadata updated = metadata.withFilters(filters);
+            try {
+                updated.write(directory);
+            } catch (IOException e) {
+                closeFilter(filter, diskId, filterName);
+                throw new UncheckedIOException("cannot write the metadata of disk " + diskId + ": " + e.getMessage(), e);
+            }
+            disk.metadata(updated);
+            disk.link(new Stage(diskId, descriptor, filter, factory));
+            LOG.info("Attached filter {} to disk {}{}", filterName, diskId, config.isEmpty() ? "" : " with " + new TreeMap<>(config));
+            return new FilterAttachment(diskId, descriptor, config, true);
+        } finally {
+            disk.lock().unlock();
+        }
+    }
+
+    private IoFilter createFilter(IoFilterFactory factory, DiskMetadata metadata, String filterName, Map<String, String> config) {
+        Path state = stateDirectory(metadata.id()).resolve(filterName);
+        try {
+            Files.createDirectories(state);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create the state directory " + state + " of filter " + filterName + ": "
+                    + e.getMessage(), e);
+        }
+        FilterContext context = new Context(metadata.id(), metadata.owner(), metadata.capacity(), metadata.blockSize(),
+                Map.copyOf(config), state);
+        IoFilter filter;
+        try {
+            filter = factory.create(context);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("filter " + filterName + " refused its configuration: " + e.getMessage(), e);
+        } catch (RuntimeException | LinkageError e) {
+            throw new IllegalArgumentException("filter " + filterName + " could not be created for disk " + metadata.id()
+                    + ": " + e, e);
+        }
+        if (filter == null) {
+            throw new IllegalArgumentException("filter " + filterName + "'s factory returned no filter for disk " + metadata.id());
+        }
+        return filter;
+    }
+
+    private static void closeFilter(IoFilter filter, String diskId, String name) {
+        try {
+            filter.close();
+        } catch (RuntimeException | LinkageError e) {
+            LOG.warn("disk {}: filter {} failed to close: {}", diskId, name, e.toString(), e);
+        }
+    }
+
+    @Override
+    public void detach(String diskId, String filterName) {
+        detach(null, diskId, filterName);
+    }
+
+    /** Detaches a filter; {@code host}, if given, must own the disk. */
+    void detach(String host, String diskId, String filterName) {
+        DiskRuntime disk = requireDisk(diskId, host);
+        disk.lock().lock();
+        try {
+            DiskMetadata metadata = disk.metadata();
+            if (metadata.filter(filterName).isEmpty()) {
+                throw new IllegalArgumentException("filter " + filterName + " is not attached to disk " + diskId);
+            }
+            DiskMetadata updated = metadata.withFilters(metadata.filters().stream().filter(a -> !a.name().equals(filterName)).toList());
+            try {
+                updated.write(directory);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot write the metadata of disk " + diskId + ": " + e.getMessage(), e);
+            }
+            disk.metadata(updated);
+            disk.unlink(filterName, false);
+            LOG.info("Detached filter {} from disk {}", filterName, diskId);
+        } finally {
+            disk.lock().unlock();
+        }
+    }
+
+    @Override
+    public List<FilterReport> filterReports() {
+        List<FilterReport> reports = new ArrayList<>();
+        for (DiskRuntime disk : new TreeMap<>(disks).values()) {
+            Map<String, Stage> stages = new LinkedHashMap<>();
+            disk.stages().forEach(s -> stages.put(s.name, s));
+            for (FilterAttachment a : disk.attachments()) {
+                Stage s = stages.get(a.descriptor().name());
+                reports.add(new FilterReport(disk.id, a.descriptor().name(), a.active(), s == null ? 0 : s.requests.sum(),
+                        s == null ? 0 : s.failures.sum(), s == null ? 0 : s.longestHeldNanos()));
+            }
+        }
+        return reports;
+    }
+
+    /** A filter factory appeared: it becomes attachable, and inactive attachments of its name are linked again. */
+    public void factoryAdded(IoFilterFactory factory) {
+        FilterDescriptor descriptor;
+        try {
+            descriptor = factory.descriptor();
+        } catch (RuntimeException | LinkageError e) {
+            LOG.warn("Ignoring a filter factory whose descriptor fails: {}", e.toString(), e);
+            return;
+        }
+        String name = descriptor.name();
+        boolean active;
+        synchronized (factories) {
+            List<IoFilterFactory> list = factories.computeIfAbsent(name, n -> new ArrayList<>());
+            list.add(factory);
+            factoryNames.put(factory, name);
+            active = list.get(0) == factory;
+        }
+        if (!active) {
+            LOG.warn("A second filter factory named {} was registered; it stands by until the first one goes", name);
+            return;
+        }
+        LOG.info("Filter {} available ({}, rank {}): {}", name, descriptor.filterClass(), descriptor.rank(), descriptor.description());
+        relinkEverywhere(name, factory);
+    }
+
+    private void relinkEverywhere(String name, IoFilterFactory factory) {
+        for (DiskRuntime disk : disks.values()) {
+            disk.lock().lock();
+            try {
+                DiskMetadata metadata = disk.metadata();
+                Optional<DiskMetadata.Attachment> attachment = metadata.filter(name);
+                if (attachment.isEmpty() || disk.isLinked(name) || disk.chain().dead != null || activeFactory(name) != factory) {
+                    continue;
+                }
+                try {
+                    IoFilter filter = createFilter(factory, metadata, name, attachment.get().config());
+                    disk.link(new Stage(disk.id, factory.descriptor(), filter, factory));
+                    LOG.info("Filter {} linked again on disk {}", name, disk.id);
+                } catch (RuntimeException e) {
+                    LOG.warn("Filter {} cannot be linked again on disk {}; it stays inactive: {}", name, disk.id, e.getMessage(), e);
+                }
+            } finally {
+                disk.lock().unlock();
+            }
+        }
+    }
+
+    /**
+     * A filter factory went away (its bundle stops or is removed): on every disk where it has a
+     * filter, new I/O is held, in-flight requests in the filter finish, the filter is unlinked
+     * (the attachment stays, inactive) and the held I/O goes on. No request fails. Blocks until then.
+     */
+    public void factoryRemoved(IoFilterFactory factory) {
+        String name;
+        boolean wasActive;
+        IoFilterFactory standby;
+        synchronized (factories) {
+            name = factoryNames.remove(factory);
+            if (name == null) {
+                return;
+            }
+            List<IoFilterFactory> list = factories.get(name);
+            wasActive = !list.isEmpty() && list.get(0) == factory;
+            list.remove(factory);
+            standby = list.isEmpty() ? null : list.get(0);
+            if (list.isEmpty()) {
+                factories.remove(name);
+            }
+        }
+        if (!wasActive) {
+            return;
+        }
+        int unlinked = 0;
+        for (DiskRuntime disk : disks.values()) {
+            disk.lock().lock();
+            try {
+                for (Stage stage : disk.linkedFrom(factory)) {
+                    disk.unlink(stage.name, true);
+                    unlinked++;
+                }
+            } finally {
+                disk.lock().unlock();
+            }
+        }
+        LOG.info("Filter {} went away: unlinked from {} disk(s) after draining; attachments are kept, inactive", name, unlinked);
+        if (standby != null) {
+            relinkEverywhere(name, standby);
+        }
+    }
+
+    // ---- backends and hosts -------------------------------------------------------------------
+
+    /** A storage backend of type {@code type} appeared. */
+    public void backendAdded(String type, StorageBackend backend) {
+        if (backends.putIfAbsent(type, backend) == null) {
+            LOG.info("Storage backend {} available", type);
+        }
+    }
+
+    /** A storage backend went away: the stores of its disks close after in-flight I/O finishes. */
+    public void backendRemoved(String type, StorageBackend backend) {
+        if (backends.remove(type, backend)) {
+            for (DiskRuntime disk : disks.values()) {
+                if (disk.metadata().backend().equals(type)) {
+                    disk.closeStore();
+                }
+            }
+            LOG.info("Storage backend {} went away; its disks' stores are closed", type);
+        }
+    }
+
+    /** A host appeared. */
+    public void hostAdded(Host host) {
+        hosts.put(host.name(), host);
+    }
+
+    /** A host went away; its disks stay in the inventory. */
+    public void hostRemoved(Host host) {
+        hosts.remove(host.name(), host);
+    }
+
+    @Override
+    public List<String> hostNames() {
+        return hosts.keySet().stream().sorted().toList();
+    }
+
+    @Override
+    public List<String> backendNames() {
+        return backends.keySet().stream().sorted().toList();
+    }
+
+    @Override
+    public List<String> loadErrors() {
+        return List.copyOf(loadErrors);
+    }
+
+    @Override
+    public Duration filterTimeout() {
+        return timeout;
+    }
+
+    // ---- watchdog -----------------------------------------------------------------------------
+
+    /**
+     * Finds requests running longer than the timeout and reports the filter that holds each
+     * (log WARN once per filter and disk; {@code filter:list} shows it). Called periodically by
+     * the owning component's watchdog thread; {@code now} is {@link System#nanoTime()}.
+     */
+    public void scanHeld(long now) {
+        long limit = timeout.toNanos();
+        for (Iterator<IoContext> it = contexts.iterator(); it.hasNext(); ) {
+            IoContext context = it.next();
+            long start = context.startNanos();
+            if (start == 0) {
+                if (!context.ownerAlive()) {
+                    it.remove();
+                }
+                continue;
+            }
+            long held = now - start;
+            Chain chain = context.currentChain();
+            int depth = context.currentDepth();
+            if (held < limit || chain == null || context.startNanos() != start || depth < 0 || depth >= chain.stages.length) {
+                continue;
+            }
+            Stage stage = chain.stages[depth];
+            if (stage.reportHeld(held)) {
+                LOG.warn("Filter {} on disk {} has held a request for {}, longer than filterTimeout {}; "
+                        + "I/O through it waits (filter:list reports it)", stage.name, stage.diskId,
+                        Durations.format(Duration.ofNanos(held)), timeoutText());
+            }
+        }
+    }
+
+    /** Stops every disk: new I/O fails, in-flight I/O finishes, filters and stores close. */
+    public void close() {
+        for (DiskRuntime disk : disks.values()) {
+            disk.kill("disk " + disk.id + " is unavailable: the disk manager stopped");
+        }
+        unpublish.values().forEach(Runnable::run);
+        unpublish.clear();
+        disks.clear();
+    }
+
+    /** The {@link FilterContext} a filter is created with. */
+    private record Context(String diskId, String host, long capacity, int blockSize, Map<String, String> config,
+                           Path stateDirectory) implements FilterContext {
+    }
+}

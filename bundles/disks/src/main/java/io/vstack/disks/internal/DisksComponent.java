@@ -1,0 +1,179 @@
+package io.vstack.disks.internal;
+
+import io.vstack.api.Durations;
+import io.vstack.api.disk.DiskManager;
+import io.vstack.api.filter.FilterFramework;
+import io.vstack.api.filter.IoFilterFactory;
+import io.vstack.api.hw.Host;
+import io.vstack.api.metrics.MetricSource;
+import io.vstack.api.storage.StorageBackend;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Dictionary;
+import java.util.Hashtable;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceRegistration;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The OSGi face of {@link DiskService}: the {@link DiskManager} service, one
+ * {@link FilterFramework} service per {@link Host} service, a {@link MetricSource} per disk, the
+ * whiteboards of storage backends and filter factories, and the watchdog thread.
+ */
+@Component(service = {DiskManager.class, DiskAdmin.class}, immediate = true, configurationPid = DisksComponent.PID,
+        configurationPolicy = ConfigurationPolicy.OPTIONAL)
+@Designate(ocd = DisksComponent.Config.class)
+public final class DisksComponent extends DiskService {
+
+    static final String PID = "io.vstack.disks";
+
+    /** The disks bundle's configuration. */
+    @ObjectClassDefinition(id = PID, name = "vstack virtual disks",
+            description = "Virtual disk metadata and the per-host I/O filter frameworks")
+    public @interface Config {
+        @AttributeDefinition(description = "Directory of the disk metadata files; empty means ${karaf.data}/vstack/disks")
+        String directory() default "";
+
+        @AttributeDefinition(description = "A filter that holds one request longer than this is reported "
+                + "(a WARN in the log, once, and filter:list), e.g. 30s")
+        String filterTimeout() default "30s";
+    }
+
+    private static final Logger LOG = LoggerFactory.getLogger(DisksComponent.class);
+
+    private final BundleContext context;
+    private final ScheduledExecutorService watchdog;
+    private final Map<Host, ServiceRegistration<FilterFramework>> frameworks = new ConcurrentHashMap<>();
+
+    /** Loads the inventory and starts the watchdog. */
+    @Activate
+    public DisksComponent(BundleContext context, Config config) {
+        super(directory(config.directory(), context), timeout(config.filterTimeout()), disk -> publish(context, disk));
+        this.context = context;
+        this.watchdog = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread thread = new Thread(r, "vstack-disks-watchdog");
+            thread.setDaemon(true);
+            return thread;
+        });
+        long period = Math.max(TimeUnit.MILLISECONDS.toNanos(50), filterTimeout().toNanos() / 4);
+        watchdog.scheduleWithFixedDelay(this::scan, period, period, TimeUnit.NANOSECONDS);
+        LOG.info("Virtual disks ready (filterTimeout {})", Durations.format(filterTimeout()));
+    }
+
+    private void scan() {
+        try {
+            scanHeld(System.nanoTime());
+        } catch (RuntimeException e) {
+            LOG.warn("Watchdog scan failed: {}", e.toString(), e);
+        }
+    }
+
+    private static Path directory(String configured, BundleContext context) {
+        if (configured != null && !configured.isBlank()) {
+            return Path.of(configured.trim());
+        }
+        String karafData = context.getProperty("karaf.data");
+        Path data = karafData != null ? Path.of(karafData) : context.getDataFile("").toPath();
+        return data.resolve("vstack").resolve("disks");
+    }
+
+    static Duration timeout(String text) {
+        Duration timeout;
+        try {
+            timeout = Durations.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(PID + ": filterTimeout: " + e.getMessage(), e);
+        }
+        if (timeout.isZero()) {
+            throw new IllegalArgumentException(PID + ": filterTimeout must be more than 0");
+        }
+        return timeout;
+    }
+
+    private static Runnable publish(BundleContext context, MetricSource disk) {
+        Dictionary<String, Object> properties = new Hashtable<>();
+        properties.put(MetricSource.SOURCE_PROPERTY, disk.source());
+        ServiceRegistration<MetricSource> registration = context.registerService(MetricSource.class, disk, properties);
+        return () -> unregister(registration);
+    }
+
+    private static void unregister(ServiceRegistration<?> registration) {
+        try {
+            registration.unregister();
+        } catch (IllegalStateException alreadyGone) {
+            LOG.debug("service already unregistered", alreadyGone);
+        }
+    }
+
+    @Reference(name = "backend", service = StorageBackend.class, cardinality = ReferenceCardinality.MULTIPLE,
+            policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY, unbind = "unbindBackend")
+    void bindBackend(StorageBackend backend, Map<String, Object> properties) {
+        backendAdded(type(backend, properties), backend);
+    }
+
+    void unbindBackend(StorageBackend backend, Map<String, Object> properties) {
+        backendRemoved(type(backend, properties), backend);
+    }
+
+    private static String type(StorageBackend backend, Map<String, Object> properties) {
+        Object type = properties.get(StorageBackend.TYPE_PROPERTY);
+        return type != null ? type.toString() : backend.type().id();
+    }
+
+    @Reference(name = "filterFactory", service = IoFilterFactory.class, cardinality = ReferenceCardinality.MULTIPLE,
+            policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY, unbind = "unbindFilterFactory")
+    void bindFilterFactory(IoFilterFactory factory) {
+        factoryAdded(factory);
+    }
+
+    void unbindFilterFactory(IoFilterFactory factory) {
+        factoryRemoved(factory);
+    }
+
+    @Reference(name = "host", service = Host.class, cardinality = ReferenceCardinality.MULTIPLE,
+            policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY, unbind = "unbindHost")
+    void bindHost(Host host) {
+        hostAdded(host);
+        Dictionary<String, Object> properties = new Hashtable<>();
+        properties.put(Host.NAME_PROPERTY, host.name());
+        ServiceRegistration<FilterFramework> old = frameworks.put(host,
+                context.registerService(FilterFramework.class, new HostFilterFramework(this, host.name()), properties));
+        if (old != null) {
+            unregister(old);
+        }
+    }
+
+    void unbindHost(Host host) {
+        hostRemoved(host);
+        ServiceRegistration<FilterFramework> registration = frameworks.remove(host);
+        if (registration != null) {
+            unregister(registration);
+        }
+    }
+
+    @Deactivate
+    void deactivate() {
+        watchdog.shutdownNow();
+        frameworks.values().forEach(DisksComponent::unregister);
+        frameworks.clear();
+        close();
+        LOG.info("Virtual disks stopped");
+    }
+}

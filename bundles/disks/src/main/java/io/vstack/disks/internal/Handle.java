@@ -1,0 +1,121 @@
+package io.vstack.disks.internal;
+
+import io.vstack.api.disk.DiskHandle;
+import io.vstack.api.filter.FilterDescriptor;
+import io.vstack.api.io.DiskUnavailableException;
+import io.vstack.api.io.InvalidIoException;
+import io.vstack.api.io.IoException;
+import io.vstack.api.io.IoOp;
+import java.nio.ByteBuffer;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * An open handle on a disk: checks ranges, takes the thread's reusable request object and runs
+ * it down the disk's chain. Nothing is allocated per I/O.
+ */
+final class Handle implements DiskHandle {
+
+    private static final ByteBuffer EMPTY = ByteBuffer.allocateDirect(0).asReadOnlyBuffer();
+
+    private final DiskRuntime disk;
+    private final DiskService service;
+    private final String origin;
+    private final FilterDescriptor target;
+    private final long capacity;
+    private final int blockSize;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    Handle(DiskRuntime disk, DiskService service, String origin, FilterDescriptor target) {
+        this.disk = disk;
+        this.service = service;
+        this.origin = origin;
+        this.target = target;
+        this.capacity = disk.metadata().capacity();
+        this.blockSize = disk.metadata().blockSize();
+    }
+
+    /** Where this handle's I/O enters {@code chain}: the top, or its target filter's position. */
+    int entry(Chain chain) {
+        return target == null ? 0 : chain.entryFor(target);
+    }
+
+    @Override
+    public String diskId() {
+        return disk.id;
+    }
+
+    @Override
+    public void read(long offset, ByteBuffer dst) throws IoException {
+        if (dst.isReadOnly()) {
+            throw new InvalidIoException("disk " + disk.id + ": cannot read into a read-only buffer");
+        }
+        submit(IoOp.READ, offset, dst.remaining(), dst);
+    }
+
+    @Override
+    public void write(long offset, ByteBuffer src) throws IoException {
+        submit(IoOp.WRITE, offset, src.remaining(), src);
+    }
+
+    @Override
+    public void flush() throws IoException {
+        submit(IoOp.FLUSH, 0, 0, EMPTY);
+    }
+
+    @Override
+    public void trim(long offset, long length) throws IoException {
+        submit(IoOp.TRIM, offset, length, EMPTY);
+    }
+
+    private void submit(IoOp op, long offset, long length, ByteBuffer buffer) throws IoException {
+        if (closed.get()) {
+            throw new DiskUnavailableException("disk " + disk.id + ": the handle is closed");
+        }
+        check(op, offset, length);
+        ThreadIo thread = service.threadIo();
+        IoContext request = thread.enter(service.registrar());
+        try {
+            request.set(op, disk.id, offset, length, buffer, origin);
+            disk.execute(request, this);
+        } catch (IoException | RuntimeException | Error e) {
+            disk.errors.increment();
+            throw e;
+        } finally {
+            thread.exit();
+        }
+        switch (op) {
+            case READ -> {
+                buffer.position(buffer.limit());
+                disk.reads.increment();
+                disk.bytesRead.add(length);
+            }
+            case WRITE -> {
+                buffer.position(buffer.limit());
+                disk.writes.increment();
+                disk.bytesWritten.add(length);
+            }
+            case FLUSH -> disk.flushes.increment();
+            case TRIM -> disk.trims.increment();
+            default -> {
+            }
+        }
+    }
+
+    private void check(IoOp op, long offset, long length) throws InvalidIoException {
+        if (offset < 0 || length < 0 || offset > capacity - length) {
+            throw new InvalidIoException("disk " + disk.id + ": " + op.name().toLowerCase(java.util.Locale.ROOT) + " of "
+                    + length + " bytes at offset " + offset + " is outside the disk (capacity " + capacity + ")");
+        }
+        if ((offset & (blockSize - 1)) != 0 || (length & (blockSize - 1)) != 0) {
+            throw new InvalidIoException("disk " + disk.id + ": " + op.name().toLowerCase(java.util.Locale.ROOT) + " of "
+                    + length + " bytes at offset " + offset + " is not aligned to the block size " + blockSize);
+        }
+    }
+
+    @Override
+    public void close() {
+        if (closed.compareAndSet(false, true)) {
+            disk.handleClosed();
+        }
+    }
+}

@@ -1,0 +1,237 @@
+package io.vstack.itest;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertTrue;
+import static org.ops4j.pax.exam.CoreOptions.systemProperty;
+
+import io.vstack.api.disk.DiskException;
+import io.vstack.api.disk.DiskHandle;
+import io.vstack.api.disk.DiskInfo;
+import io.vstack.api.disk.DiskManager;
+import io.vstack.api.disk.DiskSpec;
+import io.vstack.api.disk.VirtualDisk;
+import io.vstack.api.filter.FilterFramework;
+import io.vstack.api.storage.BackendType;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import javax.inject.Inject;
+import org.apache.karaf.shell.api.console.Session;
+import org.apache.karaf.shell.api.console.SessionFactory;
+import org.junit.Test;
+import org.junit.runner.RunWith;
+import org.ops4j.pax.exam.Configuration;
+import org.ops4j.pax.exam.Option;
+import org.ops4j.pax.exam.junit.PaxExam;
+import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
+import org.ops4j.pax.exam.spi.reactors.PerClass;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceReference;
+
+/**
+ * Virtual disks in the real distribution: the disk: commands through a shell session, and a
+ * third-party filter bundle dropped into deploy/, attached, detached and re-attached, then
+ * removed while four threads keep writing and verifying: no I/O fails or is lost.
+ */
+@RunWith(PaxExam.class)
+@ExamReactorStrategy(PerClass.class)
+public class DisksIT {
+
+    private static final int BLOCK = 4096;
+    private static final int WORKERS = 4;
+    private static final int BLOCKS_PER_WORKER = 1024;
+
+    @Inject
+    DiskManager disks;
+
+    @Inject
+    SessionFactory sessionFactory;
+
+    @Inject
+    BundleContext context;
+
+    @Configuration
+    public Option[] config() {
+        String jar = System.getProperty("vstack.fixture.jar");
+        if (jar == null) {
+            throw new IllegalStateException("system property vstack.fixture.jar is not set: run the integration tests through Maven");
+        }
+        return VstackDistribution.options(systemProperty("vstack.fixture.jar").value(jar));
+    }
+
+    @Test
+    public void aDiskCreatedFromTheShellIsListedAndBadInputIsAOneLineErrorThatChangesNothing() throws Exception {
+        awaitFramework("esx1");
+        assertTrue(execute("disk:create --size 64M --host esx2 shelldisk").contains("Created disk shelldisk"));
+        String line = execute("disk:list --no-format").lines().filter(l -> l.startsWith("shelldisk")).findFirst().orElseThrow();
+        assertTrue(line, line.matches("shelldisk\\s+64M\\s+4096\\s+local\\s+esx2\\s+0\\s+-\\s*"));
+        List<DiskInfo> before = disks.disks();
+
+        assertOneLineError("disk:create --size 12Q other", "is not a size");
+        assertOneLineError("disk:create --backend san other", "backend 'san' is not available");
+        assertOneLineError("disk:create --host esx9 other", "no host named 'esx9'");
+        assertOneLineError("disk:create --size 10000 other", "must be a positive multiple of the block size 4096");
+        assertOneLineError("disk:create shelldisk", "a disk named shelldisk exists already");
+        assertOneLineError("filter:attach shelldisk nosuchfilter", "no filter named 'nosuchfilter'");
+        assertEquals(before, disks.disks());
+
+        DiskHandle handle = disks.disk("shelldisk").orElseThrow().open("it");
+        assertOneLineError("disk:delete shelldisk", "disk shelldisk has 1 open handle(s)");
+        handle.close();
+        assertTrue(execute("disk:info shelldisk").contains("esx2"));
+        execute("disk:delete shelldisk");
+        assertTrue(disks.disk("shelldisk").isEmpty());
+    }
+
+    @Test
+    public void aFilterDroppedIntoDeployServesIoAndLeavesUnderLoadWithoutLosingAnyIo() throws Exception {
+        FilterFramework esx1 = awaitFramework("esx1");
+        VirtualDisk disk = disks.create(DiskSpec.of("hot", (long) WORKERS * BLOCKS_PER_WORKER * BLOCK, BackendType.LOCAL, "esx1"));
+        Path deployed = Path.of(System.getProperty("karaf.base"), "deploy", "vstack-test-filter.jar");
+        Files.copy(Path.of(System.getProperty("vstack.fixture.jar")), deployed);
+        Eventually.await("filter 'fixture' deployed", () -> esx1.available().stream().anyMatch(d -> d.name().equals("fixture")));
+        assertTrue(execute("filter:attach hot fixture").contains("Attached filter fixture"));
+        try (DiskHandle handle = disk.open("it")) {
+            ByteBuffer out = pattern(7, 3);
+            handle.write(3L * BLOCK, out);
+            ByteBuffer in = ByteBuffer.allocateDirect(BLOCK);
+            handle.read(3L * BLOCK, in);
+            assertEquals(pattern(7, 3), in.flip());
+        }
+        assertTrue(execute("filter:list --no-format").lines().anyMatch(l -> l.startsWith("fixture") && l.contains("hot")));
+
+        AtomicBoolean stop = new AtomicBoolean();
+        AtomicLong ops = new AtomicLong();
+        Collection<String> failures = new ConcurrentLinkedQueue<>();
+        long[][] lastWritten = new long[WORKERS][BLOCKS_PER_WORKER];
+        ExecutorService pool = Executors.newFixedThreadPool(WORKERS);
+        List<Future<?>> workers = new ArrayList<>();
+        for (int w = 0; w < WORKERS; w++) {
+            int worker = w;
+            workers.add(pool.submit(() -> {
+                try (DiskHandle handle = disk.open("worker-" + worker)) {
+                    ByteBuffer in = ByteBuffer.allocateDirect(BLOCK);
+                    for (long round = 1; !stop.get(); round++) {
+                        int block = (int) (round % BLOCKS_PER_WORKER);
+                        long offset = ((long) worker * BLOCKS_PER_WORKER + block) * BLOCK;
+                        long seed = round * WORKERS + worker;
+                        try {
+                            handle.write(offset, pattern(seed, block));
+                            lastWritten[worker][block] = seed;
+                            in.clear();
+                            handle.read(offset, in);
+                            if (!in.flip().equals(pattern(seed, block))) {
+                                failures.add("worker " + worker + ": block " + block + " read back wrong");
+                            }
+                            ops.addAndGet(2);
+                        } catch (Exception e) {
+                            failures.add("worker " + worker + ": " + e);
+                        }
+                    }
+                }
+                return null;
+            }));
+        }
+        try {
+            awaitMoreOps(ops, 2_000);
+            assertTrue(execute("filter:detach hot fixture").contains("Detached"));
+            awaitMoreOps(ops, 2_000);
+            execute("filter:attach hot fixture");
+            awaitMoreOps(ops, 2_000);
+            // The bundle goes away while I/O runs through its filter.
+            Files.delete(deployed);
+            Eventually.await("filter 'fixture' unlinked after its bundle went away",
+                    () -> !disk.info().filters().isEmpty() && !disk.info().filters().get(0).active());
+            Eventually.await("the fixture bundle uninstalled", () -> Arrays.stream(context.getBundles())
+                    .noneMatch(b -> "io.vstack.test.filter".equals(b.getSymbolicName()) && b.getState() != Bundle.UNINSTALLED));
+            awaitMoreOps(ops, 2_000);
+        } finally {
+            stop.set(true);
+            for (Future<?> f : workers) {
+                f.get(60, TimeUnit.SECONDS);
+            }
+            pool.shutdown();
+        }
+        assertEquals("no I/O failed", List.of(), new ArrayList<>(failures));
+        // Every acknowledged write reads back.
+        try (DiskHandle handle = disk.open("verify")) {
+            ByteBuffer in = ByteBuffer.allocateDirect(BLOCK);
+            for (int w = 0; w < WORKERS; w++) {
+                for (int block = 0; block < BLOCKS_PER_WORKER; block++) {
+                    if (lastWritten[w][block] != 0) {
+                        in.clear();
+                        handle.read(((long) w * BLOCKS_PER_WORKER + block) * BLOCK, in);
+                        assertEquals("worker " + w + " block " + block, pattern(lastWritten[w][block], block), in.flip());
+                    }
+                }
+            }
+        }
+        assertTrue(execute("disk:list --no-format").lines().anyMatch(l -> l.startsWith("hot") && l.contains("fixture(inactive)")));
+        disks.delete("hot", false);
+    }
+
+    private static ByteBuffer pattern(long seed, int block) {
+        ByteBuffer b = ByteBuffer.allocateDirect(BLOCK);
+        for (int i = 0; i < BLOCK; i += 8) {
+            b.putLong(i, seed * 0x9E3779B97F4A7C15L + block * 31L + i);
+        }
+        return b;
+    }
+
+    private static void awaitMoreOps(AtomicLong ops, long more) throws InterruptedException {
+        long target = ops.get() + more;
+        Eventually.await(more + " more I/Os", Duration.ofSeconds(60), () -> ops.get() >= target);
+    }
+
+    private FilterFramework awaitFramework(String host) throws Exception {
+        String filter = "(vstack.host.name=" + host + ")";
+        Eventually.await("filter framework of " + host, () -> {
+            try {
+                return !context.getServiceReferences(FilterFramework.class, filter).isEmpty();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        ServiceReference<FilterFramework> reference = context.getServiceReferences(FilterFramework.class, filter).iterator().next();
+        return context.getService(reference);
+    }
+
+    private void assertOneLineError(String command, String expected) throws Exception {
+        try {
+            execute(command);
+        } catch (IllegalArgumentException | DiskException e) {
+            assertTrue(command + ": " + e.getMessage(), e.getMessage().contains(expected));
+            assertFalse(command + ": one line", e.getMessage().contains("\n"));
+            return;
+        }
+        throw new AssertionError(command + " must fail");
+    }
+
+    private String execute(String command) throws Exception {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
+        try (Session session = sessionFactory.create(new ByteArrayInputStream(new byte[0]), out, out)) {
+            session.execute(command);
+        }
+        return bytes.toString(StandardCharsets.UTF_8);
+    }
+}
