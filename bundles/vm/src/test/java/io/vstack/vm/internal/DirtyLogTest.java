@@ -117,7 +117,7 @@ class DirtyLogTest {
                 x ^= x << 13;
                 x ^= x >>> 7;
                 x ^= x << 17;
-                ram.write(Math.floorMod(x, 128), (int) Math.floorMod(x >>> 20, 512) * 8, 8, seq);
+                ram.write(Math.floorMod(x, 128), Math.floorMod(x >>> 20, 512) * 8, 8, seq);
             }
         }, "test-guest");
         writer.start();
