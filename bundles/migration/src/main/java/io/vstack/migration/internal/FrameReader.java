@@ -1,0 +1,70 @@
+package io.vstack.migration.internal;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.ReadableByteChannel;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.zip.CRC32C;
+
+/**
+ * Reads and checks frames from one channel: length bound, sequence, CRC32C. The returned
+ * payload is a view valid until the next {@link #read}. Not thread-safe: one reader per channel.
+ */
+final class FrameReader {
+
+    /** One frame: its type and payload (position 0, limit its length). */
+    record Frame(int type, ByteBuffer payload) {
+    }
+
+    private final ReadableByteChannel channel;
+    private final String peer;
+    private final AtomicLong bytes;
+    private final ByteBuffer header = ByteBuffer.allocateDirect(Wire.HEADER_BYTES);
+    private final CRC32C crc = new CRC32C();
+    private ByteBuffer payload = ByteBuffer.allocateDirect(64 * 1024);
+    private long expectedSeq;
+
+    FrameReader(ReadableByteChannel channel, String peer, AtomicLong bytes) {
+        this.channel = channel;
+        this.peer = peer;
+        this.bytes = bytes;
+    }
+
+    /**
+     * Reads the next frame.
+     *
+     * @throws ProtocolException on a bad length, sequence or CRC
+     * @throws java.io.EOFException if the peer closed the connection
+     */
+    Frame read() throws IOException {
+        header.clear();
+        Wire.readFully(channel, header);
+        header.flip();
+        int type = Byte.toUnsignedInt(header.get(0));
+        int len = header.getInt(4);
+        long seq = header.getLong(8);
+        int expectedCrc = header.getInt(16);
+        if (len < 0 || len > Wire.MAX_PAYLOAD) {
+            throw new ProtocolException("corrupt frame from " + peer + ": length " + Integer.toUnsignedString(len));
+        }
+        if (seq != expectedSeq) {
+            throw new ProtocolException("corrupt frame from " + peer + ": sequence " + seq + ", expected " + expectedSeq);
+        }
+        if (payload.capacity() < len) {
+            payload = ByteBuffer.allocateDirect(Math.max(len, payload.capacity() * 2));
+        }
+        payload.clear().limit(len);
+        Wire.readFully(channel, payload);
+        payload.flip();
+        crc.reset();
+        crc.update(header.duplicate().limit(16));
+        crc.update(payload.duplicate());
+        if ((int) crc.getValue() != expectedCrc) {
+            throw new ProtocolException("corrupt frame from " + peer + ": CRC mismatch in frame " + seq + " ("
+                    + Wire.typeName(type) + ", " + len + " bytes)");
+        }
+        expectedSeq++;
+        bytes.addAndGet(Wire.HEADER_BYTES + (long) len);
+        return new Frame(type, payload.slice());
+    }
+}

@@ -1,0 +1,422 @@
+package io.vstack.migration.internal;
+
+import io.vstack.api.hw.Host;
+import io.vstack.api.hw.HostRegistry;
+import io.vstack.api.migration.MigrationException;
+import io.vstack.api.migration.MigrationMode;
+import io.vstack.api.migration.MigrationParams;
+import io.vstack.api.migration.MigrationReport;
+import io.vstack.api.migration.MigrationService;
+import io.vstack.api.migration.MigrationStatus;
+import io.vstack.api.net.NetworkProgrammer;
+import io.vstack.api.vm.DiskOwnership;
+import io.vstack.api.vm.OutgoingVm;
+import io.vstack.api.vm.VmException;
+import io.vstack.api.vm.VmInfo;
+import io.vstack.api.vm.VmMobility;
+import io.vstack.api.vm.VmService;
+import io.vstack.api.vm.VmState;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.osgi.framework.BundleContext;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Live migration: one TCP endpoint per host of this process (loopback, ephemeral port unless
+ * configured), remote hosts at configured addresses, one thread per running migration, a bounded
+ * history, and one JSON metrics file per run under {@code ${karaf.data}/vstack/migrations/}.
+ * Network programmers come by whiteboard and every one is called on every migration; the disk
+ * ownership hook is optional.
+ */
+@Component(service = MigrationService.class, immediate = true, configurationPid = MigrationManager.PID)
+@Designate(ocd = MigrationManager.Config.class)
+public final class MigrationManager implements MigrationService, MigrationRun.Context {
+
+    static final String PID = "io.vstack.migration";
+    private static final Logger LOG = LoggerFactory.getLogger(MigrationManager.class);
+
+    /** Configuration of {@value #PID}. */
+    @ObjectClassDefinition(name = "vstack live migration", description = "Migration endpoints and history")
+    public @interface Config {
+        /** Address every local host's endpoint binds to. */
+        @AttributeDefinition(description = "Address the hosts' migration endpoints bind to (loopback by default)")
+        String bindAddress() default "127.0.0.1";
+
+        /** Fixed ports, {@code host=port,...}; unlisted hosts get an ephemeral port. */
+        @AttributeDefinition(description = "Fixed endpoint ports as host=port,... (others: ephemeral)")
+        String ports() default "";
+
+        /** Hosts of other processes, {@code host=address:port,...}. */
+        @AttributeDefinition(description = "Hosts living in other distribution processes, as host=address:port,...")
+        String remoteHosts() default "";
+
+        /** Finished migrations kept in the history. */
+        @AttributeDefinition(description = "Finished migrations kept in memory (1..10000)", min = "1", max = "10000")
+        int historySize() default 100;
+    }
+
+    /** The checked configuration. */
+    record Settings(InetAddress bindAddress, Map<String, Integer> ports, Map<String, InetSocketAddress> remoteHosts, int historySize) {
+
+        /** Parses and checks the configuration; the message names the wrong key. */
+        static Settings parse(Config c) {
+            InetAddress bind;
+            try {
+                bind = InetAddress.getByName(c.bindAddress().trim());
+            } catch (IOException e) {
+                throw new IllegalArgumentException("bindAddress '" + c.bindAddress() + "' is not an address");
+            }
+            Map<String, Integer> ports = new LinkedHashMap<>();
+            for (Map.Entry<String, String> e : pairs("ports", c.ports()).entrySet()) {
+                try {
+                    int port = Integer.parseInt(e.getValue());
+                    if (port < 1 || port > 65535) {
+                        throw new NumberFormatException();
+                    }
+                    ports.put(e.getKey(), port);
+                } catch (NumberFormatException ex) {
+                    throw new IllegalArgumentException("ports: '" + e.getValue() + "' of host " + e.getKey() + " is not a port (1..65535)");
+                }
+            }
+            Map<String, InetSocketAddress> remotes = new LinkedHashMap<>();
+            for (Map.Entry<String, String> e : pairs("remoteHosts", c.remoteHosts()).entrySet()) {
+                int colon = e.getValue().lastIndexOf(':');
+                try {
+                    int port = Integer.parseInt(e.getValue().substring(colon + 1));
+                    if (colon <= 0 || port < 1 || port > 65535) {
+                        throw new NumberFormatException();
+                    }
+                    remotes.put(e.getKey(), InetSocketAddress.createUnresolved(e.getValue().substring(0, colon), port));
+                } catch (RuntimeException ex) {
+                    throw new IllegalArgumentException("remoteHosts: '" + e.getValue() + "' of host " + e.getKey() + " is not address:port");
+                }
+            }
+            if (c.historySize() < 1 || c.historySize() > 10_000) {
+                throw new IllegalArgumentException("historySize " + c.historySize() + " must be from 1 to 10000");
+            }
+            return new Settings(bind, ports, remotes, c.historySize());
+        }
+
+        private static Map<String, String> pairs(String key, String text) {
+            Map<String, String> m = new LinkedHashMap<>();
+            if (text == null || text.isBlank()) {
+                return m;
+            }
+            for (String item : text.split(",")) {
+                int eq = item.indexOf('=');
+                if (eq <= 0 || eq == item.trim().length() - 1) {
+                    throw new IllegalArgumentException(key + ": '" + item.trim() + "' must be host=value");
+                }
+                m.put(item.substring(0, eq).trim(), item.substring(eq + 1).trim());
+            }
+            return m;
+        }
+    }
+
+    private final Settings settings;
+    private final VmService vms;
+    private final VmMobility mobility;
+    private final HostRegistry hosts;
+    private final Path historyDir;
+    private final ExecutorService executor;
+    private final AtomicInteger threads = new AtomicInteger();
+    private final Map<String, Endpoint> endpoints = new ConcurrentHashMap<>();
+    private final Map<UUID, IncomingSession> sessions = new ConcurrentHashMap<>();
+    private final Map<String, MigrationRun> active = new ConcurrentHashMap<>();
+    private final Deque<MigrationRun> history = new ArrayDeque<>();
+    private final List<NetworkProgrammer> programmers = new CopyOnWriteArrayList<>();
+    private volatile DiskOwnership diskOwnership;
+
+    /** Activates with its configuration; endpoints open as hosts appear. */
+    @Activate
+    public MigrationManager(Config config, BundleContext context, @Reference HostRegistry hosts,
+                            @Reference VmService vms, @Reference VmMobility mobility) {
+        this(Settings.parse(config), hosts, vms, mobility, dataDir(context).resolve("vstack").resolve("migrations"));
+    }
+
+    MigrationManager(Settings settings, HostRegistry hosts, VmService vms, VmMobility mobility, Path historyDir) {
+        this.settings = settings;
+        this.hosts = hosts;
+        this.vms = vms;
+        this.mobility = mobility;
+        this.historyDir = historyDir;
+        this.executor = new ThreadPoolExecutor(0, 64, 30, TimeUnit.SECONDS, new SynchronousQueue<>(),
+                r -> {
+                    Thread t = new Thread(r, "vstack-migration-" + threads.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                });
+        LOG.info("Live migration ready: endpoints on {}, remote hosts {}, metrics under {}", settings.bindAddress().getHostAddress(),
+                settings.remoteHosts().keySet(), historyDir);
+    }
+
+    private static Path dataDir(BundleContext context) {
+        String karafData = context.getProperty("karaf.data");
+        return karafData != null ? Path.of(karafData) : context.getDataFile("").toPath();
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    void addHost(Host host) {
+        String name = host.name();
+        int port = settings.ports().getOrDefault(name, 0);
+        try {
+            Endpoint e = new Endpoint(name, new InetSocketAddress(settings.bindAddress(), port), executor,
+                    socket -> IncomingSession.serve(name, mobility, sessions, socket));
+            Endpoint old = endpoints.put(name, e);
+            if (old != null) {
+                old.close();
+            }
+            LOG.info("Migration endpoint of host {} listens on {}", name, e.address());
+        } catch (IOException ex) {
+            LOG.error("Migration endpoint of host {} could not listen on {}:{}: {}", name, settings.bindAddress().getHostAddress(), port, ex.getMessage());
+        }
+    }
+
+    void removeHost(Host host) {
+        Endpoint e = endpoints.remove(host.name());
+        if (e != null) {
+            e.close();
+        }
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    void addProgrammer(NetworkProgrammer programmer) {
+        programmers.add(programmer);
+        LOG.info("Network programmer {} added", programmer.name());
+    }
+
+    void removeProgrammer(NetworkProgrammer programmer) {
+        programmers.remove(programmer);
+        LOG.info("Network programmer {} removed", programmer.name());
+    }
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    void setDiskOwnership(DiskOwnership ownership) {
+        diskOwnership = ownership;
+    }
+
+    void unsetDiskOwnership(DiskOwnership ownership) {
+        if (diskOwnership == ownership) {
+            diskOwnership = null;
+        }
+    }
+
+    /** The endpoint address of a local host (tests, status). */
+    Optional<InetSocketAddress> endpoint(String host) {
+        Endpoint e = endpoints.get(host);
+        return e == null ? Optional.empty() : Optional.of(e.address());
+    }
+
+    /** Cancels the running migrations, waits briefly for them, closes the endpoints. */
+    @Deactivate
+    public void deactivate() {
+        for (MigrationRun run : active.values()) {
+            try {
+                run.cancel();
+            } catch (MigrationException e) {
+                LOG.debug("at deactivation: {}", e.getMessage());
+            }
+        }
+        for (MigrationRun run : active.values()) {
+            try {
+                run.awaitDone(TimeUnit.SECONDS.toNanos(10));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        endpoints.values().forEach(Endpoint::close);
+        endpoints.clear();
+        executor.shutdownNow();
+        LOG.info("Live migration stopped");
+    }
+
+    @Override
+    public MigrationStatus start(String vmId, String destinationHost, MigrationParams params) throws MigrationException {
+        if (params.mode() != MigrationMode.PRECOPY) {
+            throw new MigrationException("mode " + params.mode().name().toLowerCase() + " is not available yet: "
+                    + "only pre-copy is implemented (use --mode precopy)");
+        }
+        synchronized (this) {
+            VmInfo vm = vms.vm(vmId).orElseThrow(() -> new MigrationException("No VM named '" + vmId + "'; vm:list shows the VMs"));
+            InetSocketAddress address = address(destinationHost);
+            if (vm.host().equals(destinationHost)) {
+                throw new MigrationException("VM " + vmId + " is already on host " + destinationHost);
+            }
+            for (MigrationRun r : active.values()) {
+                if (r.vmId.equals(vmId)) {
+                    throw new MigrationException("VM " + vmId + " is already migrating (migration " + r.id + " to " + r.destination + ")");
+                }
+            }
+            if (vm.state() != VmState.RUNNING && vm.state() != VmState.SUSPENDED) {
+                throw new MigrationException("VM " + vmId + " is " + vm.state().name().toLowerCase() + ": only a running or suspended VM migrates");
+            }
+            OutgoingVm out;
+            try {
+                out = mobility.migrateOut(vmId, destinationHost);
+            } catch (VmException e) {
+                throw new MigrationException(e.getMessage(), e);
+            }
+            String id = "m-" + UUID.randomUUID().toString().substring(0, 8);
+            MigrationRun run = new MigrationRun(id, vmId, vm.host(), destinationHost, address, params, out, this);
+            active.put(id, run);
+            Thread t = new Thread(run, "vstack-migration-" + id);
+            t.setDaemon(true);
+            t.start();
+            LOG.info("Migration {} of VM {} {}→{} started ({}, downtime limit {} ms, {} extra channels)", id, vmId, vm.host(),
+                    destinationHost, params.mode(), params.downtimeLimit().toMillis(), params.channels());
+            return run.status();
+        }
+    }
+
+    private InetSocketAddress address(String host) throws MigrationException {
+        Endpoint local = endpoints.get(host);
+        if (local != null) {
+            return local.address();
+        }
+        InetSocketAddress remote = settings.remoteHosts().get(host);
+        if (remote != null) {
+            return new InetSocketAddress(remote.getHostString(), remote.getPort());
+        }
+        if (hosts.host(host).isPresent()) {
+            throw new MigrationException("host " + host + " has no migration endpoint (see the log)");
+        }
+        throw new MigrationException("No host named '" + host + "'; host:list shows the hosts");
+    }
+
+    @Override
+    public Optional<MigrationStatus> status(String id) {
+        MigrationRun run = active.get(id);
+        if (run != null) {
+            return Optional.of(run.status());
+        }
+        synchronized (history) {
+            return history.stream().filter(r -> r.id.equals(id)).findFirst().map(MigrationRun::status);
+        }
+    }
+
+    @Override
+    public List<MigrationStatus> active() {
+        return active.values().stream().map(MigrationRun::status).toList();
+    }
+
+    @Override
+    public void cancel(String id) throws MigrationException {
+        MigrationRun run = active.get(id);
+        if (run == null) {
+            throw new MigrationException("No running migration '" + id + "'; migrate:status shows them");
+        }
+        run.cancel();
+    }
+
+    @Override
+    public MigrationReport await(String id) throws MigrationException, InterruptedException {
+        MigrationRun run = active.get(id);
+        if (run == null) {
+            synchronized (history) {
+                run = history.stream().filter(r -> r.id.equals(id)).findFirst()
+                        .orElseThrow(() -> new MigrationException("No migration '" + id + "'; migrate:history shows them"));
+            }
+        }
+        while (!run.awaitDone(TimeUnit.SECONDS.toNanos(1))) {
+            // keep waiting: a migration ends by completing, failing or being cancelled
+        }
+        MigrationReport report = run.report();
+        if (report.status().error().isPresent()) {
+            throw new MigrationException("migration " + id + " of VM " + run.vmId + " failed: " + report.status().error().get()
+                    + "; the VM runs on " + run.source);
+        }
+        return report;
+    }
+
+    @Override
+    public List<MigrationReport> history() {
+        synchronized (history) {
+            return history.stream().map(MigrationRun::report).toList();
+        }
+    }
+
+    // ---- MigrationRun.Context ----
+
+    @Override
+    public List<NetworkProgrammer> programmers() {
+        return List.copyOf(programmers);
+    }
+
+    @Override
+    public Optional<DiskOwnership> diskOwnership() {
+        return Optional.ofNullable(diskOwnership);
+    }
+
+    @Override
+    public boolean runsOn(String vmId, String host) {
+        return vms.vm(vmId).map(v -> v.host().equals(host) && v.state() != VmState.MIGRATING).orElse(false);
+    }
+
+    @Override
+    public void finished(MigrationRun run) {
+        Optional<Path> file = writeMetrics(run);
+        run.setReport(run.buildReport(file));
+        synchronized (history) {
+            history.addLast(run);
+            while (history.size() > settings.historySize()) {
+                history.removeFirst();
+            }
+        }
+        active.remove(run.id, run);
+    }
+
+    private Optional<Path> writeMetrics(MigrationRun run) {
+        try {
+            Files.createDirectories(historyDir);
+            Path file = historyDir.resolve(run.id + ".json");
+            Path tmp = historyDir.resolve(run.id + ".json.tmp");
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                    StandardOpenOption.TRUNCATE_EXISTING)) {
+                ByteBuffer b = ByteBuffer.wrap(Json.write(run.metrics()).getBytes(StandardCharsets.UTF_8));
+                while (b.hasRemaining()) {
+                    ch.write(b);
+                }
+                ch.force(true);
+            }
+            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            return Optional.of(file);
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("metrics of migration {} could not be written under {}: {}", run.id, historyDir, e.toString());
+            return Optional.empty();
+        }
+    }
+}

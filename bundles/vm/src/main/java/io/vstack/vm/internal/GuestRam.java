@@ -1,0 +1,158 @@
+package io.vstack.vm.internal;
+
+import io.vstack.api.hw.OutOfFramesException;
+import io.vstack.api.hw.PageFrame;
+import io.vstack.api.hw.PhysicalMemory;
+import io.vstack.api.vm.GuestMemory;
+import io.vstack.api.vm.VmSpec;
+import java.nio.ByteBuffer;
+
+/**
+ * A VM's guest memory: one host page frame per guest page, taken from the host's
+ * {@link PhysicalMemory} and pre-touched, with its {@link DirtyLog}.
+ * <p>Every guest write goes through {@link #write}: the store, then the dirty mark. The
+ * {@link Order#MARK_BEFORE_WRITE} variant exists only so a test can show it loses updates.
+ * Thread-safe for writes to any page from any thread (8-byte stores are atomic).
+ */
+public final class GuestRam implements GuestMemory {
+
+    /** Order of store and dirty mark in {@link #write}. */
+    public enum Order {
+        /** Correct: a harvest that races the write either sees the mark or precedes it and the store. */
+        MARK_AFTER_WRITE,
+        /** Broken on purpose (test only): a harvest between mark and store copies the old bytes and clears the bit. */
+        MARK_BEFORE_WRITE
+    }
+
+    /** Called between the two steps of a write; a test uses it to force an interleaving. */
+    @FunctionalInterface
+    public interface Interleaving {
+        /** Runs between the first and the second step of a write to {@code pfn}. */
+        void between(long pfn);
+    }
+
+    private static final Interleaving NONE = pfn -> { };
+
+    private final PhysicalMemory host;
+    private final PageFrame[] frames;
+    private final ByteBuffer[] pages;
+    private final DirtyLog dirtyLog;
+    private final Order order;
+    private final Interleaving interleaving;
+    private volatile boolean released;
+
+    private GuestRam(PhysicalMemory host, PageFrame[] frames, Order order, Interleaving interleaving) {
+        this.host = host;
+        this.frames = frames;
+        this.pages = new ByteBuffer[frames.length];
+        for (int i = 0; i < frames.length; i++) {
+            pages[i] = frames[i].buffer();
+        }
+        this.dirtyLog = new DirtyLog(frames.length);
+        this.order = order;
+        this.interleaving = interleaving;
+    }
+
+    /**
+     * Takes {@code pageCount} frames from {@code host}; every frame is zero and backed (its region
+     * allocated) when this returns. On failure the frames already taken go back.
+     *
+     * @throws OutOfFramesException if the host has fewer free frames
+     */
+    public static GuestRam allocate(PhysicalMemory host, long pageCount) throws OutOfFramesException {
+        return allocate(host, pageCount, Order.MARK_AFTER_WRITE, NONE);
+    }
+
+    /** As {@link #allocate(PhysicalMemory, long)}, with a write order and interleaving hook (tests). */
+    public static GuestRam allocate(PhysicalMemory host, long pageCount, Order order, Interleaving interleaving)
+            throws OutOfFramesException {
+        if (host.frameSize() != VmSpec.PAGE_SIZE) {
+            throw new IllegalArgumentException("host frame size " + host.frameSize() + " is not " + VmSpec.PAGE_SIZE);
+        }
+        if (pageCount <= 0 || pageCount > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("bad page count " + pageCount);
+        }
+        if (pageCount > host.freeFrames()) {
+            throw new OutOfFramesException(pageCount + " pages needed, " + host.freeFrames() + " free");
+        }
+        PageFrame[] frames = new PageFrame[(int) pageCount];
+        int taken = 0;
+        try {
+            for (; taken < frames.length; taken++) {
+                frames[taken] = host.allocate();
+            }
+        } catch (OutOfFramesException e) {
+            for (int i = 0; i < taken; i++) {
+                host.free(frames[i]);
+            }
+            throw e;
+        }
+        GuestRam ram = new GuestRam(host, frames, order, interleaving);
+        ram.preTouch();
+        return ram;
+    }
+
+    private void preTouch() {
+        // The frames are zero already; touching one long per page makes sure every region is
+        // backed and every page mapped before the guest runs, so first-touch costs no timing.
+        for (ByteBuffer page : pages) {
+            page.putLong(0, page.getLong(0));
+        }
+    }
+
+    @Override
+    public long pages() {
+        return pages.length;
+    }
+
+    @Override
+    public ByteBuffer page(long pfn) {
+        return pages[checkedIndex(pfn)].duplicate();
+    }
+
+    /** The dirty log. */
+    public DirtyLog dirtyLog() {
+        return dirtyLog;
+    }
+
+    /** A guest write of {@code value} to every 8-byte slot of [{@code offset}, {@code offset + length}) of page {@code pfn}. */
+    public void write(long pfn, int offset, int length, long value) {
+        ByteBuffer page = pages[(int) pfn];
+        if (order == Order.MARK_AFTER_WRITE) {
+            for (int i = 0; i < length; i += Long.BYTES) {
+                page.putLong(offset + i, value);
+            }
+            interleaving.between(pfn);
+            dirtyLog.mark(pfn);
+        } else {
+            dirtyLog.mark(pfn);
+            interleaving.between(pfn);
+            for (int i = 0; i < length; i += Long.BYTES) {
+                page.putLong(offset + i, value);
+            }
+        }
+    }
+
+    /** Reads the 8 bytes at {@code offset} of page {@code pfn}. */
+    public long read(long pfn, int offset) {
+        return pages[checkedIndex(pfn)].getLong(offset);
+    }
+
+    /** Gives every frame back to the host. Idempotent. */
+    public synchronized void release() {
+        if (released) {
+            return;
+        }
+        released = true;
+        for (PageFrame frame : frames) {
+            host.free(frame);
+        }
+    }
+
+    private int checkedIndex(long pfn) {
+        if (pfn < 0 || pfn >= pages.length) {
+            throw new IndexOutOfBoundsException("page " + pfn + " is not in guest memory of " + pages.length + " pages");
+        }
+        return (int) pfn;
+    }
+}

@@ -1,0 +1,101 @@
+package io.vstack.itest;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
+import static org.junit.Assert.fail;
+
+import io.vstack.api.hw.HostRegistry;
+import io.vstack.api.migration.MigrationReport;
+import io.vstack.api.migration.MigrationService;
+import io.vstack.api.vm.VmInfo;
+import io.vstack.api.vm.VmService;
+import io.vstack.api.vm.VmState;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.util.List;
+import javax.inject.Inject;
+import org.apache.karaf.shell.api.console.Session;
+import org.apache.karaf.shell.api.console.SessionFactory;
+import org.junit.Test;
+import org.junit.runner.RunWith;
+import org.ops4j.pax.exam.Option;
+import org.ops4j.pax.exam.junit.PaxExam;
+import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
+import org.ops4j.pax.exam.spi.reactors.PerClass;
+
+/** A VM created, loaded and live-migrated esx1→esx2 through the shell of the real distribution. */
+@RunWith(PaxExam.class)
+@ExamReactorStrategy(PerClass.class)
+public class MobilityIT {
+
+    @Inject
+    HostRegistry hosts;
+
+    @Inject
+    VmService vms;
+
+    @Inject
+    MigrationService migrations;
+
+    @Inject
+    SessionFactory sessionFactory;
+
+    @org.ops4j.pax.exam.Configuration
+    public Option[] config() {
+        return VstackDistribution.options();
+    }
+
+    @Test
+    public void aRunningVmMigratesThroughTheShellWithEveryPageVerifiedAndItsNetworkFollowing() throws Exception {
+        Eventually.await("hosts esx1 and esx2", () -> hosts.host("esx1").isPresent() && hosts.host("esx2").isPresent());
+        execute("vm:create --memory 64M --vcpus 2 --nic net0:10.0.0.5 --start web esx1");
+        execute("vm:create --memory 16M --vcpus 1 --nic net0:10.0.0.6 --start peer esx1");
+        execute("vm:workload --dirty-rate 20M --working-set 16M web");
+        Eventually.await("the guest writes", () -> vms.vm("web").orElseThrow().guestWrites() > 1000);
+        assertEquals("delivered", execute("net:send esx1 10.0.0.5 10.0.0.6").trim());
+
+        String out = execute("migrate:start --downtime-limit 20ms --channels 1 web esx2");
+        assertTrue(out, out.contains("completed: web runs on esx2") && out.contains("digest verified"));
+        VmInfo web = vms.vm("web").orElseThrow();
+        assertEquals("esx2", web.host());
+        assertEquals(VmState.RUNNING, web.state());
+        List<MigrationReport> history = migrations.history();
+        MigrationReport report = history.get(history.size() - 1);
+        assertTrue(report.digestVerified());
+        assertTrue(Files.readString(report.metricsFile().orElseThrow()).contains("\"digestVerified\": true"));
+        assertTrue(execute("migrate:history --no-format").contains("verified"));
+
+        String enis = execute("net:eni-list --no-format");
+        String webEni = enis.lines().filter(l -> l.startsWith("eni-web-0")).findFirst().orElseThrow();
+        assertTrue(webEni, webEni.contains("10.0.0.5") && webEni.contains("esx2"));
+        assertEquals("delivered", execute("net:send esx2 10.0.0.5 10.0.0.6").trim());
+        assertEquals("dropped", execute("net:send esx1 10.0.0.5 10.0.0.6").trim());
+        assertTrue(execute("net:programmers --no-format").contains("eni-move"));
+
+        assertEquals("VM web is already on host esx2", executeExpectingError("migrate:start web esx2"));
+        assertEquals("No host named 'esx7'; host:list shows the hosts", executeExpectingError("migrate:start web esx7"));
+        assertEquals("esx2", vms.vm("web").orElseThrow().host());
+    }
+
+    private String executeExpectingError(String command) throws Exception {
+        try {
+            execute(command);
+        } catch (Exception e) {
+            return e.getMessage();
+        }
+        fail(command + " must fail");
+        return null;
+    }
+
+    private String execute(String command) throws Exception {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
+        try (Session session = sessionFactory.create(new ByteArrayInputStream(new byte[0]), out, out)) {
+            session.execute(command);
+        }
+        return bytes.toString(StandardCharsets.UTF_8);
+    }
+}
