@@ -3,10 +3,6 @@ package io.vstack.itest;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -14,8 +10,8 @@ import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import io.vstack.api.cache.EvictionPolicyFactory;
 import javax.inject.Inject;
-import org.apache.karaf.shell.api.console.Session;
 import org.apache.karaf.shell.api.console.SessionFactory;
+import org.junit.Assume;
 import org.junit.Test;
 import org.junit.runner.RunWith;
 import org.ops4j.pax.exam.Configuration;
@@ -60,6 +56,18 @@ public class CacheIT {
         Files.delete(trace);
     }
 
+    @Test
+    public void simulateReadsTheSharedXzTraceThroughTheTraceReaderService() throws Exception {
+        Path web07 = Path.of("/work/shared/traces/cache2k/web07.trace.xz");
+        Assume.assumeTrue("shared traces not on this machine", Files.isReadable(web07));
+        Eventually.await("five eviction policies", () -> policies() == 5);
+        String out = execute("cache:simulate --no-format --policy lru --size 1000 --format s32 --trace " + web07);
+        List<String> rows = out.lines().map(line -> line.replaceAll("\\s*\t\\s*", "\t").strip()).collect(Collectors.toList());
+        assertEquals(out, 1, rows.size());
+        // the xz stream decoded inside the container: all 76,118 references of web07
+        assertTrue(out, rows.get(0).startsWith("web07@1000\t76118\t"));
+    }
+
     private int policies() {
         try {
             return context.getServiceReferences(EvictionPolicyFactory.class, null).size();
@@ -69,11 +77,6 @@ public class CacheIT {
     }
 
     private String execute(String command) throws Exception {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
-        try (Session session = sessionFactory.create(new ByteArrayInputStream(new byte[0]), out, out)) {
-            session.execute(command);
-        }
-        return bytes.toString(StandardCharsets.UTF_8);
+        return Shell.execute(sessionFactory, command);
     }
 }

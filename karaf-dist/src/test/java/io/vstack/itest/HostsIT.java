@@ -8,17 +8,12 @@ import static org.junit.Assert.fail;
 
 import io.vstack.api.hw.Host;
 import io.vstack.api.hw.HostRegistry;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.util.Dictionary;
 import java.util.Hashtable;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import javax.inject.Inject;
-import org.apache.karaf.shell.api.console.Session;
 import org.apache.karaf.shell.api.console.SessionFactory;
 import org.junit.Test;
 import org.junit.runner.RunWith;
@@ -124,12 +119,7 @@ public class HostsIT {
     }
 
     private String execute(String command) throws Exception {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
-        try (Session session = sessionFactory.create(new ByteArrayInputStream(new byte[0]), out, out)) {
-            session.execute(command);
-        }
-        return bytes.toString(StandardCharsets.UTF_8);
+        return Shell.execute(sessionFactory, command);
     }
 
     private void awaitHost(String name) throws InterruptedException {

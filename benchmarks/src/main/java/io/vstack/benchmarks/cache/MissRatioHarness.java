@@ -3,6 +3,8 @@ package io.vstack.benchmarks.cache;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.vstack.api.cache.EvictionPolicyFactory;
+import io.vstack.api.trace.TraceFormat;
+import io.vstack.api.trace.TraceReader;
 import io.vstack.cache.internal.policy.ArcFactory;
 import io.vstack.cache.internal.policy.LruFactory;
 import io.vstack.cache.internal.policy.S3FifoFactory;
@@ -10,8 +12,7 @@ import io.vstack.cache.internal.policy.TwoPhaseFactory;
 import io.vstack.cache.internal.policy.TwoQueueFactory;
 import io.vstack.cache.internal.sim.Belady;
 import io.vstack.cache.internal.sim.Replay;
-import io.vstack.cache.internal.sim.TraceFormat;
-import io.vstack.cache.internal.sim.TraceReader;
+import io.vstack.traces.internal.TraceReaderImpl;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,6 +40,7 @@ public final class MissRatioHarness {
 
     public static void main(String[] args) throws Exception {
         Path traces = Path.of(args.length > 0 ? args[0] : "/work/shared/traces");
+        TraceReader reader = new TraceReaderImpl();
         List<EvictionPolicyFactory> ours = List.of(new TwoPhaseFactory(), new LruFactory(), new ArcFactory(),
                 new TwoQueueFactory(), new S3FifoFactory());
         StringBuilder header = new StringBuilder("| trace @ cache size |");
@@ -52,7 +54,7 @@ public final class MissRatioHarness {
         System.out.println(header);
         System.out.println(rule);
         for (Cell cell : CELLS) {
-            long[] trace = TraceReader.read(traces.resolve(cell.file()), cell.format());
+            long[] trace = reader.readAll(traces.resolve(cell.file()), cell.format());
             String name = cell.file().replaceAll(".*/|\\.trace.*", "");
             for (int size : cell.sizes()) {
                 List<Double> ratios = new ArrayList<>();

@@ -1,5 +1,6 @@
 package io.vstack.api.workload;
 
+import io.vstack.api.trace.TraceFormat;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
@@ -31,12 +32,13 @@ import java.util.Optional;
  * @param flushEvery  each thread flushes after every this many of its writes; 0 = never
  * @param verify      write verifiable blocks and check every read
  * @param trace       for {@link WorkloadPattern#TRACE}: the trace file
- * @param traceFormat for {@link WorkloadPattern#TRACE}: the file's format; empty = from the file name
+ * @param traceFormat for {@link WorkloadPattern#TRACE}: the record encoding of the file; {@link TraceFormat#AUTO}
+ *                    (the default) = binary u32 for an xz file, text otherwise (see {@link io.vstack.api.trace.TraceReader})
  * @param seed        seed of the random draws (offsets, read/write mix, data); equal seeds, equal draws per thread
  */
 public record WorkloadSpec(WorkloadPattern pattern, int blockSize, int threads, long regionSize, Duration duration,
                            long ops, int readPercent, double zipfTheta, long flushEvery, boolean verify,
-                           Optional<Path> trace, Optional<TraceFormat> traceFormat, long seed) {
+                           Optional<Path> trace, TraceFormat traceFormat, long seed) {
 
     /** The largest block size, 16 MiB. */
     public static final int MAX_BLOCK_SIZE = 16 << 20;
@@ -82,7 +84,7 @@ public record WorkloadSpec(WorkloadPattern pattern, int blockSize, int threads, 
         if (pattern == WorkloadPattern.TRACE && trace.isEmpty()) {
             throw new IllegalArgumentException("the trace pattern needs --trace <file>");
         }
-        if (pattern != WorkloadPattern.TRACE && (trace.isPresent() || traceFormat.isPresent())) {
+        if (pattern != WorkloadPattern.TRACE && (trace.isPresent() || traceFormat != TraceFormat.AUTO)) {
             throw new IllegalArgumentException("--trace replays a trace; it cannot be combined with pattern " + pattern.name().toLowerCase());
         }
     }
@@ -90,11 +92,6 @@ public record WorkloadSpec(WorkloadPattern pattern, int blockSize, int threads, 
     /** A builder with the defaults: 4 KiB blocks, 1 thread, whole disk, reads 50 % (100 % for a trace), seed 1. */
     public static Builder builder(WorkloadPattern pattern) {
         return new Builder(pattern);
-    }
-
-    /** The format to read {@link #trace()} in: the given one, or the one its name implies. */
-    public Optional<TraceFormat> effectiveTraceFormat() {
-        return traceFormat.isPresent() ? traceFormat : trace.map(TraceFormat::forFile);
     }
 
     /** Builds a {@link WorkloadSpec}; every setter returns the builder. Not thread-safe. */
@@ -110,7 +107,7 @@ public record WorkloadSpec(WorkloadPattern pattern, int blockSize, int threads, 
         private long flushEvery;
         private boolean verify;
         private Path trace;
-        private TraceFormat traceFormat;
+        private TraceFormat traceFormat = TraceFormat.AUTO;
         private long seed = 1;
 
         private Builder(WorkloadPattern pattern) {
@@ -177,7 +174,7 @@ public record WorkloadSpec(WorkloadPattern pattern, int blockSize, int threads, 
             return this;
         }
 
-        /** The trace's format, if its name does not say it. */
+        /** The trace's record encoding; {@link TraceFormat#AUTO} by default. */
         public Builder traceFormat(TraceFormat value) {
             traceFormat = value;
             return this;
@@ -197,7 +194,7 @@ public record WorkloadSpec(WorkloadPattern pattern, int blockSize, int threads, 
         public WorkloadSpec build() {
             int reads = readPercent != null ? readPercent : pattern == WorkloadPattern.TRACE ? 100 : 50;
             return new WorkloadSpec(pattern, blockSize, threads, regionSize, duration, ops, reads, zipfTheta,
-                    flushEvery, verify, Optional.ofNullable(trace), Optional.ofNullable(traceFormat), seed);
+                    flushEvery, verify, Optional.ofNullable(trace), traceFormat, seed);
         }
     }
 }

@@ -3,6 +3,7 @@ package io.vstack.api.workload;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import io.vstack.api.trace.TraceFormat;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -22,12 +23,12 @@ class WorkloadSpecTest {
     }
 
     @Test
-    void traceReadsByDefaultAndTakesItsFormatFromTheName() {
+    void traceReadsByDefaultAndLeavesItsFormatToTheReader() {
         WorkloadSpec spec = WorkloadSpec.builder(WorkloadPattern.TRACE).trace(Path.of("w106.trace.xz")).build();
         assertEquals(100, spec.readPercent());
-        assertEquals(Optional.of(TraceFormat.XZ_U32), spec.effectiveTraceFormat());
-        assertEquals(TraceFormat.GZIP_TEXT, TraceFormat.forFile(Path.of("sprite.trace.gz")));
-        assertEquals(TraceFormat.XZ_I32, TraceFormat.parse("xz-i32"));
+        assertEquals(TraceFormat.AUTO, spec.traceFormat());
+        assertEquals(TraceFormat.S32, WorkloadSpec.builder(WorkloadPattern.TRACE).trace(Path.of("web07.trace.xz"))
+                .traceFormat(TraceFormat.parse("xz-i32")).build().traceFormat());
     }
 
     @Test
@@ -43,13 +44,11 @@ class WorkloadSpecTest {
                 new Case(WorkloadSpec.builder(WorkloadPattern.RANDREAD).zipfTheta(-1), "--zipf -1"),
                 new Case(WorkloadSpec.builder(WorkloadPattern.TRACE), "the trace pattern needs --trace"),
                 new Case(WorkloadSpec.builder(WorkloadPattern.READ).trace(Path.of("x.gz")), "--trace replays"),
+                new Case(WorkloadSpec.builder(WorkloadPattern.READ).traceFormat(TraceFormat.TEXT), "--trace replays"),
                 new Case(WorkloadSpec.builder(WorkloadPattern.READ).ops(-1), "--ops -1"))) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, c.builder()::build);
             assertEquals(true, e.getMessage().startsWith(c.start()), e.getMessage());
         }
-        IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class,
-                () -> TraceFormat.forFile(Path.of("trace.bin")));
-        assertEquals(true, unknown.getMessage().contains("unknown format"), unknown.getMessage());
     }
 
     @Test

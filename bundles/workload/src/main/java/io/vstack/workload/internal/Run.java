@@ -3,6 +3,7 @@ package io.vstack.workload.internal;
 import io.vstack.api.disk.DiskHandle;
 import io.vstack.api.io.DiskUnavailableException;
 import io.vstack.api.io.IoException;
+import io.vstack.api.trace.TraceSource;
 import io.vstack.api.workload.LatencySummary;
 import io.vstack.api.workload.OpFigures;
 import io.vstack.api.workload.WorkloadPattern;
@@ -48,7 +49,7 @@ final class Run {
     private final int blockSize;
     private final long regionBlocks;
     private final long opLimit;
-    private final TraceReader trace;
+    private final TraceSource trace;
     private final GenerationTable generations;
     private final ZipfSampler zipf;
     private final AtomicLong tickets = new AtomicLong();
@@ -63,7 +64,7 @@ final class Run {
      * @param regionBlocks blocks of {@code spec.blockSize()} the I/Os cover (from offset 0)
      * @param trace        for a trace pattern, the open trace; else null
      */
-    Run(String diskId, DiskHandle handle, WorkloadSpec spec, long regionBlocks, TraceReader trace) {
+    Run(String diskId, DiskHandle handle, WorkloadSpec spec, long regionBlocks, TraceSource trace) {
         this.diskId = diskId;
         this.handle = handle;
         this.spec = spec;
@@ -284,7 +285,7 @@ final class Run {
                     }
                     case TRACE -> {
                         long key = trace.next();
-                        if (key == TraceReader.END) {
+                        if (key == TraceSource.END) {
                             return;
                         }
                         block = Math.floorMod(key, regionBlocks);

@@ -4,7 +4,9 @@ import io.vstack.api.disk.DiskHandle;
 import io.vstack.api.disk.DiskInfo;
 import io.vstack.api.disk.VirtualDisk;
 import io.vstack.api.io.IoException;
-import io.vstack.api.workload.TraceFormat;
+import io.vstack.api.trace.TraceFormatException;
+import io.vstack.api.trace.TraceReader;
+import io.vstack.api.trace.TraceSource;
 import io.vstack.api.workload.WorkloadPattern;
 import io.vstack.api.workload.WorkloadProgress;
 import io.vstack.api.workload.WorkloadResult;
@@ -12,16 +14,20 @@ import io.vstack.api.workload.WorkloadRunner;
 import io.vstack.api.workload.WorkloadSpec;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
+import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The {@link WorkloadRunner} service. Needs nothing but the disk it is given; each run owns its
+ * The {@link WorkloadRunner} service. Needs the {@link TraceReader} service for trace replay and
+ * otherwise nothing but the disk it is given; each run owns its
  * worker threads ({@code vstack-workload-<disk>-<n>}) and ends them before it returns;
  * deactivation stops the runs still going.
  */
@@ -32,24 +38,30 @@ public final class WorkloadRunnerImpl implements WorkloadRunner {
     static final long MAX_VERIFY_BLOCKS = 1L << 26;
 
     private static final Logger LOG = LoggerFactory.getLogger(WorkloadRunnerImpl.class);
+    private final TraceReader traces;
     private final Set<Run> active = ConcurrentHashMap.newKeySet();
+
+    /** A runner that opens traces with {@code traces}. */
+    @Activate
+    public WorkloadRunnerImpl(@Reference TraceReader traces) {
+        this.traces = Objects.requireNonNull(traces, "traces");
+    }
 
     @Override
     public WorkloadResult run(VirtualDisk disk, WorkloadSpec spec, Consumer<WorkloadProgress> progress) throws IoException {
         DiskInfo info = disk.info();
         long regionBlocks = regionBlocks(info, spec);
-        TraceReader trace = null;
+        TraceSource trace = null;
         if (spec.pattern() == WorkloadPattern.TRACE) {
-            TraceFormat format = spec.effectiveTraceFormat().orElseThrow();
             try {
-                trace = TraceReader.open(spec.trace().orElseThrow(), format);
+                trace = traces.open(spec.trace().orElseThrow(), spec.traceFormat());
             } catch (TraceFormatException e) {
                 throw new IllegalArgumentException(e.getMessage(), e);
             } catch (IOException e) {
                 throw new UncheckedIOException("trace " + spec.trace().orElseThrow() + " cannot be read: " + e.getMessage(), e);
             }
         }
-        try (TraceReader closing = trace; DiskHandle handle = disk.open("workload")) {
+        try (TraceSource closing = trace; DiskHandle handle = disk.open("workload")) {
             Run run = new Run(disk.id(), handle, spec, regionBlocks, closing);
             active.add(run);
             LOG.debug("workload on disk {}: {}", disk.id(), spec);

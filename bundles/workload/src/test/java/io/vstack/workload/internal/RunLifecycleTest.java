@@ -8,6 +8,7 @@ import io.vstack.api.io.IoChain;
 import io.vstack.api.io.IoException;
 import io.vstack.api.io.IoRequest;
 import io.vstack.api.testing.InMemoryDisk;
+import io.vstack.api.testing.InMemoryTraceReader;
 import io.vstack.api.workload.LatencySummary;
 import io.vstack.api.workload.WorkloadPattern;
 import io.vstack.api.workload.WorkloadResult;
@@ -20,7 +21,7 @@ import org.junit.jupiter.api.Test;
 
 class RunLifecycleTest {
 
-    private final WorkloadRunnerImpl runner = new WorkloadRunnerImpl();
+    private final WorkloadRunnerImpl runner = new WorkloadRunnerImpl(new InMemoryTraceReader());
 
     @Test
     void anInterruptStopsTheRunAndReturnsWhatRan() throws Exception {

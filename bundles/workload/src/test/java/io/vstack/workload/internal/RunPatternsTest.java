@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vstack.api.io.IoOp;
 import io.vstack.api.testing.InMemoryDisk;
+import io.vstack.api.testing.InMemoryTraceReader;
 import io.vstack.api.workload.WorkloadPattern;
 import io.vstack.api.workload.WorkloadResult;
 import io.vstack.api.workload.WorkloadSpec;
@@ -19,7 +20,7 @@ import org.junit.jupiter.api.Test;
 class RunPatternsTest {
 
     private static final int BS = 4096;
-    private final WorkloadRunnerImpl runner = new WorkloadRunnerImpl();
+    private final WorkloadRunnerImpl runner = new WorkloadRunnerImpl(new InMemoryTraceReader());
     private final RecordingFilter recorder = new RecordingFilter();
     private final InMemoryDisk disk = new InMemoryDisk("d1", 256L * BS, BS).withFilter("recorder", recorder);
 

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.vstack.api.filter.IoFilter;
 import io.vstack.api.io.IoOp;
 import io.vstack.api.testing.InMemoryDisk;
+import io.vstack.api.testing.InMemoryTraceReader;
 import io.vstack.api.workload.WorkloadPattern;
 import io.vstack.api.workload.WorkloadResult;
 import io.vstack.api.workload.WorkloadSpec;
@@ -14,7 +15,7 @@ import org.junit.jupiter.api.Test;
 class VerifyTest {
 
     private static final int BS = 4096;
-    private final WorkloadRunnerImpl runner = new WorkloadRunnerImpl();
+    private final WorkloadRunnerImpl runner = new WorkloadRunnerImpl(new InMemoryTraceReader());
 
     @Test
     void verifyOnlyFindsAByteFlippedAfterAVerifiedWritePass() throws Exception {

@@ -1,6 +1,6 @@
 package io.vstack.cache.internal.command;
 
-import io.vstack.cache.internal.sim.TraceFormat;
+import io.vstack.api.trace.TraceFormat;
 import io.vstack.cache.internal.sim.TraceSimulator;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -29,7 +29,7 @@ public class CacheSimulateCommand implements Action {
     TraceSimulator simulator;
 
     @Option(name = "--trace", required = true, multiValued = true,
-            description = "Trace file (xz binary 32-bit keys, gzip or plain text one key per line); repeat for several")
+            description = "Trace file (xz, gzip or plain, found from its first bytes: binary 32-bit keys or one key per line); repeat for several")
     @Completion(FileCompleter.class)
     List<String> traces;
 

@@ -5,14 +5,19 @@ import static org.osgi.service.component.annotations.ReferencePolicy.DYNAMIC;
 import static org.osgi.service.component.annotations.ReferencePolicyOption.GREEDY;
 
 import io.vstack.api.cache.EvictionPolicyFactory;
+import io.vstack.api.trace.TraceFormat;
+import io.vstack.api.trace.TraceFormatException;
+import io.vstack.api.trace.TraceReader;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentSkipListMap;
+import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 import org.slf4j.Logger;
@@ -20,8 +25,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Replays traces through the eviction policies registered as {@link EvictionPolicyFactory}
- * services (whiteboard, by {@link EvictionPolicyFactory#name()}), and through Belady's OPT.
- * Thread-safe; a simulation runs on the caller's thread.
+ * services (whiteboard, by {@link EvictionPolicyFactory#name()}), and through Belady's OPT; reads
+ * the traces with the {@link TraceReader} service. Thread-safe; a simulation runs on the caller's thread.
  */
 @Component(service = TraceSimulator.class)
 public final class TraceSimulator {
@@ -31,7 +36,14 @@ public final class TraceSimulator {
 
     private static final Logger LOG = LoggerFactory.getLogger(TraceSimulator.class);
 
+    private final TraceReader reader;
     private final ConcurrentSkipListMap<String, EvictionPolicyFactory> factories = new ConcurrentSkipListMap<>();
+
+    /** A simulator that reads traces with {@code reader}; policies come through {@link #addFactory}. */
+    @Activate
+    public TraceSimulator(@Reference TraceReader reader) {
+        this.reader = Objects.requireNonNull(reader, "reader");
+    }
 
     /** Miss ratios of one trace at one cache size, by policy name, in the order asked. */
     public record Row(String trace, int size, long references, Map<String, Double> missRatios) {
@@ -63,7 +75,7 @@ public final class TraceSimulator {
      *
      * @throws IllegalArgumentException for a size that is not positive or a policy name that is not registered
      *                                  (the message lists the known ones)
-     * @throws IOException              for a trace that cannot be read ({@link TraceFormatException} names the offset)
+     * @throws IOException              for a trace that cannot be read ({@link TraceFormatException} names the file and the offset or line)
      */
     public List<Row> simulate(List<Path> traces, TraceFormat format, List<String> policyNames, int[] sizes, boolean opt)
             throws IOException {
@@ -85,7 +97,7 @@ public final class TraceSimulator {
         }
         List<Row> rows = new ArrayList<>();
         for (Path file : traces) {
-            long[] trace = TraceReader.read(file, format);
+            long[] trace = reader.readAll(file, format);
             String name = traceName(file);
             for (int size : sizes) {
                 Map<String, Double> ratios = new LinkedHashMap<>();

@@ -4,50 +4,31 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.vstack.api.testing.InMemoryTraceReader;
+import io.vstack.api.testing.SystemOut;
+import io.vstack.api.trace.TraceFormat;
+import io.vstack.api.trace.TraceFormatException;
 import io.vstack.cache.internal.policy.ArcFactory;
 import io.vstack.cache.internal.policy.LruFactory;
 import io.vstack.cache.internal.policy.S3FifoFactory;
 import io.vstack.cache.internal.policy.TwoPhaseFactory;
 import io.vstack.cache.internal.policy.TwoQueueFactory;
 import io.vstack.cache.internal.sim.TraceSimulator;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.stream.Collectors;
+import java.util.Optional;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-/** Drives the commands as plain objects against a simulator holding the five policies. */
+/** Drives the commands as plain objects against a simulator holding the five policies, on traces of a fake reader. */
 class CacheCommandsTest {
 
-    @TempDir
-    Path dir;
-
-    private final TraceSimulator simulator = new TraceSimulator();
+    private final InMemoryTraceReader traces = new InMemoryTraceReader();
+    private final TraceSimulator simulator = new TraceSimulator(traces);
 
     CacheCommandsTest() {
         List.of(new TwoPhaseFactory(), new LruFactory(), new ArcFactory(), new TwoQueueFactory(), new S3FifoFactory())
                 .forEach(simulator::addFactory);
-    }
-
-    private interface CheckedRunnable {
-        void run() throws Exception;
-    }
-
-    private static String capture(CheckedRunnable action) throws Exception {
-        PrintStream original = System.out;
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(bytes, true, StandardCharsets.UTF_8));
-        try {
-            action.run();
-        } finally {
-            System.setOut(original);
-        }
-        return bytes.toString(StandardCharsets.UTF_8);
     }
 
     private CacheSimulateCommand simulate(Path trace) {
@@ -59,9 +40,10 @@ class CacheCommandsTest {
     }
 
     /** A loop over 10 keys, 100 times. */
-    private Path loopTrace() throws Exception {
-        String text = IntStream.range(0, 1000).mapToObj(i -> Integer.toString(i % 10)).collect(Collectors.joining("\n"));
-        return Files.writeString(dir.resolve("loop10.txt"), text);
+    private Path loopTrace() {
+        Path file = Path.of("loop10.txt");
+        traces.with(file, IntStream.range(0, 1000).mapToLong(i -> i % 10).toArray());
+        return file;
     }
 
     @Test
@@ -70,7 +52,7 @@ class CacheCommandsTest {
         command.sizes = "5,10";
         command.policies = "lru,two-phase";
         command.opt = true;
-        List<String> lines = capture(command::execute).lines().toList();
+        List<String> lines = SystemOut.capture(command::execute).lines().toList();
         assertEquals(2, lines.size(), String.join("\n", lines));
         // LRU misses every reference of a loop larger than the cache; OPT keeps 4 of the 10 keys.
         assertEquals(List.of("loop10@5", "1000", "100.00"), List.of(lines.get(0).split("\\s*\t\\s*")).subList(0, 3));
@@ -94,11 +76,27 @@ class CacheCommandsTest {
     }
 
     @Test
+    void theFormatGoesToTheReaderAndItsErrorsComeBackWhole() throws Exception {
+        CacheSimulateCommand command = simulate(loopTrace());
+        command.format = "s32";
+        SystemOut.capture(command::execute);
+        assertEquals(Optional.of(TraceFormat.S32), traces.formatAsked(Path.of("loop10.txt")));
+        command.format = "u64";
+        assertEquals("Unknown trace format 'u64'; known: auto, u32, s32, text",
+                assertThrows(IllegalArgumentException.class, command::execute).getMessage());
+        Path broken = Path.of("broken.trace.gz");
+        traces.failing(broken, "trace broken.trace.gz line 3: 'x' is not a key (format text: one decimal key per line)");
+        CacheSimulateCommand failing = simulate(broken);
+        assertEquals("trace broken.trace.gz line 3: 'x' is not a key (format text: one decimal key per line)",
+                assertThrows(TraceFormatException.class, failing::execute).getMessage());
+    }
+
+    @Test
     void policiesListsEveryFactory() throws Exception {
         CachePoliciesCommand command = new CachePoliciesCommand();
         command.simulator = simulator;
         command.noFormat = true;
-        List<String> names = capture(command::execute).lines().map(l -> l.split("\t")[0].strip()).toList();
+        List<String> names = SystemOut.capture(command::execute).lines().map(l -> l.split("\t")[0].strip()).toList();
         assertEquals(List.of("2q", "arc", "lru", "s3fifo", "two-phase"), names);
         simulator.removeFactory(new LruFactory());
         assertTrue(simulator.policy("lru").isPresent(), "only the registered instance is removed");

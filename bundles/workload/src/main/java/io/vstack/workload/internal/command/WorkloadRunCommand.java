@@ -4,7 +4,7 @@ import io.vstack.api.ByteSize;
 import io.vstack.api.Durations;
 import io.vstack.api.disk.DiskManager;
 import io.vstack.api.disk.VirtualDisk;
-import io.vstack.api.workload.TraceFormat;
+import io.vstack.api.trace.TraceFormat;
 import io.vstack.api.workload.WorkloadPattern;
 import io.vstack.api.workload.WorkloadResult;
 import io.vstack.api.workload.WorkloadRunner;
@@ -68,10 +68,10 @@ public class WorkloadRunCommand implements Action {
     @Option(name = "--verify-only", description = "Read the region once and check every block written by a --verify run")
     boolean verifyOnly;
 
-    @Option(name = "--trace", description = "Replay the block numbers of a trace file (.xz binary, .gz or .txt text)")
+    @Option(name = "--trace", description = "Replay the block numbers of a trace file (xz, gzip or plain: found from its first bytes)")
     String trace;
 
-    @Option(name = "--trace-format", description = "xz-u32, xz-i32, gzip-text or text (default: from the file name)")
+    @Option(name = "--trace-format", description = "Record encoding: auto (xz = u32, else text), u32, s32 or text (default auto)")
     String traceFormat;
 
     @Option(name = "--seed", description = "Seed of the random draws (default 1)")

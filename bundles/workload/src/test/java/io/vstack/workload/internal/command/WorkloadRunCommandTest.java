@@ -5,13 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vstack.api.testing.InMemoryDisk;
+import io.vstack.api.testing.InMemoryTraceReader;
+import io.vstack.api.testing.SystemOut;
+import io.vstack.api.trace.TraceFormat;
 import io.vstack.api.testing.InMemoryDiskManager;
 import io.vstack.api.workload.WorkloadPattern;
 import io.vstack.api.workload.WorkloadProgress;
 import io.vstack.workload.internal.WorkloadRunnerImpl;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
@@ -22,22 +22,10 @@ class WorkloadRunCommandTest {
     private WorkloadRunCommand command(String disk) {
         WorkloadRunCommand command = new WorkloadRunCommand();
         command.disks = disks;
-        command.runner = new WorkloadRunnerImpl();
+        command.runner = new WorkloadRunnerImpl(new InMemoryTraceReader());
         command.disk = disk;
         command.noFormat = true;
         return command;
-    }
-
-    private static String capture(WorkloadRunCommand command) throws Exception {
-        PrintStream original = System.out;
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(bytes, true, StandardCharsets.UTF_8));
-        try {
-            command.execute();
-        } finally {
-            System.setOut(original);
-        }
-        return bytes.toString(StandardCharsets.UTF_8);
     }
 
     @Test
@@ -48,7 +36,7 @@ class WorkloadRunCommandTest {
         command.ops = 1000;
         command.mix = 60;
         command.verify = true;
-        String out = capture(command);
+        String out = SystemOut.capture(command::execute);
         java.util.List<String[]> rows = out.lines().map(line -> line.trim().split("\\s*\t\\s*")).toList();
         assertEquals("read", rows.get(0)[0]);
         assertEquals("write", rows.get(1)[0]);
@@ -89,6 +77,11 @@ class WorkloadRunCommandTest {
         command.zipf = 0;
         command.trace = "/tmp/x.trace.gz";
         assertEquals(WorkloadPattern.TRACE, command.spec().pattern());
+        assertEquals(TraceFormat.AUTO, command.spec().traceFormat());
+        command.traceFormat = "xz-i32";
+        assertEquals(TraceFormat.S32, command.spec().traceFormat());
+        command.traceFormat = "s32";
+        assertEquals(TraceFormat.S32, command.spec().traceFormat());
     }
 
     @Test

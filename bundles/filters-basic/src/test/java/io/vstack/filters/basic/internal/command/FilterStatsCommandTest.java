@@ -7,13 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.vstack.api.disk.DiskHandle;
 import io.vstack.api.filter.IoFilter;
 import io.vstack.api.testing.InMemoryDisk;
+import io.vstack.api.testing.SystemOut;
 import io.vstack.api.testing.TestFilterContext;
 import io.vstack.filters.basic.internal.MetricPublisher;
 import io.vstack.filters.basic.internal.stats.StatsFilterFactory;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
@@ -23,18 +21,6 @@ class FilterStatsCommandTest {
 
     private final AtomicLong clock = new AtomicLong();
     private final StatsFilterFactory factory = new StatsFilterFactory(MetricPublisher.NONE, clock::get);
-
-    private static String capture(FilterStatsCommand command) {
-        PrintStream original = System.out;
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(bytes, true, StandardCharsets.UTF_8));
-        try {
-            command.execute();
-        } finally {
-            System.setOut(original);
-        }
-        return bytes.toString(StandardCharsets.UTF_8);
-    }
 
     @Test
     void printsOneRowPerDiskAndOpThatSawIo() throws Exception {
@@ -53,7 +39,7 @@ class FilterStatsCommandTest {
         FilterStatsCommand command = new FilterStatsCommand();
         command.board = factory;
         command.noFormat = true;
-        String[] fields = capture(command).trim().split("\\s*\t\\s*");
+        String[] fields = SystemOut.capture(command::execute).trim().split("\\s*\t\\s*");
         // Disk, Op, Ops, Errors, IOPS, IOPS avg, MiB/s, p50, p99, p999, Interval
         assertEquals("db1", fields[0]);
         assertEquals("write", fields[1]);
@@ -75,9 +61,9 @@ class FilterStatsCommandTest {
     }
 
     @Test
-    void saysSoWhenNothingIsAttached() {
+    void saysSoWhenNothingIsAttached() throws Exception {
         FilterStatsCommand command = new FilterStatsCommand();
         command.board = factory;
-        assertTrue(capture(command).contains("No disk has the stats filter attached"));
+        assertTrue(SystemOut.capture(command::execute).contains("No disk has the stats filter attached"));
     }
 }

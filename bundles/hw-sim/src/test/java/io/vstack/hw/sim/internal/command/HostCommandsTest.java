@@ -6,9 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vstack.api.hw.Host;
 import io.vstack.api.hw.HostRegistry;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
+import io.vstack.api.testing.SystemOut;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -30,28 +28,12 @@ class HostCommandsTest {
         }
     };
 
-    private static String capture(CheckedRunnable action) throws Exception {
-        PrintStream original = System.out;
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(bytes, true, StandardCharsets.UTF_8));
-        try {
-            action.run();
-        } finally {
-            System.setOut(original);
-        }
-        return bytes.toString(StandardCharsets.UTF_8);
-    }
-
-    private interface CheckedRunnable {
-        void run() throws Exception;
-    }
-
     @Test
     void listPrintsOneRowPerHost() throws Exception {
         HostListCommand list = new HostListCommand();
         list.hosts = registry;
         list.noFormat = true;
-        String out = capture(list::execute);
+        String out = SystemOut.capture(list::execute);
         String[] fields = out.trim().split("\\s*\t\\s*");
         assertEquals("esx1", fields[0]);
         assertEquals("4", fields[1]);
@@ -63,7 +45,7 @@ class HostCommandsTest {
         HostInfoCommand info = new HostInfoCommand();
         info.hosts = registry;
         info.hostName = "esx1";
-        String out = capture(info::execute);
+        String out = SystemOut.capture(info::execute);
         assertTrue(out.contains("vmnic0") && out.contains("vmnic1"), out);
         assertTrue(out.contains("15ad:07b0"), out);
         assertTrue(out.contains("0000:00:10.0"), out);
@@ -87,7 +69,7 @@ class HostCommandsTest {
         simulate.deviceName = "local0";
         simulate.latency = "2ms";
         simulate.failureRate = "0.5";
-        assertTrue(capture(simulate::execute).contains("latency=2ms failure-rate=0.5"));
+        assertTrue(SystemOut.capture(simulate::execute).contains("latency=2ms failure-rate=0.5"));
         var knobs = host.blockDevice("local0").orElseThrow().simulation();
         assertEquals(Duration.ofMillis(2), knobs.latency());
 
@@ -100,7 +82,7 @@ class HostCommandsTest {
         simulate.failureRate = null;
         simulate.deviceName = "vmnic1";
         simulate.down = true;
-        capture(simulate::execute);
+        SystemOut.capture(simulate::execute);
         assertTrue(!host.nic("vmnic1").orElseThrow().linkUp());
 
         simulate.deviceName = "gpu0";
