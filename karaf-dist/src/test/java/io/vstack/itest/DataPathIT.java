@@ -94,6 +94,11 @@ public class DataPathIT {
         String stats = execute("filter:stats --no-format dp");
         assertTrue(stats, opCount(stats, "dp", "read") + opCount(stats, "dp", "write") >= 20000);
 
+        // Bad workload input: one line, the disk untouched.
+        assertOneLineError("workload:run --bs 6K dp", "is not a multiple of disk dp's block size 4096");
+        assertOneLineError("workload:run --size 1G dp", "is larger than disk dp");
+        assertOneLineError("workload:run --rw sideways dp", "is not a pattern");
+
         // 2. Detach the checksum filter while another session's workload writes and verifies.
         ByteArrayOutputStream loadOutput = new ByteArrayOutputStream();
         AtomicReference<Throwable> loadFailure = new AtomicReference<>();
@@ -152,6 +157,17 @@ public class DataPathIT {
         assertEquals("verify failures", "0", check.group(7));
         assertTrue(Long.parseLong(check.group(6)) > 0);
         execute("disk:delete dp");
+    }
+
+    private void assertOneLineError(String command, String expected) throws Exception {
+        try {
+            execute(command);
+        } catch (IllegalArgumentException e) {
+            assertTrue(command + ": " + e.getMessage(), e.getMessage().contains(expected));
+            assertFalse(command + ": one line", e.getMessage().contains("\n"));
+            return;
+        }
+        throw new AssertionError(command + " must fail");
     }
 
     private List<String> chain(String disk) {
