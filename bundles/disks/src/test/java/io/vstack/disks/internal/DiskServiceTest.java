@@ -93,6 +93,34 @@ class DiskServiceTest {
     // ---- inventory and metadata -----------------------------------------------------------------
 
     @Test
+    void badAttachAndDetachRequestsAreOneLineErrorsThatChangeNothing() throws Exception {
+        service.factoryAdded(new Factory("stats", FilterClass.INSPECTION, 0, c -> new Recording("stats", null)));
+        create("d1", 4 * M);
+        service.attach("d1", "stats", Map.of());
+        byte[] metadata = Files.readAllBytes(dir.resolve("d1.disk"));
+        List<DiskInfo> before = service.disks();
+
+        assertOneLine("filter stats is already attached to disk d1",
+                assertThrows(IllegalArgumentException.class, () -> service.attach("d1", "stats", Map.of())));
+        assertOneLine("filter nosuch is not attached to disk d1",
+                assertThrows(IllegalArgumentException.class, () -> service.detach("d1", "nosuch")));
+        assertOneLine("no filter named 'nosuch'",
+                assertThrows(IllegalArgumentException.class, () -> service.attach("d1", "nosuch", Map.of())));
+        IllegalArgumentException unknownDisk = assertThrows(IllegalArgumentException.class,
+                () -> service.attach("d9", "stats", Map.of()));
+        assertFalse(unknownDisk.getMessage().contains("\n"), unknownDisk.getMessage());
+        assertTrue(unknownDisk.getMessage().contains("d9"), unknownDisk.getMessage());
+
+        assertEquals(before, service.disks());
+        assertArrayEquals(metadata, Files.readAllBytes(dir.resolve("d1.disk")));
+    }
+
+    private static void assertOneLine(String expected, Exception e) {
+        assertTrue(e.getMessage().contains(expected), e.getMessage());
+        assertFalse(e.getMessage().contains("\n"), e.getMessage());
+    }
+
+    @Test
     void theInventorySurvivesARestartWithItsFiltersInOrder() throws Exception {
         Factory stats = new Factory("stats", FilterClass.INSPECTION, 0, c -> new Recording("stats", null));
         service.factoryAdded(stats);

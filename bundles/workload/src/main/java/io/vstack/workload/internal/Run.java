@@ -41,6 +41,7 @@ final class Run {
     private static final int BYTES = 1;
     private static final int ERRORS = 2;
     private static final int VERIFY_FAILURES = 3;
+    private static final int ALIGNMENT = 4096;
     private static final int VERIFIED = 4;
 
     private final String diskId;
@@ -231,7 +232,7 @@ final class Run {
             this.go = go;
             this.done = done;
             this.random = new SplittableRandom(spec.seed() * 0x9E3779B97F4A7C15L + index);
-            this.buffer = ByteBuffer.allocateDirect(blockSize);
+            this.buffer = alignedBuffer(blockSize);
             if (!spec.verify()) {
                 for (int i = 0; i + 8 <= blockSize; i += 8) {
                     buffer.putLong(i, random.nextLong());
@@ -407,6 +408,15 @@ final class Run {
                 fail("disk " + diskId + " became unavailable: " + e.getMessage());
             }
         }
+    }
+
+    /**
+     * A direct buffer of {@code size} bytes whose address is a multiple of 4096, so that a backend
+     * that does direct I/O (which needs aligned buffers) takes it as it is instead of copying.
+     */
+    static ByteBuffer alignedBuffer(int size) {
+        int rounded = (size + ALIGNMENT - 1) / ALIGNMENT * ALIGNMENT;
+        return ByteBuffer.allocateDirect(rounded + ALIGNMENT).alignedSlice(ALIGNMENT).slice(0, size);
     }
 
     private static long clamp(long nanos) {
