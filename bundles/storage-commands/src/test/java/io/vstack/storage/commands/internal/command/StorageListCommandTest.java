@@ -56,6 +56,7 @@ class StorageListCommandTest {
         list.type = "cloud";
         assertEquals(1, run(list).trim().split("\n").length);
         list.type = "nfs";
+        list.noFormat = false;
         assertTrue(run(list).contains("No nfs backend: feature:install vstack-storage-nfs"));
     }
 
