@@ -212,7 +212,8 @@ class StorageConformanceTest {
             store.flush();
             fixture.injectFault();
             try {
-                for (int i = 8; i < 16; i++) {
+                int attempts = fixture.toleratesFault() ? 8 : 2;
+                for (int i = 8; i < 8 + attempts; i++) {
                     try {
                         write(store, i * 65536L, pattern(4096, i));
                         store.flush();

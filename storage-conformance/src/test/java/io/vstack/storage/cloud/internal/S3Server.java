@@ -7,11 +7,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.gaul.s3proxy.S3Proxy;
 import org.gaul.s3proxy.auth.AuthenticationType;
-import org.gaul.s3proxy.nio2blob.FilesystemNio2BlobStore;
+import org.gaul.s3proxy.blobstore.BlobStore;
+import org.gaul.s3proxy.nio2blob.TransientNio2BlobStore;
 
 /**
- * A real S3 server for tests: s3proxy on a loopback port, keeping its objects in a directory, so it
- * can be killed and started again on the same port with the same objects.
+ * A real S3 server for tests: s3proxy on a loopback port, keeping its objects in memory (its
+ * transient store, kept across restarts), so it can be killed and started again on the same port
+ * with the same objects.
  */
 public final class S3Server implements AutoCloseable {
 
@@ -20,6 +22,7 @@ public final class S3Server implements AutoCloseable {
 
     private final Path directory;
     private final int port;
+    private final BlobStore store = new TransientNio2BlobStore();
     private S3Proxy proxy;
 
     public S3Server(Path directory) throws Exception {
@@ -39,7 +42,7 @@ public final class S3Server implements AutoCloseable {
             return;
         }
         S3Proxy started = S3Proxy.builder()
-                .blobStore(new FilesystemNio2BlobStore(directory.toString()))
+                .blobStore(store)
                 .endpoint(endpoint())
                 .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, ACCESS_KEY, SECRET_KEY)
                 .build();
