@@ -110,7 +110,8 @@ public final class CloudBackend implements StorageBackend, MetricSource, AutoClo
                 config.secretKey(), config.chunkSize(), config.cache(), config.capacity()));
     }
 
-    CloudBackend(CloudConfig config) {
+    /** Creates the backend from a parsed configuration; for tests and benchmarks. */
+    public CloudBackend(CloudConfig config) {
         this.config = config;
         this.name = "cloud-" + config.bucket();
         LOG.info("Cloud backend ready: {}", config.endpoint() == null ? "no endpoint configured"

@@ -16,12 +16,13 @@ import java.util.Locale;
  * @param cache     bytes of the local write-back cache per open store; 0 for none
  * @param capacity  bytes the backend lets its stores reserve in all
  */
-record CloudConfig(URI endpoint, String bucket, String region, String accessKey, String secretKey, int chunkSize,
+public record CloudConfig(URI endpoint, String bucket, String region, String accessKey, String secretKey, int chunkSize,
                    long cache, long capacity) {
 
     static final String PID = "io.vstack.storage.cloud";
 
-    static CloudConfig parse(String endpoint, String bucket, String region, String accessKey, String secretKey,
+    /** Parses and checks a configuration; every error names its key. */
+    public static CloudConfig parse(String endpoint, String bucket, String region, String accessKey, String secretKey,
                              String chunkSize, String cache, String capacity) {
         URI uri = null;
         if (endpoint != null && !endpoint.isBlank()) {
