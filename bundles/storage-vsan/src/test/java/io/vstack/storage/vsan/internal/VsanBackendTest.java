@@ -91,6 +91,7 @@ class VsanBackendTest {
         int blocks = 200;
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         CountDownLatch halfway = new CountDownLatch(threads);
+        CountDownLatch hostDown = new CountDownLatch(1);
         List<Future<?>> writers = new ArrayList<>();
         try {
             for (int t = 0; t < threads; t++) {
@@ -98,7 +99,9 @@ class VsanBackendTest {
                 writers.add(pool.submit(() -> {
                     for (int b = 0; b < blocks; b++) {
                         if (b == blocks / 2) {
+                            // Every writer is mid-stream when the host fails: half its writes before, half after.
                             halfway.countDown();
+                            hostDown.await();
                         }
                         long block = (long) b * threads + thread;
                         store.write(block * 4096, pattern(4096, block));
@@ -108,6 +111,7 @@ class VsanBackendTest {
             }
             halfway.await();
             hosts.knobs("esx2").setDown(true);
+            hostDown.countDown();
             for (Future<?> writer : writers) {
                 writer.get();
             }
