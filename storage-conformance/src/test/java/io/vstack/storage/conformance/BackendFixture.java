@@ -29,4 +29,8 @@ public interface BackendFixture extends AutoCloseable {
 
     /** Ends the fault, and waits for the backend to have repaired itself (a resync). */
     void heal() throws Exception;
+
+    /** Releases the backend and what it runs on (threads, servers); the data stays on disk. */
+    @Override
+    void close();
 }

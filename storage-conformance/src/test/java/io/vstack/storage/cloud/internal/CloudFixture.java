@@ -40,7 +40,7 @@ public final class CloudFixture implements BackendFixture {
     @Override public void heal() throws Exception { server.start(); }
 
     @Override
-    public void close() throws Exception {
+    public void close() {
         cloud.close();
         server.close();
     }
