@@ -1,0 +1,234 @@
+package io.vstack.benchmarks.storage;
+
+import io.vstack.api.hw.BlockDevice;
+import io.vstack.api.hw.Cpu;
+import io.vstack.api.hw.Host;
+import io.vstack.api.hw.HostRegistry;
+import io.vstack.api.hw.Nic;
+import io.vstack.api.hw.PciDevice;
+import io.vstack.api.hw.PhysicalMemory;
+import io.vstack.api.hw.SimulationKnobs;
+import io.vstack.api.storage.BlockStore;
+import io.vstack.api.storage.StorageBackend;
+import io.vstack.api.storage.StoreSpec;
+import io.vstack.storage.cloud.internal.CloudBackend;
+import io.vstack.storage.cloud.internal.CloudConfig;
+import io.vstack.storage.nfs.internal.NfsBackend;
+import io.vstack.storage.san.internal.SanBackend;
+import io.vstack.storage.vsan.internal.VsanBackend;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.SplittableRandom;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.gaul.s3proxy.S3Proxy;
+import org.gaul.s3proxy.auth.AuthenticationType;
+import org.gaul.s3proxy.nio2blob.TransientNio2BlobStore;
+
+/**
+ * Per storage backend: 4 KiB random write and read IOPS, and 1 MiB sequential write and read
+ * throughput, through the {@code BlockStore} SPI with N threads, each on its own direct buffer;
+ * and the same on a raw {@code FileChannel} on the same disk (the peer). No simulated latency.
+ * Usage: {@code BackendBenchmark <work dir> <seconds per test> <threads>}.
+ */
+public final class BackendBenchmark {
+
+    private static final int SMALL = 4096;
+    private static final int LARGE = 1 << 20;
+
+    private BackendBenchmark() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Path work = Files.createDirectories(Path.of(args[0]));
+        int seconds = Integer.parseInt(args[1]);
+        int threads = Integer.parseInt(args[2]);
+        long size = 256L << 20;
+        Map<String, double[]> results = new TreeMap<>();
+
+        results.put("0 raw FileChannel (peer)", run(rawStore(work.resolve("raw"), size), seconds, threads));
+        SanBackend san = new SanBackend("bench", work.resolve("san"), 1L << 40, 2, Duration.ZERO);
+        results.put("1 san", run(san.create(new StoreSpec("b", size, 4096, "h1")), seconds, threads));
+        NfsBackend nfs = new NfsBackend("bench", work.resolve("nfs"), 1L << 40, 4 << 20, Duration.ZERO);
+        results.put("2 nfs", run(nfs.create(new StoreSpec("b", size, 4096, "h1")), seconds, threads));
+        try (VsanBackend vsan = new VsanBackend(hosts(work.resolve("hosts")), work.resolve("vsan"), 1, List.of(),
+                Duration.ZERO)) {
+            results.put("3 vsan", run(vsan.create(new StoreSpec("b", size, 4096, "h1")), seconds, threads));
+        }
+        int port;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            port = socket.getLocalPort();
+        }
+        S3Proxy s3 = S3Proxy.builder().blobStore(new TransientNio2BlobStore())
+                .endpoint(URI.create("http://127.0.0.1:" + port))
+                .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, "bench", "bench-secret").build();
+        s3.start();
+        while (!"STARTED".equals(s3.getState())) {
+            Thread.onSpinWait();
+        }
+        try (CloudBackend cloud = new CloudBackend(CloudConfig.parse("http://127.0.0.1:" + port, "bench", "us-east-1",
+                "bench", "bench-secret", "1M", "0", "1T"))) {
+            results.put("4 cloud (s3proxy in-process, 1M chunks)", run(cloud.create(new StoreSpec("b", 64L << 20, 4096, "h1")),
+                    seconds, threads));
+        } finally {
+            s3.stop();
+        }
+
+        System.out.printf(Locale.ROOT, "%n%d threads, %d s per test, 256 MiB stores (cloud 64 MiB)%n", threads, seconds);
+        System.out.println("| backend | 4K rand write IOPS | 4K rand read IOPS | 1M seq write MiB/s | 1M seq read MiB/s |");
+        System.out.println("|---|---:|---:|---:|---:|");
+        results.forEach((name, r) -> System.out.printf(Locale.ROOT, "| %s | %.0f | %.0f | %.0f | %.0f |%n",
+                name.substring(2), r[0], r[1], r[2], r[3]));
+    }
+
+    /** Runs the four tests on {@code store}: {4K write IOPS, 4K read IOPS, 1M write MiB/s, 1M read MiB/s}. */
+    private static double[] run(BlockStore store, int seconds, int threads) throws Exception {
+        try (store) {
+            double seqWrite = measure(store, seconds, threads, LARGE, true, true) * LARGE / (1 << 20);
+            store.flush();
+            double randWrite = measure(store, seconds, threads, SMALL, true, false);
+            store.flush();
+            double randRead = measure(store, seconds, threads, SMALL, false, false);
+            double seqRead = measure(store, seconds, threads, LARGE, false, true) * LARGE / (1 << 20);
+            return new double[] {randWrite, randRead, seqWrite, seqRead};
+        }
+    }
+
+    /** Operations per second of {@code threads} threads doing {@code size} I/Os for {@code seconds}. */
+    private static double measure(BlockStore store, int seconds, int threads, int size, boolean write, boolean sequential)
+            throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        long blocks = store.capacity() / size;
+        long deadline = System.nanoTime() + Duration.ofSeconds(seconds).toNanos();
+        long start = System.nanoTime();
+        List<Future<Long>> counts = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            int thread = t;
+            counts.add(pool.submit(() -> {
+                ByteBuffer buffer = ByteBuffer.allocateDirect(size);
+                SplittableRandom random = new SplittableRandom(thread);
+                while (buffer.hasRemaining()) {
+                    buffer.put((byte) random.nextInt());
+                }
+                long ops = 0;
+                long next = thread * (blocks / threads);
+                while (System.nanoTime() < deadline) {
+                    long block = sequential ? next++ % blocks : random.nextLong(blocks);
+                    buffer.clear();
+                    if (write) {
+                        store.write(block * size, buffer);
+                    } else {
+                        store.read(block * size, buffer);
+                    }
+                    ops++;
+                }
+                return ops;
+            }));
+        }
+        long total = 0;
+        for (Future<Long> count : counts) {
+            total += count.get();
+        }
+        double elapsed = (System.nanoTime() - start) / 1e9;
+        pool.shutdown();
+        return total / elapsed;
+    }
+
+    /** The peer: a raw positional FileChannel on a file of the same disk, behind the same interface. */
+    private static BlockStore rawStore(Path file, long size) throws IOException {
+        FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
+                StandardOpenOption.WRITE);
+        channel.truncate(0);
+        try (var raf = new java.io.RandomAccessFile(file.toFile(), "rw")) {
+            raf.setLength(size);
+        }
+        return new BlockStore() {
+            @Override public String id() { return "raw"; }
+            @Override public long capacity() { return size; }
+            @Override public void read(long offset, ByteBuffer dst) {
+                try {
+                    int start = dst.position();
+                    while (dst.hasRemaining()) {
+                        channel.read(dst, offset + dst.position() - start);
+                    }
+                } catch (IOException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+            @Override public void write(long offset, ByteBuffer src) {
+                try {
+                    int start = src.position();
+                    while (src.hasRemaining()) {
+                        channel.write(src, offset + src.position() - start);
+                    }
+                } catch (IOException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+            @Override public void flush() {
+                try {
+                    channel.force(false);
+                } catch (IOException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+            @Override public void trim(long offset, long length) { }
+            @Override public void close() {
+                try {
+                    channel.close();
+                } catch (IOException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+        };
+    }
+
+    /** Two hosts with a local0 directory each and knobs that are always off. */
+    private static HostRegistry hosts(Path root) throws IOException {
+        Map<String, Host> hosts = new TreeMap<>();
+        for (String name : List.of("h1", "h2")) {
+            Path dir = Files.createDirectories(root.resolve(name));
+            SimulationKnobs knobs = new SimulationKnobs() {
+                @Override public Duration latency() { return Duration.ZERO; }
+                @Override public void setLatency(Duration latency) { }
+                @Override public double failureRate() { return 0; }
+                @Override public void setFailureRate(double rate) { }
+                @Override public boolean down() { return false; }
+                @Override public void setDown(boolean down) { }
+                @Override public void beforeOperation(String operation) { }
+            };
+            BlockDevice device = new BlockDevice() {
+                @Override public String name() { return "local0"; }
+                @Override public Path path() { return dir; }
+                @Override public long capacity() { return 1L << 40; }
+                @Override public SimulationKnobs simulation() { return knobs; }
+            };
+            hosts.put(name, new Host() {
+                @Override public String name() { return name; }
+                @Override public List<Cpu> cpus() { return List.of(); }
+                @Override public PhysicalMemory memory() { return null; }
+                @Override public List<Nic> nics() { return List.of(); }
+                @Override public List<PciDevice> pciDevices() { return List.of(); }
+                @Override public List<BlockDevice> blockDevices() { return List.of(device); }
+            });
+        }
+        return new HostRegistry() {
+            @Override public List<Host> hosts() { return List.copyOf(hosts.values()); }
+            @Override public Optional<Host> host(String name) { return Optional.ofNullable(hosts.get(name)); }
+        };
+    }
+}

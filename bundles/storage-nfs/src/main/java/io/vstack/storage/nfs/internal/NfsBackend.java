@@ -1,0 +1,330 @@
+package io.vstack.storage.nfs.internal;
+
+import io.vstack.api.ByteSize;
+import io.vstack.api.Durations;
+import io.vstack.api.storage.BackendStatus;
+import io.vstack.api.storage.BackendStatus.Health;
+import io.vstack.api.storage.BackendType;
+import io.vstack.api.storage.BlockStore;
+import io.vstack.api.storage.CapacityExceededException;
+import io.vstack.api.storage.StorageBackend;
+import io.vstack.api.storage.StorageException;
+import io.vstack.api.storage.StoreExistsException;
+import io.vstack.api.storage.StoreNotFoundException;
+import io.vstack.api.storage.StoreSpec;
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.osgi.framework.BundleContext;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The NFS backend: each store is a file {@code <id>.img} on the export directory (sparse: the
+ * export is thin, but a store reserves its size against the export's capacity), with its geometry in
+ * {@code <id>.meta}. Opening a file takes this host's advisory lock on it, recorded in
+ * {@code <id>.lck} with the owner host; another host's open is refused naming the owner, until the
+ * owner closes. Locks are leases of this server instance: a restart releases the previous run's.
+ */
+@Component(service = {StorageBackend.class, NfsBackend.class}, configurationPid = NfsBackend.PID,
+        configurationPolicy = ConfigurationPolicy.OPTIONAL, property = StorageBackend.TYPE_PROPERTY + "=nfs")
+@Designate(ocd = NfsBackend.Config.class)
+public final class NfsBackend implements StorageBackend {
+
+    static final String PID = "io.vstack.storage.nfs";
+
+    /** The configuration {@code etc/io.vstack.storage.nfs.cfg}. */
+    @ObjectClassDefinition(id = PID, name = "vstack NFS backend",
+            description = "Files on an NFS export directory, with client caching, advisory locks and stale handles")
+    public @interface Config {
+        @AttributeDefinition(description = "Name of the export (letters, digits, . _ -)")
+        String export() default "nfs1";
+
+        @AttributeDefinition(description = "Directory of the export; default ${karaf.data}/vstack/nfs/<export>")
+        String directory() default "";
+
+        @AttributeDefinition(description = "Capacity of the export, e.g. 100G; each file reserves its size")
+        String capacity() default "100G";
+
+        @AttributeDefinition(description = "Client write-back cache per open file, e.g. 4M (0: write through)")
+        String clientCache() default "4M";
+
+        @AttributeDefinition(description = "SIMULATION: latency added to each NFS call, e.g. 500us (off: 0)")
+        String serverLatency() default "0";
+    }
+
+    private static final Logger LOG = LoggerFactory.getLogger(NfsBackend.class);
+
+    private final String name;
+    private final Path directory;
+    private final long capacity;
+    private final int clientCache;
+    final NfsServer server;
+    /** Lock owner and open count per file, guarded by this. */
+    private final Map<String, Map.Entry<String, Integer>> locks = new HashMap<>();
+
+    /** Creates the backend from its configuration. */
+    @Activate
+    public NfsBackend(BundleContext context, Config config) throws IOException {
+        this(validExport(config.export()), directory(context, config), size("capacity", config.capacity(), false),
+                (int) Math.min(Integer.MAX_VALUE, size("clientCache", config.clientCache(), true)),
+                latency(config.serverLatency()));
+    }
+
+    /** Creates the backend over {@code directory}; for tests and for the component. */
+    public NfsBackend(String export, Path directory, long capacity, int clientCacheBytes, Duration serverLatency)
+            throws IOException {
+        this.name = "nfs-" + validExport(export);
+        this.directory = Files.createDirectories(directory);
+        this.capacity = capacity;
+        this.clientCache = clientCacheBytes;
+        this.server = new NfsServer(name);
+        server.setLatency(serverLatency);
+        int released = 0;
+        try (Stream<Path> files = Files.list(directory)) {
+            for (Path lock : files.filter(f -> f.getFileName().toString().endsWith(".lck")).toList()) {
+                Files.deleteIfExists(lock);
+                released++;
+            }
+        }
+        LOG.info("NFS export {} ready under {} (capacity {}, client cache {} per file{})", export, directory,
+                ByteSize.ofBytes(capacity), ByteSize.ofBytes(clientCacheBytes),
+                released > 0 ? ", released " + released + " locks of the previous run" : "");
+    }
+
+    private static String validExport(String export) {
+        try {
+            StoreSpec.requireValidName("export", export);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(PID + ": key 'export': " + e.getMessage());
+        }
+        return export;
+    }
+
+    private static Path directory(BundleContext context, Config config) {
+        if (!config.directory().isBlank()) {
+            return Path.of(config.directory().trim());
+        }
+        String karafData = context.getProperty("karaf.data");
+        Path data = karafData != null ? Path.of(karafData) : context.getDataFile("").toPath();
+        return data.resolve("vstack").resolve("nfs").resolve(config.export());
+    }
+
+    static long size(String key, String text, boolean zeroAllowed) {
+        try {
+            long bytes = ByteSize.parse(text).bytes();
+            if (bytes == 0 && !zeroAllowed) {
+                throw new IllegalArgumentException("must be positive");
+            }
+            return bytes;
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(PID + ": key '" + key + "': " + e.getMessage());
+        }
+    }
+
+    private static Duration latency(String text) {
+        try {
+            return Durations.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(PID + ": key 'serverLatency': " + e.getMessage());
+        }
+    }
+
+    /** The backend instance's name, {@code nfs-<export>}. */
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public BackendType type() {
+        return BackendType.NFS;
+    }
+
+    @Override
+    public synchronized BlockStore create(StoreSpec spec) throws StorageException {
+        server.call("CREATE", spec.id());
+        if (Files.exists(meta(spec.id()))) {
+            throw new StoreExistsException(name + ": file " + spec.id() + " exists already");
+        }
+        long used = used();
+        if (spec.capacity() > capacity - used) {
+            throw new CapacityExceededException(name + ": no room for file " + spec.id() + " of "
+                    + ByteSize.ofBytes(spec.capacity()).toHumanString() + ": export capacity "
+                    + ByteSize.ofBytes(capacity).toHumanString() + ", " + ByteSize.ofBytes(capacity - used).toHumanString() + " free");
+        }
+        try {
+            try (RandomAccessFile file = new RandomAccessFile(data(spec.id()).toFile(), "rw")) {
+                file.setLength(0);
+                file.setLength(spec.capacity());
+                file.getChannel().force(true);
+            }
+            new StoreMeta(spec.capacity(), spec.blockSize(), spec.host()).write(meta(spec.id()));
+        } catch (IOException e) {
+            throw new StorageException(name + ": creating file " + spec.id() + " failed: " + e.getMessage(), e);
+        }
+        LOG.info("NFS {}: file {} created ({})", name, spec.id(), ByteSize.ofBytes(spec.capacity()));
+        return open(spec.id(), spec.host());
+    }
+
+    /**
+     * Opens the file for {@code host}, taking its advisory lock.
+     *
+     * @throws LockedException naming the owner if another host holds the lock
+     */
+    @Override
+    public synchronized BlockStore open(String storeId, String host) throws StorageException {
+        StoreSpec.requireValidName("store id", storeId);
+        server.call("LOOKUP", storeId);
+        if (!Files.exists(meta(storeId))) {
+            throw new StoreNotFoundException(name + ": no file " + storeId);
+        }
+        Map.Entry<String, Integer> lock = locks.get(storeId);
+        if (lock != null && !lock.getKey().equals(host)) {
+            throw new LockedException(name + ": file " + storeId + " is locked by host " + lock.getKey()
+                    + " (advisory lock in " + lockFile(storeId).getFileName() + "); close it there first");
+        }
+        try {
+            NfsFile file = new NfsFile(this, storeId, host, StoreMeta.read(meta(storeId)), data(storeId), clientCache);
+            if (lock == null) {
+                Properties owner = new Properties();
+                owner.setProperty("version", "1");
+                owner.setProperty("owner", host);
+                owner.setProperty("since", Instant.now().toString());
+                StoreMeta.writeAtomically(lockFile(storeId), owner);
+                locks.put(storeId, Map.entry(host, 1));
+            } else {
+                locks.put(storeId, Map.entry(host, lock.getValue() + 1));
+            }
+            return file;
+        } catch (IOException e) {
+            throw new StorageException(name + ": opening file " + storeId + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    synchronized void release(NfsFile file) {
+        Map.Entry<String, Integer> lock = locks.get(file.id());
+        if (lock == null || !lock.getKey().equals(file.host())) {
+            return;
+        }
+        if (lock.getValue() > 1) {
+            locks.put(file.id(), Map.entry(lock.getKey(), lock.getValue() - 1));
+            return;
+        }
+        locks.remove(file.id());
+        try {
+            Files.deleteIfExists(lockFile(file.id()));
+        } catch (IOException e) {
+            LOG.debug("removing lock of {} failed", file.id(), e);
+        }
+    }
+
+    @Override
+    public synchronized void delete(String storeId) throws StorageException {
+        StoreSpec.requireValidName("store id", storeId);
+        server.call("REMOVE", storeId);
+        if (!Files.exists(meta(storeId))) {
+            throw new StoreNotFoundException(name + ": no file " + storeId);
+        }
+        try {
+            Files.delete(meta(storeId));
+            Files.deleteIfExists(data(storeId));
+            Files.deleteIfExists(lockFile(storeId));
+            StoreMeta.fsyncDirectory(directory);
+        } catch (IOException e) {
+            throw new StorageException(name + ": deleting file " + storeId + " failed: " + e.getMessage(), e);
+        }
+        locks.remove(storeId);
+        LOG.info("NFS {}: file {} deleted", name, storeId);
+    }
+
+    /** The lock owner of every locked file, by file. */
+    public synchronized Map<String, String> lockOwners() {
+        return locks.entrySet().stream().collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().getKey(),
+                (a, b) -> a, TreeMap::new));
+    }
+
+    @Override
+    public BackendStatus status() {
+        List<String> files = files();
+        Map<String, String> owners = lockOwners();
+        String detail = "export " + directory + ", " + files.size() + " files, server " + server.describe()
+                + (owners.isEmpty() ? "" : ", locks: " + owners.entrySet().stream()
+                        .map(e -> e.getKey() + " by " + e.getValue()).collect(Collectors.joining(", ")));
+        return new BackendStatus(name, BackendType.NFS, capacity, used(), server.down() ? Health.DOWN : Health.HEALTHY,
+                detail);
+    }
+
+    /**
+     * SIMULATION: changes the server's knobs.
+     *
+     * @return the server's state afterwards
+     */
+    public String simulateServer(Duration latency, Boolean down) {
+        if (latency != null) {
+            server.setLatency(latency);
+        }
+        if (down != null) {
+            server.setDown(down);
+        }
+        return server.describe();
+    }
+
+    List<String> files() {
+        try (Stream<Path> list = Files.list(directory)) {
+            return list.map(p -> p.getFileName().toString()).filter(f -> f.endsWith(".meta"))
+                    .map(f -> f.substring(0, f.length() - ".meta".length())).sorted().toList();
+        } catch (IOException e) {
+            LOG.debug("listing {} failed", directory, e);
+            return List.of();
+        }
+    }
+
+    private long used() {
+        long used = 0;
+        for (String file : files()) {
+            try {
+                used += StoreMeta.read(meta(file)).capacity();
+            } catch (IOException e) {
+                LOG.debug("unreadable metadata of {}", file, e);
+            }
+        }
+        return used;
+    }
+
+    Path data(String id) {
+        return directory.resolve(id + ".img");
+    }
+
+    private Path meta(String id) {
+        return directory.resolve(id + ".meta");
+    }
+
+    Path lockFile(String id) {
+        return directory.resolve(id + ".lck");
+    }
+
+    static String lockOwner(Path lockFile) throws IOException {
+        Properties p = new Properties();
+        try (var in = Files.newBufferedReader(lockFile, StandardCharsets.UTF_8)) {
+            p.load(in);
+        }
+        return p.getProperty("owner");
+    }
+}
