@@ -87,7 +87,7 @@ public class DisksIT {
         List<DiskInfo> before = disks.disks();
 
         assertOneLineError("disk:create --size 12Q other", "is not a size");
-        assertOneLineError("disk:create --backend san other", "backend 'san' is not available");
+        assertOneLineError("disk:create --backend tape other", "unknown backend 'tape'");
         assertOneLineError("disk:create --host esx9 other", "no host named 'esx9'");
         assertOneLineError("disk:create --size 10000 other", "must be a positive multiple of the block size 4096");
         assertOneLineError("disk:create shelldisk", "a disk named shelldisk exists already");
