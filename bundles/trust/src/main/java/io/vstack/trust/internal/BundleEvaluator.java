@@ -73,7 +73,11 @@ final class BundleEvaluator {
         try {
             jarInfo = JarInspection.of(jar);
         } catch (TrustException e) {
-            return tainted(TaintReason.NOT_APPROVED, "its jar at " + bundle.location() + " is " + e.getMessage());
+            boolean known = store.records().stream().anyMatch(r -> r.binary().location().equals(bundle.location())
+                    || r.binary().symbolicName().equals(bundle.symbolicName()));
+            return tainted(known ? TaintReason.CONTENT_CHANGED : TaintReason.NOT_APPROVED, (known
+                    ? "content changed since approval (sha256 " + FileTrustStore.shortSha(Sha256.of(jar)) + "): " : "")
+                    + "its jar at " + bundle.location() + " is " + e.getMessage());
         }
         BinaryIdentity identity = jarInfo.identity(bundle.location(), Optional.empty());
         if (bundle.installedManifestSha256().isPresent()

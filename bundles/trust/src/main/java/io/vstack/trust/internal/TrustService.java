@@ -129,7 +129,7 @@ final class TrustService implements TrustStore, TrustAccess {
     /** The evaluation of {@code bundle}, from the cache when nothing it depends on changed. */
     Evaluation evaluate(Bundle bundle) {
         long id = bundle.getBundleId();
-        if (id == 0 || id == context.getBundle().getBundleId()) {
+        if (id == 0) {
             return systemEvaluation(bundle);
         }
         String location = bundle.getLocation();
@@ -178,13 +178,18 @@ final class TrustService implements TrustStore, TrustAccess {
     /** Start check: a bundle tainted after it resolved is denied and quarantined. */
     void onStarting(Bundle bundle) {
         Evaluation evaluation = evaluate(bundle);
-        if (!evaluation.trusted()) {
+        if (!evaluation.trusted() && !isSelf(bundle)) {
             refuse(bundle, evaluation, "start");
             if (config.mode() == Mode.ENFORCE) {
                 denied.add(bundle.getBundleId());
                 enforcer.execute(() -> quarantine(bundle, evaluation));
             }
         }
+    }
+
+    /** This bundle is never quarantined by itself: stopping it is how enforcement is switched off. */
+    private boolean isSelf(Bundle bundle) {
+        return bundle.getBundleId() == context.getBundle().getBundleId();
     }
 
     /** Weaving hook: whether classes of {@code bundleId} may be defined. */
@@ -208,7 +213,7 @@ final class TrustService implements TrustStore, TrustAccess {
             }
             tainted++;
             refuse(bundle, evaluation, "scan");
-            if (config.mode() == Mode.ENFORCE && (bundle.getState() & (Bundle.RESOLVED | Bundle.STARTING | Bundle.ACTIVE)) != 0) {
+            if (config.mode() == Mode.ENFORCE && !isSelf(bundle) && (bundle.getState() & (Bundle.RESOLVED | Bundle.STARTING | Bundle.ACTIVE)) != 0) {
                 denied.add(bundle.getBundleId());
                 enforcer.execute(() -> quarantine(bundle, evaluation));
             }
