@@ -62,8 +62,11 @@ final class BundleEvaluator {
                     "config:allowSymbolicNames=" + allowedBy.get(), platformApprovedAt, false)), Optional.of(identity), false);
         }
         byte[] jar;
+        Optional<Path> file;
         try {
-            jar = source.read(bundle.location());
+            BundleSource.Fetched fetched = source.fetch(bundle.location());
+            jar = fetched.bytes();
+            file = fetched.file();
         } catch (IOException | RuntimeException e) {
             boolean known = store.records().stream().anyMatch(r -> r.binary().location().equals(bundle.location()));
             return tainted(known ? TaintReason.CONTENT_CHANGED : TaintReason.NOT_APPROVED,
@@ -71,7 +74,7 @@ final class BundleEvaluator {
         }
         JarInspection jarInfo;
         try {
-            jarInfo = JarInspection.of(jar);
+            jarInfo = file.isPresent() ? JarInspection.of(jar, file.get()) : JarInspection.of(jar);
         } catch (TrustException e) {
             boolean known = store.records().stream().anyMatch(r -> r.binary().location().equals(bundle.location())
                     || r.binary().symbolicName().equals(bundle.symbolicName()));

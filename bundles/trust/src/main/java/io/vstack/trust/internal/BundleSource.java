@@ -30,13 +30,22 @@ final class BundleSource {
 
     /** The bytes at {@code location}. */
     byte[] read(String location) throws IOException {
+        return fetch(location).bytes();
+    }
+
+    /** Bytes read from a location, and the local file they came from, if any. */
+    record Fetched(byte[] bytes, Optional<Path> file) {
+    }
+
+    /** The bytes at {@code location}, with the local file they were read from. */
+    Fetched fetch(String location) throws IOException {
         Optional<Path> local = localFile(location);
         if (local.isPresent()) {
             Path file = local.get();
             if (Files.size(file) > LIMIT) {
                 throw new IOException(file + " is larger than " + (LIMIT >> 20) + " MiB");
             }
-            return Files.readAllBytes(file);
+            return new Fetched(Files.readAllBytes(file), local);
         }
         URL url;
         try {
@@ -48,7 +57,7 @@ final class BundleSource {
         connection.setConnectTimeout(TIMEOUT_MS);
         connection.setReadTimeout(TIMEOUT_MS);
         try (InputStream in = connection.getInputStream()) {
-            return JarInspection.readAll(in, LIMIT);
+            return new Fetched(JarInspection.readAll(in, LIMIT), Optional.empty());
         }
     }
 

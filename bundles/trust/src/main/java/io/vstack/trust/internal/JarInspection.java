@@ -23,6 +23,7 @@ import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
 import java.util.jar.Manifest;
 import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
 import java.util.zip.ZipInputStream;
 import org.slf4j.LoggerFactory;
 
@@ -43,6 +44,33 @@ record JarInspection(String symbolicName, String version, String contentSha256, 
 
     static final String MANIFEST = "META-INF/MANIFEST.MF";
 
+    /**
+     * Reads digests and bundle headers from the jar's bytes, taking the manifest and entry names
+     * from the central directory of {@code file} (no inflating of every entry) when the bytes were
+     * just read from it. No signature check.
+     */
+    static JarInspection of(byte[] jar, Path file) throws TrustException {
+        String contentSha = Sha256.of(jar);
+        byte[] manifest = null;
+        boolean signatureFiles = false;
+        try (ZipFile zip = new ZipFile(file.toFile())) {
+            Enumeration<? extends ZipEntry> entries = zip.entries();
+            while (entries.hasMoreElements()) {
+                ZipEntry entry = entries.nextElement();
+                if (entry.getName().equalsIgnoreCase(MANIFEST)) {
+                    try (InputStream in = zip.getInputStream(entry)) {
+                        manifest = in.readAllBytes();
+                    }
+                } else if (isSignatureFile(entry.getName())) {
+                    signatureFiles = true;
+                }
+            }
+        } catch (IOException | IllegalArgumentException e) {
+            throw new TrustException("not a readable jar: " + e.getMessage(), e);
+        }
+        return from(contentSha, manifest, signatureFiles);
+    }
+
     /** Reads digests and bundle headers from the jar's bytes (no signature check). */
     static JarInspection of(byte[] jar) throws TrustException {
         String contentSha = Sha256.of(jar);
@@ -60,6 +88,10 @@ record JarInspection(String symbolicName, String version, String contentSha256, 
         } catch (IOException | IllegalArgumentException e) {
             throw new TrustException("not a readable jar: " + e.getMessage(), e);
         }
+        return from(contentSha, manifest, signatureFiles);
+    }
+
+    private static JarInspection from(String contentSha, byte[] manifest, boolean signatureFiles) throws TrustException {
         if (manifest == null) {
             throw new TrustException("not an OSGi bundle: the jar has no " + MANIFEST);
         }

@@ -20,6 +20,7 @@ import java.util.Hashtable;
 import java.util.Optional;
 import java.util.jar.JarInputStream;
 import java.util.jar.Manifest;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,6 +30,18 @@ class BundleEvaluatorTest {
 
     @TempDir
     Path dir;
+
+    @TempDir
+    static Path keys;
+
+    private static TestJars.Key trusted;
+    private static TestJars.Key unknown;
+
+    @BeforeAll
+    static void keys() throws Exception {
+        trusted = TestJars.key(keys, "trusted", "CN=Filter Vendor, O=Example");
+        unknown = TestJars.key(keys, "unknown", "CN=Someone Else");
+    }
 
     private FileTrustStore store;
     private PlatformDigests platform = PlatformDigests.none();
@@ -147,7 +160,6 @@ class BundleEvaluatorTest {
 
     @Test
     void aJarSignedByATrustedKeyIsApprovedAutomaticallyAsItsSigner() throws Exception {
-        TestJars.Key trusted = TestJars.key(dir, "trusted", "CN=Filter Vendor, O=Example");
         store.addSigner(Signers.read(trusted.pem()), "admin");
         Path jar = write("s.jar", TestJars.sign(TestJars.bundle("s", "1.0", "payload"), trusted, dir));
         Evaluation evaluation = evaluate(jar);
@@ -162,8 +174,6 @@ class BundleEvaluatorTest {
 
     @Test
     void aJarSignedByAnUnknownKeyIsRefused() throws Exception {
-        TestJars.Key trusted = TestJars.key(dir, "trusted", "CN=Filter Vendor");
-        TestJars.Key unknown = TestJars.key(dir, "unknown", "CN=Someone Else");
         store.addSigner(trusted.certificate(), "admin");
         Path jar = write("x.jar", TestJars.sign(TestJars.bundle("x", "1.0", "payload"), unknown, dir));
         Evaluation evaluation = evaluate(jar);
@@ -173,7 +183,6 @@ class BundleEvaluatorTest {
 
     @Test
     void aSignedJarWithAChangedEntryFailsVerification() throws Exception {
-        TestJars.Key trusted = TestJars.key(dir, "trusted", "CN=Filter Vendor");
         store.addSigner(trusted.certificate(), "admin");
         byte[] signed = TestJars.sign(TestJars.bundle("t", "1.0", "payload"), trusted, dir);
         byte[] tampered = replaceEntry(signed, "io/example/Payload.txt", "PAYLOAD");
@@ -185,7 +194,6 @@ class BundleEvaluatorTest {
 
     @Test
     void aPartlySignedJarIsRefused() throws Exception {
-        TestJars.Key trusted = TestJars.key(dir, "trusted", "CN=Filter Vendor");
         byte[] signed = TestJars.sign(TestJars.bundle("q", "1.0", "payload"), trusted, dir);
         byte[] extended = addEntry(signed, "io/example/Extra.txt", "added after signing");
         Path file = write("q.jar", extended);
