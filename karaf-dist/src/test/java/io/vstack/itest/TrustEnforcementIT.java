@@ -140,8 +140,10 @@ public class TrustEnforcementIT {
         assertStartRefused(bundle);
 
         execute("trust:install " + jar.toUri());
-        Eventually.await(name + " re-approved and running", () -> bundle.getState() == Bundle.ACTIVE);
-        bundle.uninstall();
+        Bundle approved = bundle(name).orElseThrow();
+        assertEquals(name + " re-approved and running", Bundle.ACTIVE, approved.getState());
+        assertTrue(list().lines().anyMatch(l -> l.contains(name) && l.contains("TRUSTED")));
+        approved.uninstall();
     }
 
     @Test

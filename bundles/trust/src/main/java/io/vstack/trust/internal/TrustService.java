@@ -327,15 +327,16 @@ final class TrustService implements TrustStore, TrustAccess {
                 identity.contentSha256(), approver);
         Bundle bundle;
         try {
-            bundle = context.getBundle(where);
-            if (bundle != null) {
-                denied.remove(bundle.getBundleId());
-                forget(bundle.getBundleId());
-                bundle.update(new ByteArrayInputStream(jar));
-                refreshAndWait(List.of(bundle));
-            } else {
-                bundle = context.installBundle(where, new ByteArrayInputStream(jar));
+            Bundle previous = context.getBundle(where);
+            if (previous != null) {
+                // Re-approval of a tainted (or older) bundle at this location: replace it outright,
+                // rather than updating a revision that the hooks refused before.
+                previous.uninstall();
+                refreshAndWait(List.of(previous));
+                denied.remove(previous.getBundleId());
+                forget(previous.getBundleId());
             }
+            bundle = context.installBundle(where, new ByteArrayInputStream(jar));
             forget(bundle.getBundleId());
             bundle.start();
         } catch (BundleException | IllegalStateException e) {
