@@ -96,7 +96,7 @@ public class TrustEnforcementIT {
         } catch (BundleException expected) {
             assertEquals(Bundle.INSTALLED, bundle.getState());
         }
-        Files.delete(jar);
+        undeploy(jar, name);
     }
 
     @Test
@@ -180,8 +180,8 @@ public class TrustEnforcementIT {
                 .anyMatch(l -> l.contains("REFUSE") && l.contains(BSN + ".unknown") && l.contains("UNTRUSTED_SIGNER")));
         assertEquals(Bundle.INSTALLED, bad.getState());
         assertTrue(list().lines().anyMatch(l -> l.contains(BSN + ".unknown") && l.contains("UNTRUSTED_SIGNER")));
-        Files.delete(signed);
-        Files.delete(unknown);
+        undeploy(signed, BSN + ".signed");
+        undeploy(unknown, BSN + ".unknown");
     }
 
     @Test
@@ -241,6 +241,12 @@ public class TrustEnforcementIT {
         Files.copy(jar, tmp, StandardCopyOption.REPLACE_EXISTING);
         Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
         return target;
+    }
+
+    /** Removes a jar from deploy/ and waits until fileinstall has uninstalled its bundle. */
+    private void undeploy(Path jar, String symbolicName) throws IOException, InterruptedException {
+        Files.delete(jar);
+        Eventually.await(symbolicName + " uninstalled from deploy/", () -> bundle(symbolicName).isEmpty());
     }
 
     private Optional<Bundle> bundle(String symbolicName) {
