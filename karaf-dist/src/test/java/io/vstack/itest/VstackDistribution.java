@@ -66,6 +66,11 @@ final class VstackDistribution {
             editConfigurationFilePut(MVN_CFG, "org.ops4j.pax.url.mvn.repositories", ""),
             editConfigurationFilePut(MVN_CFG, "org.ops4j.pax.url.mvn.offline", "true"),
             editConfigurationFilePut("etc/org.apache.karaf.features.cfg", "updateSnapshots", "none"),
+            // Boot features install off the start-level thread: when the first boot refreshes the
+            // startup bundles (and with them the features service itself) while the features
+            // service installs the boot features from its own activator, the container deadlocks
+            // (seen under load: "Container never came up", every boot bundle left INSTALLED).
+            editConfigurationFilePut("etc/org.apache.karaf.features.cfg", "featuresBootAsynchronous", "true"),
             when(Boolean.getBoolean("vstack.keepRuntime")).useOptions(keepRuntimeFolder()),
             trust,
         };
