@@ -24,8 +24,33 @@ final class VstackDistribution {
     private VstackDistribution() {
     }
 
-    /** The options every integration test uses, plus {@code extra}. */
+    /** Config file of trusted-binary loading. */
+    static final String TRUST_CFG = "etc/io.vstack.trust.cfg";
+
+    /**
+     * The options every integration test uses, plus {@code extra}. Trusted-binary loading runs in
+     * {@code log-only} mode here: the Pax Exam harness installs its own bundles and probe from the
+     * local Maven repository, and feature tests may install test bundles, none of them approved.
+     * {@link #enforcing} boots the distribution's production default, {@code enforce}.
+     */
     static Option[] options(Option... extra) {
+        return withTrust(editConfigurationFilePut(TRUST_CFG, "mode", "log-only"), extra);
+    }
+
+    /**
+     * The options of a test that runs trusted-binary loading as the distribution ships it
+     * ({@code enforce}), with one test-only addition: the Pax Exam harness's own bundles (its
+     * {@code exam} feature, JUnit, Hamcrest) and its probe are trusted by symbolic name.
+     */
+    static Option[] enforcing(Option... extra) {
+        return withTrust(editConfigurationFilePut(TRUST_CFG, "allowSymbolicNames", EXAM_BUNDLES), extra);
+    }
+
+    /** Symbolic-name globs of what Pax Exam installs into the container. */
+    static final String EXAM_BUNDLES = "PAXEXAM-PROBE-*,org.ops4j.pax.exam*,org.ops4j.pax.swissbox*,org.ops4j.base*,"
+            + "jakarta.inject*,org.apache.servicemix.bundles.junit,org.apache.servicemix.bundles.hamcrest";
+
+    private static Option[] withTrust(Option trust, Option... extra) {
         String dist = requiredProperty("vstack.dist");
         String localRepository = requiredProperty("maven.repo.local");
         Option[] base = {
@@ -41,7 +66,13 @@ final class VstackDistribution {
             editConfigurationFilePut(MVN_CFG, "org.ops4j.pax.url.mvn.repositories", ""),
             editConfigurationFilePut(MVN_CFG, "org.ops4j.pax.url.mvn.offline", "true"),
             editConfigurationFilePut("etc/org.apache.karaf.features.cfg", "updateSnapshots", "none"),
+            // Boot features install off the start-level thread: when the first boot refreshes the
+            // startup bundles (and with them the features service itself) while the features
+            // service installs the boot features from its own activator, the container deadlocks
+            // (seen under load: "Container never came up", every boot bundle left INSTALLED).
+            editConfigurationFilePut("etc/org.apache.karaf.features.cfg", "featuresBootAsynchronous", "true"),
             when(Boolean.getBoolean("vstack.keepRuntime")).useOptions(keepRuntimeFolder()),
+            trust,
         };
         return Stream.concat(Arrays.stream(base), Arrays.stream(extra)).toArray(Option[]::new);
     }

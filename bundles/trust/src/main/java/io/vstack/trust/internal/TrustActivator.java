@@ -1,0 +1,144 @@
+package io.vstack.trust.internal;
+
+import io.vstack.api.trust.TrustStore;
+import io.vstack.api.trust.TrustedInstaller;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Dictionary;
+import java.util.Hashtable;
+import java.util.Optional;
+import org.osgi.framework.BundleActivator;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.Constants;
+import org.osgi.framework.ServiceReference;
+import org.osgi.framework.ServiceRegistration;
+import org.osgi.framework.hooks.resolver.ResolverHookFactory;
+import org.osgi.framework.hooks.weaving.WeavingHook;
+import org.osgi.service.cm.Configuration;
+import org.osgi.service.cm.ConfigurationAdmin;
+import org.osgi.service.cm.ConfigurationException;
+import org.osgi.service.cm.ManagedService;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Wires trusted-binary loading when the bundle starts, before anything else of vstack: the bundle
+ * runs at a low start level, before Declarative Services exists, so this is a plain activator.
+ * Reads its configuration from Config Admin synchronously (so that the first scan already obeys
+ * it), loads the platform digests and the trust store, registers the hooks, then checks every
+ * bundle installed before it.
+ */
+public final class TrustActivator implements BundleActivator {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TrustActivator.class);
+
+    private TrustService trust;
+    private TrustHooks hooks;
+    private ServiceRegistration<?> resolverHook;
+    private ServiceRegistration<?> weavingHook;
+    private ServiceRegistration<?> services;
+    private ServiceRegistration<?> managed;
+
+    @Override
+    public void start(BundleContext context) {
+        TrustConfig config = initialConfig(context);
+        Path data = property(context, "karaf.data").map(Path::of)
+                .orElseGet(() -> context.getDataFile("").toPath());
+        Path storeDir = config.storeDir().map(Path::of).orElse(data.resolve("vstack").resolve("trust"));
+        Path keyFile = config.keyFile().map(Path::of).orElse(property(context, "karaf.etc").map(Path::of)
+                .orElse(storeDir).resolve("vstack-trust.key"));
+        Optional<Path> system = property(context, "karaf.home").map(home -> Path.of(home, "system"));
+        Path digestsFile = config.platformDigests().map(Path::of)
+                .orElse(system.orElse(data).resolve(PlatformDigests.FILE));
+        PlatformDigests platform;
+        Instant platformApprovedAt = Instant.EPOCH;
+        try {
+            platform = PlatformDigests.load(digestsFile);
+            platformApprovedAt = Files.getLastModifiedTime(digestsFile).toInstant();
+            LOG.info("Platform digests: {} bundles approved at build time ({})", platform.size(), digestsFile);
+        } catch (IOException e) {
+            platform = PlatformDigests.none();
+            LOG.error("No platform digests ({}): only bundles approved in the trust store are trusted", e.getMessage());
+        }
+        FileTrustStore store = new FileTrustStore(storeDir, keyFile, Clock.systemUTC());
+        store.load();
+        trust = new TrustService(context, config, store, new BundleSource(system), platform, storeDir, platformApprovedAt);
+        hooks = new TrustHooks(trust);
+
+        Dictionary<String, Object> first = new Hashtable<>();
+        first.put(Constants.SERVICE_RANKING, Integer.MAX_VALUE);
+        resolverHook = context.registerService(ResolverHookFactory.class, hooks, first);
+        weavingHook = context.registerService(WeavingHook.class, hooks, first);
+        context.addBundleListener(hooks);
+        trust.scanAll();
+
+        services = context.registerService(new String[] {TrustStore.class.getName(), TrustedInstaller.class.getName(),
+            TrustAccess.class.getName()}, trust, null);
+        Dictionary<String, Object> pid = new Hashtable<>();
+        pid.put(Constants.SERVICE_PID, TrustConfig.PID);
+        managed = context.registerService(ManagedService.class, properties -> {
+            try {
+                trust.configure(TrustConfig.parse(properties), trust.takeModeRequester());
+            } catch (IllegalArgumentException e) {
+                LOG.error("Configuration {} refused, the previous one stays: {}", TrustConfig.PID, e.getMessage());
+                throw new ConfigurationException(null, e.getMessage());
+            }
+        }, pid);
+        LOG.info("Trusted-binary loading active: mode {}, store {}", config.mode(), storeDir);
+    }
+
+    @Override
+    public void stop(BundleContext context) {
+        for (ServiceRegistration<?> registration : new ServiceRegistration<?>[] {managed, services, weavingHook, resolverHook}) {
+            if (registration != null) {
+                try {
+                    registration.unregister();
+                } catch (IllegalStateException e) {
+                    LOG.debug("already unregistered", e);
+                }
+            }
+        }
+        if (hooks != null) {
+            context.removeBundleListener(hooks);
+        }
+        if (trust != null) {
+            trust.close();
+        }
+        LOG.info("Trusted-binary loading stopped: bundles are no longer checked");
+    }
+
+    private static Optional<String> property(BundleContext context, String name) {
+        String value = context.getProperty(name);
+        return value == null || value.isBlank() ? Optional.empty() : Optional.of(value);
+    }
+
+    /** The configuration as Config Admin holds it now (enforce defaults if there is none or it is invalid). */
+    private static TrustConfig initialConfig(BundleContext context) {
+        ServiceReference<ConfigurationAdmin> reference = context.getServiceReference(ConfigurationAdmin.class);
+        if (reference == null) {
+            LOG.info("No Config Admin yet: trust starts with its defaults (enforce)");
+            return TrustConfig.defaults();
+        }
+        ConfigurationAdmin admin = context.getService(reference);
+        try {
+            Configuration[] configurations = admin == null ? null
+                    : admin.listConfigurations("(" + Constants.SERVICE_PID + "=" + TrustConfig.PID + ")");
+            if (configurations == null || configurations.length == 0) {
+                return TrustConfig.defaults();
+            }
+            return TrustConfig.parse(configurations[0].getProperties());
+        } catch (IllegalArgumentException e) {
+            LOG.error("Configuration {} refused, trust starts with its defaults (enforce): {}", TrustConfig.PID, e.getMessage());
+            return TrustConfig.defaults();
+        } catch (IOException | org.osgi.framework.InvalidSyntaxException e) {
+            LOG.error("Configuration {} unreadable, trust starts with its defaults (enforce)", TrustConfig.PID, e);
+            return TrustConfig.defaults();
+        } finally {
+            context.ungetService(reference);
+        }
+    }
+
+}

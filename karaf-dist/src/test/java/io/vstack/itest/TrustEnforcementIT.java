@@ -1,0 +1,294 @@
+package io.vstack.itest;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertNotEquals;
+import static org.junit.Assert.assertTrue;
+import static org.junit.Assert.fail;
+import static org.ops4j.pax.exam.CoreOptions.systemProperty;
+
+import io.vstack.api.trust.TrustStore;
+import io.vstack.api.trust.TrustedInstaller;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Arrays;
+import java.util.Optional;
+import java.util.jar.Attributes;
+import java.util.jar.JarEntry;
+import java.util.jar.JarInputStream;
+import java.util.jar.JarOutputStream;
+import java.util.jar.Manifest;
+import javax.inject.Inject;
+import org.apache.karaf.shell.api.console.Session;
+import org.apache.karaf.shell.api.console.SessionFactory;
+import org.junit.Test;
+import org.junit.runner.RunWith;
+import org.ops4j.pax.exam.Configuration;
+import org.ops4j.pax.exam.Option;
+import org.ops4j.pax.exam.junit.PaxExam;
+import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
+import org.ops4j.pax.exam.spi.reactors.PerClass;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.BundleException;
+import org.osgi.framework.Constants;
+
+/**
+ * Trusted-binary loading as the distribution ships it ({@code enforce}), on real jars built in
+ * the reactor ({@code bundles/test-trust-fixture}) and real signatures made during the build.
+ * Each test works on its own copy of the fixture under its own symbolic name.
+ */
+@RunWith(PaxExam.class)
+@ExamReactorStrategy(PerClass.class)
+public class TrustEnforcementIT {
+
+    private static final String FIXTURES = "vstack.trust.fixtures";
+    private static final String BSN = "io.vstack.trust.fixture";
+
+    @Inject
+    BundleContext context;
+
+    @Inject
+    SessionFactory sessionFactory;
+
+    @Inject
+    TrustStore store;
+
+    @Inject
+    TrustedInstaller installer;
+
+    @Configuration
+    public Option[] config() {
+        return VstackDistribution.enforcing(systemProperty(FIXTURES).value(System.getProperty(FIXTURES)));
+    }
+
+    @Test
+    public void thePlatformRunsUnderEnforcementAndNothingOfItIsRefused() throws Exception {
+        assertEquals("enforce", execute("trust:mode").strip());
+        Eventually.await("every platform bundle ACTIVE", () -> Arrays.stream(context.getBundles())
+                .allMatch(b -> b.getState() == Bundle.ACTIVE
+                        || (b.getHeaders().get(Constants.FRAGMENT_HOST) != null && b.getState() == Bundle.RESOLVED)));
+        String all = execute("trust:list --all --no-format");
+        assertTrue(all, all.lines().map(l -> l.split("\\s*\t\\s*"))
+                .anyMatch(f -> f[1].equals("io.vstack.trust") && f[4].equals("TRUSTED") && f[7].equals("build")));
+        assertFalse(all, all.contains("NOT_APPROVED") || all.contains("UNSIGNED") || all.contains("TAMPERED"));
+    }
+
+    @Test
+    public void anUnsignedJarDroppedIntoDeployNeverBecomesActive() throws Exception {
+        String name = BSN + ".dropped";
+        Path jar = deploy(variant(name));
+        Bundle bundle = awaitBundle(name);
+        Eventually.await(name + " refused in the audit log",
+                () -> audit().lines().anyMatch(l -> l.contains("REFUSE") && l.contains(name) && l.contains("UNSIGNED")));
+        assertNotEquals(Bundle.ACTIVE, bundle.getState());
+        assertEquals(Bundle.INSTALLED, bundle.getState());
+        assertTrue(list().lines().anyMatch(l -> l.contains(name) && l.contains("UNSIGNED")));
+        try {
+            bundle.start();
+            fail("an unapproved bundle must not start");
+        } catch (BundleException expected) {
+            assertEquals(Bundle.INSTALLED, bundle.getState());
+        }
+        undeploy(jar, name);
+    }
+
+    @Test
+    public void anApprovedJarWithAFlippedByteIsRefusedAtItsNextStart() throws Exception {
+        String name = BSN + ".flipped";
+        Path jar = variant(name);
+        String out = execute("trust:install " + jar.toUri());
+        assertTrue(out, out.contains("Approved and started " + name));
+        Bundle bundle = bundle(name).orElseThrow();
+        assertEquals(Bundle.ACTIVE, bundle.getState());
+        assertTrue(list().lines().anyMatch(l -> l.contains(name) && l.contains("TRUSTED")));
+
+        byte[] bytes = Files.readAllBytes(jar);
+        bytes[bytes.length / 2] ^= 0x01;
+        Files.write(jar, bytes);
+        bundle.stop();
+        bundle.start();
+        Eventually.await(name + " quarantined", () -> bundle.getState() == Bundle.INSTALLED);
+        assertTrue(list(), list().lines().anyMatch(l -> l.contains(name) && l.contains("CONTENT_CHANGED")));
+        assertTrue(audit().lines().anyMatch(l -> l.contains("STOP") && l.contains(name)));
+        assertStartRefused(bundle);
+        bundle.uninstall();
+    }
+
+    @Test
+    public void anApprovedJarWithAnEditedManifestIsRefusedAfterUpdate() throws Exception {
+        String name = BSN + ".edited";
+        Path jar = variant(name);
+        execute("trust:install " + jar.toUri());
+        Bundle bundle = bundle(name).orElseThrow();
+        assertEquals(Bundle.ACTIVE, bundle.getState());
+
+        Files.write(jar, rewrite(Files.readAllBytes(jar), name, "X-Tampered", "yes"));
+        try {
+            bundle.update();
+        } catch (BundleException e) {
+            // the updated revision cannot resolve: that is the refusal
+        }
+        Eventually.await(name + " not running after update", () -> bundle.getState() == Bundle.INSTALLED);
+        assertTrue(list(), list().lines().anyMatch(l -> l.contains(name) && l.contains("METADATA_CHANGED")));
+        assertStartRefused(bundle);
+
+        execute("trust:install " + jar.toUri());
+        Bundle approved = bundle(name).orElseThrow();
+        assertEquals(name + " re-approved and running", Bundle.ACTIVE, approved.getState());
+        assertTrue(list().lines().anyMatch(l -> l.contains(name) && l.contains("TRUSTED")));
+        approved.uninstall();
+    }
+
+    @Test
+    public void aRevokedBundleStopsAndCannotStartAgain() throws Exception {
+        String name = BSN + ".revoked";
+        Path jar = variant(name);
+        installer.install(jar.toUri(), "it");
+        Bundle bundle = bundle(name).orElseThrow();
+        assertEquals(Bundle.ACTIVE, bundle.getState());
+        execute("trust:revoke " + name);
+        assertEquals(Bundle.INSTALLED, bundle.getState());
+        assertTrue(list().lines().anyMatch(l -> l.contains(name) && l.contains("REVOKED")));
+        assertTrue(store.records().stream().anyMatch(r -> r.binary().symbolicName().equals(name) && r.revoked()));
+        assertStartRefused(bundle);
+        assertTrue(audit().lines().anyMatch(l -> l.contains("REVOKE") && l.contains(name)));
+        bundle.uninstall();
+    }
+
+    @Test
+    public void aJarSignedByATrustedKeyRunsFromDeployAndAnUnknownSignerIsRefused() throws Exception {
+        Path fixtures = Path.of(System.getProperty(FIXTURES));
+        String keys = execute("trust:keys add " + fixtures.resolve("trusted.pem"));
+        assertTrue(keys, keys.contains("CN=vstack test signer"));
+
+        Path signed = deploy(fixtures.resolve("signed.jar"));
+        Bundle good = awaitBundle(BSN + ".signed");
+        Eventually.await("signed bundle ACTIVE", () -> good.getState() == Bundle.ACTIVE);
+        assertTrue(list().lines().anyMatch(l -> l.contains(BSN + ".signed") && l.contains("TRUSTED")
+                && l.contains("signer:CN=vstack test signer")));
+
+        Path unknown = deploy(fixtures.resolve("unknown.jar"));
+        Bundle bad = awaitBundle(BSN + ".unknown");
+        Eventually.await("unknown signer refused", () -> audit().lines()
+                .anyMatch(l -> l.contains("REFUSE") && l.contains(BSN + ".unknown") && l.contains("UNTRUSTED_SIGNER")));
+        assertEquals(Bundle.INSTALLED, bad.getState());
+        assertTrue(list().lines().anyMatch(l -> l.contains(BSN + ".unknown") && l.contains("UNTRUSTED_SIGNER")));
+        undeploy(signed, BSN + ".signed");
+        undeploy(unknown, BSN + ".unknown");
+    }
+
+    @Test
+    public void badInputIsAOneLineError() throws Exception {
+        for (String command : new String[] {"trust:install file:/no/such/bundle.jar", "trust:keys add /no/such.pem",
+            "trust:install nourl", "trust:revoke no.such.bundle", "trust:mode sometimes"}) {
+            String message = executeExpectingError(command);
+            assertFalse(command + ": " + message, message.contains("\n"));
+        }
+    }
+
+    // ---- helpers ------------------------------------------------------------------------
+
+    private static void assertStartRefused(Bundle bundle) {
+        try {
+            bundle.start();
+            fail(bundle.getSymbolicName() + " must not start");
+        } catch (BundleException expected) {
+            assertEquals(Bundle.INSTALLED, bundle.getState());
+        }
+    }
+
+    /** A copy of the unsigned fixture under its own symbolic name, in the container's data folder. */
+    private Path variant(String symbolicName) throws IOException {
+        Path source = Path.of(System.getProperty(FIXTURES), "unsigned.jar");
+        Path dir = Files.createDirectories(Path.of(System.getProperty("karaf.data"), "trust-it"));
+        Path target = dir.resolve(symbolicName + ".jar");
+        Files.write(target, rewrite(Files.readAllBytes(source), symbolicName, null, null));
+        return target;
+    }
+
+    /** The jar with its symbolic name set, and one extra manifest header if given. */
+    private static byte[] rewrite(byte[] jar, String symbolicName, String header, String value) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (JarInputStream in = new JarInputStream(new ByteArrayInputStream(jar))) {
+            Manifest manifest = new Manifest(in.getManifest());
+            Attributes main = manifest.getMainAttributes();
+            main.putValue(Constants.BUNDLE_SYMBOLICNAME, symbolicName);
+            if (header != null) {
+                main.putValue(header, value);
+            }
+            try (JarOutputStream out = new JarOutputStream(bytes, manifest)) {
+                for (JarEntry entry; (entry = in.getNextJarEntry()) != null; ) {
+                    out.putNextEntry(new JarEntry(entry.getName()));
+                    in.transferTo(out);
+                    out.closeEntry();
+                }
+            }
+        }
+        return bytes.toByteArray();
+    }
+
+    private static Path deploy(Path jar) throws IOException {
+        Path deploy = Path.of(System.getProperty("karaf.base"), "deploy");
+        Path target = deploy.resolve(jar.getFileName());
+        Path tmp = deploy.resolve(jar.getFileName() + ".part");
+        Files.copy(jar, tmp, StandardCopyOption.REPLACE_EXISTING);
+        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+        return target;
+    }
+
+    /** Removes a jar from deploy/ and waits until fileinstall has uninstalled its bundle. */
+    private void undeploy(Path jar, String symbolicName) throws IOException, InterruptedException {
+        Files.delete(jar);
+        Eventually.await(symbolicName + " uninstalled from deploy/", () -> bundle(symbolicName).isEmpty());
+    }
+
+    private Optional<Bundle> bundle(String symbolicName) {
+        return Arrays.stream(context.getBundles()).filter(b -> symbolicName.equals(b.getSymbolicName())).findFirst();
+    }
+
+    private Bundle awaitBundle(String symbolicName) throws InterruptedException {
+        Eventually.await(symbolicName + " installed from deploy/", () -> bundle(symbolicName).isPresent());
+        return bundle(symbolicName).orElseThrow();
+    }
+
+    private String list() {
+        return executeUnchecked("trust:list --no-format");
+    }
+
+    private String audit() {
+        return executeUnchecked("trust:audit --no-format");
+    }
+
+    private String executeUnchecked(String command) {
+        try {
+            return execute(command);
+        } catch (Exception e) {
+            throw new AssertionError(command + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    private String executeExpectingError(String command) {
+        try {
+            execute(command);
+        } catch (Exception e) {
+            return String.valueOf(e.getMessage());
+        }
+        throw new AssertionError(command + " must fail");
+    }
+
+    private String execute(String command) throws Exception {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
+        try (Session session = sessionFactory.create(new ByteArrayInputStream(new byte[0]), out, out)) {
+            session.execute(command);
+        }
+        return bytes.toString(StandardCharsets.UTF_8);
+    }
+}
