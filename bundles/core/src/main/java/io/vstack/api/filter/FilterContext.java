@@ -2,6 +2,7 @@ package io.vstack.api.filter;
 
 import java.nio.file.Path;
 import java.util.Map;
+import io.vstack.api.disk.DiskChain;
 import org.osgi.annotation.versioning.ProviderType;
 
 /**
@@ -30,4 +31,13 @@ public interface FilterContext {
      * exists, survives restarts, and is removed when the disk is deleted.
      */
     Path stateDirectory();
+
+    /**
+     * Where each block of the disk lives: the disk and its ancestors if it is a differencing disk
+     * (a caching filter keys a block by the member that holds it, so linked clones share the
+     * base's cached blocks). A disk with no parent is a chain of one.
+     */
+    default DiskChain chain() {
+        return DiskChain.single(diskId());
+    }
 }
