@@ -1,7 +1,9 @@
 package io.vstack.storage.nfs.internal;
 
+import io.vstack.api.ConfigKeys;
+import io.vstack.api.storage.StoreFiles;
+import io.vstack.api.storage.StoreMetadata;
 import io.vstack.api.ByteSize;
-import io.vstack.api.Durations;
 import io.vstack.api.storage.BackendStatus;
 import io.vstack.api.storage.BackendStatus.Health;
 import io.vstack.api.storage.BackendType;
@@ -83,15 +85,17 @@ public final class NfsBackend implements StorageBackend {
     /** Creates the backend from its configuration. */
     @Activate
     public NfsBackend(BundleContext context, Config config) throws IOException {
-        this(validExport(config.export()), directory(context, config), size("capacity", config.capacity(), false),
-                (int) Math.min(Integer.MAX_VALUE, size("clientCache", config.clientCache(), true)),
-                latency(config.serverLatency()));
+        this(config.export(), ConfigKeys.dataDirectory(config.directory(), context.getProperty("karaf.data"),
+                        context.getDataFile("").toPath(), "vstack", "nfs", config.export()),
+                ConfigKeys.size(PID, "capacity", config.capacity(), false),
+                (int) Math.min(Integer.MAX_VALUE, ConfigKeys.size(PID, "clientCache", config.clientCache(), true)),
+                ConfigKeys.duration(PID, "serverLatency", config.serverLatency()));
     }
 
     /** Creates the backend over {@code directory}; for tests and for the component. */
     public NfsBackend(String export, Path directory, long capacity, int clientCacheBytes, Duration serverLatency)
             throws IOException {
-        this.name = "nfs-" + validExport(export);
+        this.name = "nfs-" + ConfigKeys.name(PID, "export", export);
         this.directory = Files.createDirectories(directory);
         this.capacity = capacity;
         this.clientCache = clientCacheBytes;
@@ -107,44 +111,6 @@ public final class NfsBackend implements StorageBackend {
         LOG.info("NFS export {} ready under {} (capacity {}, client cache {} per file{})", export, directory,
                 ByteSize.ofBytes(capacity), ByteSize.ofBytes(clientCacheBytes),
                 released > 0 ? ", released " + released + " locks of the previous run" : "");
-    }
-
-    private static String validExport(String export) {
-        try {
-            StoreSpec.requireValidName("export", export);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(PID + ": key 'export': " + e.getMessage());
-        }
-        return export;
-    }
-
-    private static Path directory(BundleContext context, Config config) {
-        if (!config.directory().isBlank()) {
-            return Path.of(config.directory().trim());
-        }
-        String karafData = context.getProperty("karaf.data");
-        Path data = karafData != null ? Path.of(karafData) : context.getDataFile("").toPath();
-        return data.resolve("vstack").resolve("nfs").resolve(config.export());
-    }
-
-    static long size(String key, String text, boolean zeroAllowed) {
-        try {
-            long bytes = ByteSize.parse(text).bytes();
-            if (bytes == 0 && !zeroAllowed) {
-                throw new IllegalArgumentException("must be positive");
-            }
-            return bytes;
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(PID + ": key '" + key + "': " + e.getMessage());
-        }
-    }
-
-    private static Duration latency(String text) {
-        try {
-            return Durations.parse(text);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(PID + ": key 'serverLatency': " + e.getMessage());
-        }
     }
 
     /** The backend instance's name, {@code nfs-<export>}. */
@@ -175,7 +141,7 @@ public final class NfsBackend implements StorageBackend {
                 file.setLength(spec.capacity());
                 file.getChannel().force(true);
             }
-            new StoreMeta(spec.capacity(), spec.blockSize(), spec.host()).write(meta(spec.id()));
+            StoreMetadata.of(spec).write(meta(spec.id()));
         } catch (IOException e) {
             throw new StorageException(name + ": creating file " + spec.id() + " failed: " + e.getMessage(), e);
         }
@@ -201,13 +167,13 @@ public final class NfsBackend implements StorageBackend {
                     + " (advisory lock in " + lockFile(storeId).getFileName() + "); close it there first");
         }
         try {
-            NfsFile file = new NfsFile(this, storeId, host, StoreMeta.read(meta(storeId)), data(storeId), clientCache);
+            NfsFile file = new NfsFile(this, storeId, host, StoreMetadata.read(meta(storeId)), data(storeId), clientCache);
             if (lock == null) {
                 Properties owner = new Properties();
                 owner.setProperty("version", "1");
                 owner.setProperty("owner", host);
                 owner.setProperty("since", Instant.now().toString());
-                StoreMeta.writeAtomically(lockFile(storeId), owner);
+                StoreFiles.writeAtomically(lockFile(storeId), owner, "vstack store metadata");
                 locks.put(storeId, Map.entry(host, 1));
             } else {
                 locks.put(storeId, Map.entry(host, lock.getValue() + 1));
@@ -246,7 +212,7 @@ public final class NfsBackend implements StorageBackend {
             Files.delete(meta(storeId));
             Files.deleteIfExists(data(storeId));
             Files.deleteIfExists(lockFile(storeId));
-            StoreMeta.fsyncDirectory(directory);
+            StoreFiles.syncDirectory(directory);
         } catch (IOException e) {
             throw new StorageException(name + ": deleting file " + storeId + " failed: " + e.getMessage(), e);
         }
@@ -287,9 +253,8 @@ public final class NfsBackend implements StorageBackend {
     }
 
     List<String> files() {
-        try (Stream<Path> list = Files.list(directory)) {
-            return list.map(p -> p.getFileName().toString()).filter(f -> f.endsWith(".meta"))
-                    .map(f -> f.substring(0, f.length() - ".meta".length())).sorted().toList();
+        try {
+            return StoreMetadata.list(directory);
         } catch (IOException e) {
             LOG.debug("listing {} failed", directory, e);
             return List.of();
@@ -297,15 +262,12 @@ public final class NfsBackend implements StorageBackend {
     }
 
     private long used() {
-        long used = 0;
-        for (String file : files()) {
-            try {
-                used += StoreMeta.read(meta(file)).capacity();
-            } catch (IOException e) {
-                LOG.debug("unreadable metadata of {}", file, e);
-            }
+        try {
+            return StoreMetadata.reserved(directory);
+        } catch (IOException e) {
+            LOG.debug("listing {} failed", directory, e);
+            return 0;
         }
-        return used;
     }
 
     Path data(String id) {
@@ -313,7 +275,7 @@ public final class NfsBackend implements StorageBackend {
     }
 
     private Path meta(String id) {
-        return directory.resolve(id + ".meta");
+        return StoreMetadata.file(directory, id);
     }
 
     Path lockFile(String id) {

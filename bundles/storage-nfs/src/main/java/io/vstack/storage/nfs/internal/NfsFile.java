@@ -1,5 +1,7 @@
 package io.vstack.storage.nfs.internal;
 
+import io.vstack.api.storage.StoreFiles;
+import io.vstack.api.storage.StoreMetadata;
 import io.vstack.api.storage.BlockStore;
 import io.vstack.api.storage.StorageException;
 import java.io.IOException;
@@ -34,7 +36,7 @@ final class NfsFile implements BlockStore {
     private final NfsBackend export;
     private final String id;
     private final String host;
-    private final StoreMeta geometry;
+    private final StoreMetadata geometry;
     private final Path path;
     private final Object fileKey;
     private final FileChannel channel;
@@ -44,7 +46,7 @@ final class NfsFile implements BlockStore {
     private final ArrayDeque<byte[]> freePages = new ArrayDeque<>();
     private volatile boolean closed;
 
-    NfsFile(NfsBackend export, String id, String host, StoreMeta geometry, Path path, int cacheBytes) throws IOException {
+    NfsFile(NfsBackend export, String id, String host, StoreMetadata geometry, Path path, int cacheBytes) throws IOException {
         this.export = export;
         this.id = id;
         this.host = host;
@@ -171,13 +173,7 @@ final class NfsFile implements BlockStore {
     @Override
     public void trim(long offset, long length) throws StorageException {
         check(offset, length);
-        for (long done = 0; done < length; ) {
-            ByteBuffer zeros = StoreMeta.ZEROS.duplicate();
-            zeros.limit((int) Math.min(zeros.capacity(), length - done));
-            int n = zeros.remaining();
-            write(offset + done, zeros);
-            done += n;
-        }
+        StoreFiles.fillZeros(offset, length, this::write);
     }
 
     /**

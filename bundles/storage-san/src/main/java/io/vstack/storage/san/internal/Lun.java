@@ -1,5 +1,7 @@
 package io.vstack.storage.san.internal;
 
+import io.vstack.api.storage.StoreFiles;
+import io.vstack.api.storage.StoreMetadata;
 import io.vstack.api.storage.BlockStore;
 import io.vstack.api.storage.StorageException;
 import java.io.IOException;
@@ -17,11 +19,11 @@ final class Lun implements BlockStore {
 
     private final SanBackend array;
     private final String id;
-    private final StoreMeta geometry;
+    private final StoreMetadata geometry;
     private final FileChannel channel;
     private volatile boolean closed;
 
-    Lun(SanBackend array, String id, StoreMeta geometry, Path file) throws IOException {
+    Lun(SanBackend array, String id, StoreMetadata geometry, Path file) throws IOException {
         this.array = array;
         this.id = id;
         this.geometry = geometry;
@@ -66,13 +68,7 @@ final class Lun implements BlockStore {
     public void trim(long offset, long length) throws StorageException {
         check(offset, length);
         // A thick LUN keeps its extent: an unmapped range reads back as zeros.
-        for (long done = 0; done < length; ) {
-            ByteBuffer zeros = StoreMeta.ZEROS.duplicate();
-            zeros.limit((int) Math.min(zeros.capacity(), length - done));
-            int n = zeros.remaining();
-            array.issue(this, SanBackend.WRITE, offset + done, zeros);
-            done += n;
-        }
+        StoreFiles.fillZeros(offset, length, (at, zeros) -> array.issue(this, SanBackend.WRITE, at, zeros));
     }
 
     @Override

@@ -1,7 +1,9 @@
 package io.vstack.storage.san.internal;
 
+import io.vstack.api.ConfigKeys;
+import io.vstack.api.storage.StoreFiles;
+import io.vstack.api.storage.StoreMetadata;
 import io.vstack.api.ByteSize;
-import io.vstack.api.Durations;
 import io.vstack.api.metrics.Metric;
 import io.vstack.api.metrics.MetricSource;
 import io.vstack.api.storage.BackendStatus;
@@ -28,7 +30,6 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -94,13 +95,15 @@ public final class SanBackend implements StorageBackend, MetricSource {
     /** Creates the backend from its configuration; the array directory is created if missing. */
     @Activate
     public SanBackend(BundleContext context, Config config) throws IOException {
-        this(validArray(config.array()), directory(context, config), size("capacity", config.capacity()),
-                pathCount(config.paths()), latency(config.pathLatency()));
+        this(config.array(), ConfigKeys.dataDirectory(config.directory(), context.getProperty("karaf.data"),
+                        context.getDataFile("").toPath(), "vstack", "san", config.array()),
+                ConfigKeys.size(PID, "capacity", config.capacity(), false), config.paths(),
+                ConfigKeys.duration(PID, "pathLatency", config.pathLatency()));
     }
 
     /** Creates the backend over {@code directory}; for tests and for the component. */
     public SanBackend(String array, Path directory, long capacity, int paths, Duration pathLatency) throws IOException {
-        this.array = validArray(array);
+        this.array = ConfigKeys.name(PID, "array", array);
         this.name = "san-" + array;
         this.directory = Files.createDirectories(directory);
         this.capacity = capacity;
@@ -112,49 +115,11 @@ public final class SanBackend implements StorageBackend, MetricSource {
                 ByteSize.ofBytes(capacity), directory);
     }
 
-    private static String validArray(String array) {
-        try {
-            StoreSpec.requireValidName("array", array);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(PID + ": key 'array': " + e.getMessage());
-        }
-        return array;
-    }
-
-    private static Path directory(BundleContext context, Config config) {
-        if (!config.directory().isBlank()) {
-            return Path.of(config.directory().trim());
-        }
-        String karafData = context.getProperty("karaf.data");
-        Path data = karafData != null ? Path.of(karafData) : context.getDataFile("").toPath();
-        return data.resolve("vstack").resolve("san").resolve(config.array());
-    }
-
-    static long size(String key, String text) {
-        try {
-            long bytes = ByteSize.parse(text).bytes();
-            if (bytes <= 0) {
-                throw new IllegalArgumentException("must be positive");
-            }
-            return bytes;
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(PID + ": key '" + key + "': " + e.getMessage());
-        }
-    }
-
     private static int pathCount(int paths) {
         if (paths < 2 || paths > MAX_PATHS) {
             throw new IllegalArgumentException(PID + ": key 'paths': " + paths + " must be from 2 to " + MAX_PATHS);
         }
         return paths;
-    }
-
-    private static Duration latency(String text) {
-        try {
-            return Durations.parse(text);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(PID + ": key 'pathLatency': " + e.getMessage());
-        }
     }
 
     /** The backend instance's name, {@code san-<array>}, as errors and {@code storage:list} show it. */
@@ -229,7 +194,7 @@ public final class SanBackend implements StorageBackend, MetricSource {
                 file.setLength(spec.capacity());
                 file.getChannel().force(true);
             }
-            new StoreMeta(spec.capacity(), spec.blockSize(), spec.host()).write(meta);
+            StoreMetadata.of(spec).write(meta);
         } catch (IOException e) {
             throw new StorageException(name + ": creating LUN " + spec.id() + " failed: " + e.getMessage(), e);
         }
@@ -246,7 +211,7 @@ public final class SanBackend implements StorageBackend, MetricSource {
             throw new StoreNotFoundException(name + ": no LUN " + storeId);
         }
         try {
-            StoreMeta geometry = StoreMeta.read(meta);
+            StoreMetadata geometry = StoreMetadata.read(meta);
             return new Lun(this, storeId, geometry, dataFile(storeId));
         } catch (IOException e) {
             throw new StorageException(name + ": opening LUN " + storeId + " failed: " + e.getMessage(), e);
@@ -263,7 +228,7 @@ public final class SanBackend implements StorageBackend, MetricSource {
         }
         try {
             Files.delete(meta);
-            StoreMeta.fsyncDirectory(directory);
+            StoreFiles.syncDirectory(directory);
             Files.deleteIfExists(dataFile(storeId));
         } catch (IOException e) {
             throw new StorageException(name + ": deleting LUN " + storeId + " failed: " + e.getMessage(), e);
@@ -301,9 +266,8 @@ public final class SanBackend implements StorageBackend, MetricSource {
 
     /** The ids of the array's LUNs, sorted. */
     List<String> luns() {
-        try (Stream<Path> files = Files.list(directory)) {
-            return files.map(p -> p.getFileName().toString()).filter(f -> f.endsWith(".meta"))
-                    .map(f -> f.substring(0, f.length() - ".meta".length())).sorted().toList();
+        try {
+            return StoreMetadata.list(directory);
         } catch (IOException e) {
             LOG.debug("listing {} failed", directory, e);
             return List.of();
@@ -311,19 +275,16 @@ public final class SanBackend implements StorageBackend, MetricSource {
     }
 
     private long used() {
-        long used = 0;
-        for (String lun : luns()) {
-            try {
-                used += StoreMeta.read(metaFile(lun)).capacity();
-            } catch (IOException e) {
-                LOG.debug("unreadable LUN metadata {}", lun, e);
-            }
+        try {
+            return StoreMetadata.reserved(directory);
+        } catch (IOException e) {
+            LOG.debug("listing {} failed", directory, e);
+            return 0;
         }
-        return used;
     }
 
     private Path metaFile(String id) {
-        return directory.resolve(id + ".meta");
+        return StoreMetadata.file(directory, id);
     }
 
     private Path dataFile(String id) {

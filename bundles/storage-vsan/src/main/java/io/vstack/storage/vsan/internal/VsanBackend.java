@@ -1,5 +1,7 @@
 package io.vstack.storage.vsan.internal;
 
+import io.vstack.api.ConfigKeys;
+import io.vstack.api.storage.StoreFiles;
 import io.vstack.api.ByteSize;
 import io.vstack.api.Durations;
 import io.vstack.api.hw.BlockDevice;
@@ -107,7 +109,8 @@ public final class VsanBackend implements StorageBackend, MetricSource, AutoClos
     /** Creates the backend from its configuration and starts its resync thread. */
     @Activate
     public VsanBackend(@Reference HostRegistry hosts, BundleContext context, Config config) throws IOException {
-        this(hosts, clusterDirectory(context, config), config.failuresToTolerate(), memberList(config.hosts()),
+        this(hosts, ConfigKeys.dataDirectory(config.directory(), context.getProperty("karaf.data"),
+                        context.getDataFile("").toPath(), "vstack", "vsan"), config.failuresToTolerate(), memberList(config.hosts()),
                 interval(config.resyncInterval()));
     }
 
@@ -140,37 +143,22 @@ public final class VsanBackend implements StorageBackend, MetricSource, AutoClos
                 this.members.isEmpty() ? "(every host)" : this.members, cluster);
     }
 
-    private static Path clusterDirectory(BundleContext context, Config config) {
-        if (!config.directory().isBlank()) {
-            return Path.of(config.directory().trim());
-        }
-        String karafData = context.getProperty("karaf.data");
-        Path data = karafData != null ? Path.of(karafData) : context.getDataFile("").toPath();
-        return data.resolve("vstack").resolve("vsan");
-    }
-
     static List<String> memberList(String text) {
         List<String> list = Arrays.stream(text.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
         for (String host : list) {
-            try {
-                StoreSpec.requireValidName("host", host);
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException(PID + ": key 'hosts': " + e.getMessage());
-            }
+            ConfigKeys.name(PID, "hosts", host);
         }
         return list;
     }
 
     private static Duration interval(String text) {
-        try {
+        return ConfigKeys.parse(PID, "resyncInterval", () -> {
             Duration d = Durations.parse(text);
             if (d.isZero()) {
                 throw new IllegalArgumentException("must be more than 0");
             }
             return d;
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(PID + ": key 'resyncInterval': " + e.getMessage());
-        }
+        });
     }
 
     /** Stops the resync thread and closes every open object. */
@@ -349,7 +337,7 @@ public final class VsanBackend implements StorageBackend, MetricSource, AutoClos
         try {
             VsanDescriptor descriptor = VsanDescriptor.read(record);
             Files.delete(record);
-            StoreMeta.fsyncDirectory(cluster);
+            StoreFiles.syncDirectory(cluster);
             for (String hostName : descriptor.replicas()) {
                 Optional<Path> dir = hosts.host(hostName).flatMap(h -> h.blockDevice(DEVICE)).map(BlockDevice::path);
                 if (dir.isPresent()) {

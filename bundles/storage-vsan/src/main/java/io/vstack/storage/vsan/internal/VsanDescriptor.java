@@ -1,5 +1,6 @@
 package io.vstack.storage.vsan.internal;
 
+import io.vstack.api.storage.StoreFiles;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
@@ -38,7 +39,7 @@ record VsanDescriptor(long capacity, int blockSize, String creator, List<String>
         p.setProperty("replicas", String.join(",", replicas));
         p.setProperty("stale", String.join(",", stale));
         p.setProperty("generation", Long.toString(generation));
-        StoreMeta.writeAtomically(file, p);
+        StoreFiles.writeAtomically(file, p, "vstack store metadata");
     }
 
     static VsanDescriptor read(Path file) throws IOException {

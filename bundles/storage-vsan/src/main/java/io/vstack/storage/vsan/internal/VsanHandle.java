@@ -1,5 +1,6 @@
 package io.vstack.storage.vsan.internal;
 
+import io.vstack.api.storage.StoreFiles;
 import io.vstack.api.storage.BlockStore;
 import io.vstack.api.storage.StorageException;
 import java.nio.ByteBuffer;
@@ -51,13 +52,7 @@ final class VsanHandle implements BlockStore {
     @Override
     public void trim(long offset, long length) throws StorageException {
         check(offset, length);
-        for (long done = 0; done < length; ) {
-            ByteBuffer zeros = StoreMeta.ZEROS.duplicate();
-            zeros.limit((int) Math.min(zeros.capacity(), length - done));
-            int n = zeros.remaining();
-            object.write(offset + done, zeros);
-            done += n;
-        }
+        StoreFiles.fillZeros(offset, length, object::write);
     }
 
     @Override
