@@ -2,6 +2,7 @@ package io.vstack.storage.conformance;
 
 import io.vstack.api.storage.StorageBackend;
 import io.vstack.storage.cloud.internal.CloudFixture;
+import io.vstack.storage.local.internal.LocalFixture;
 import io.vstack.storage.nfs.internal.NfsBackend;
 import io.vstack.storage.san.internal.SanBackend;
 import io.vstack.storage.vsan.internal.VsanFixture;
@@ -21,6 +22,7 @@ final class Backends {
 
     static List<Named<Function<Path, BackendFixture>>> all() {
         return List.of(
+                Named.of("local", dir -> new LocalFixture(dir, CAPACITY)),
                 Named.of("san", dir -> new SanFixture(dir)),
                 Named.of("nfs", dir -> new NfsFixture(dir)),
                 Named.of("vsan", dir -> new VsanFixture(dir, CAPACITY)),

@@ -1,5 +1,6 @@
 package io.vstack.storage.vsan.internal;
 
+import io.vstack.api.testing.FakeHosts;
 import io.vstack.api.storage.StorageBackend;
 import io.vstack.storage.conformance.BackendFixture;
 import java.io.IOException;
@@ -20,7 +21,7 @@ public final class VsanFixture implements BackendFixture {
         this.dir = dir;
         this.hostCapacity = capacity;
         try {
-            this.hosts = new FakeHosts(dir, capacity, "esx1", "esx2");
+            this.hosts = FakeHosts.withLocalDevices(dir, capacity, "esx1", "esx2");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -82,7 +82,7 @@ final class LocalBlockStore implements BlockStore {
             closeQuietly(channel);
             String what = direct ? "cannot open " + file + " for direct I/O (the file system may not support O_DIRECT; "
                     + "set directIo=false in io.vstack.storage.local)" : "cannot open " + file;
-            throw new StorageException(backend + " backend: store " + id + ": " + what + ": " + e.getMessage(), e);
+            throw new StorageException(backend + ": store " + id + ": " + what + ": " + e.getMessage(), e);
         }
     }
 
@@ -242,10 +242,10 @@ final class LocalBlockStore implements BlockStore {
 
     private FileChannel open(int attempt) throws StorageException {
         if (closed) {
-            throw new StorageException(backend + " backend: store " + id + " is closed");
+            throw new StorageException(backend + ": store " + id + " is closed");
         }
         if (attempt > MAX_REOPENS) {
-            throw new StorageException(backend + " backend: store " + id + ": channel closed repeatedly by interrupts; giving up");
+            throw new StorageException(backend + ": store " + id + ": channel closed repeatedly by interrupts; giving up");
         }
         return channel;
     }
@@ -257,7 +257,7 @@ final class LocalBlockStore implements BlockStore {
     private void recover(FileChannel closedChannel, ClosedChannelException e, String op, long position)
             throws StorageException {
         if (closed) {
-            throw new StorageException(backend + " backend: store " + id + " is closed", e);
+            throw new StorageException(backend + ": store " + id + " is closed", e);
         }
         synchronized (resizeLock) {
             if (channel == closedChannel && !closed) {
@@ -269,18 +269,18 @@ final class LocalBlockStore implements BlockStore {
             }
         }
         if (e instanceof ClosedByInterruptException || Thread.currentThread().isInterrupted()) {
-            throw new StorageException(backend + " backend: store " + id + ": " + op + " at " + position
+            throw new StorageException(backend + ": store " + id + ": " + op + " at " + position
                     + " interrupted", e);
         }
     }
 
     private void checkRange(String op, long offset, long length) {
         if (offset < 0 || length < 0 || offset > capacity - length) {
-            throw new IllegalArgumentException(backend + " backend: store " + id + ": " + op + " of " + length
+            throw new IllegalArgumentException(backend + ": store " + id + ": " + op + " of " + length
                     + " bytes at " + offset + " is outside its capacity " + capacity);
         }
         if (alignment > 1 && (offset % alignment != 0 || length % alignment != 0)) {
-            throw new IllegalArgumentException(backend + " backend: store " + id + ": " + op + " of " + length
+            throw new IllegalArgumentException(backend + ": store " + id + ": " + op + " of " + length
                     + " bytes at " + offset + " is not aligned to " + alignment + " bytes (direct I/O)");
         }
     }
@@ -292,7 +292,7 @@ final class LocalBlockStore implements BlockStore {
         try {
             knobs.beforeOperation(op);
         } catch (DeviceFaultException e) {
-            String message = backend + " backend: store " + id + ": " + e.getMessage();
+            String message = backend + ": store " + id + ": " + e.getMessage();
             throw knobs.down() ? new BackendUnavailableException(message, e) : new StorageException(message, e);
         }
     }
@@ -330,7 +330,7 @@ final class LocalBlockStore implements BlockStore {
     }
 
     private StorageException failure(String op, long position, IOException e) {
-        return new StorageException(backend + " backend: store " + id + ": " + op + " at " + position + " failed: "
+        return new StorageException(backend + ": store " + id + ": " + op + " at " + position + " failed: "
                 + e.getMessage(), e);
     }
 

@@ -7,6 +7,7 @@ import io.vstack.api.hw.HostRegistry;
 import io.vstack.api.storage.BackendStatus;
 import io.vstack.api.storage.BackendType;
 import io.vstack.api.storage.BlockStore;
+import io.vstack.api.storage.CapacityExceededException;
 import io.vstack.api.storage.StorageBackend;
 import io.vstack.api.storage.StorageException;
 import io.vstack.api.storage.StoreExistsException;
@@ -122,17 +123,24 @@ public final class LocalStorageBackend implements StorageBackend {
     public BlockStore create(StoreSpec spec) throws StorageException {
         Optional<Located> existing = locate(spec.id(), spec.host());
         if (existing.isPresent()) {
-            throw new StoreExistsException(NAME + " backend: store " + spec.id() + " exists already at " + existing.get().file);
+            throw new StoreExistsException(NAME + ": store " + spec.id() + " exists already at " + existing.get().file);
         }
         Optional<BlockDevice> device = hosts.host(spec.host()).flatMap(h -> h.blockDevice(DEVICE));
         Path dir = device.map(BlockDevice::path).orElse(fallback);
         Path file = dir.resolve(spec.id() + SUFFIX);
         try {
             Files.createDirectories(dir);
+            // Thin provisioning may overcommit the device in sum, but one store larger than it could never be filled.
+            long room = device.isPresent() ? device.get().capacity() : Files.getFileStore(dir).getTotalSpace();
+            if (spec.capacity() > room) {
+                throw new CapacityExceededException(NAME + ": no room for store " + spec.id() + " of "
+                        + ByteSize.ofBytes(spec.capacity()).toHumanString() + ": " + device.map(d -> spec.host() + "'s " + DEVICE)
+                        .orElse(dir.toString()) + " holds " + ByteSize.ofBytes(room).toHumanString());
+            }
             // Thin provisioning: ftruncate extends the file without allocating a block.
             try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
                 if (raf.length() != 0) {
-                    throw new StoreExistsException(NAME + " backend: store " + spec.id() + " exists already at " + file);
+                    throw new StoreExistsException(NAME + ": store " + spec.id() + " exists already at " + file);
                 }
                 raf.setLength(spec.capacity());
                 raf.getFD().sync();
@@ -141,7 +149,7 @@ public final class LocalStorageBackend implements StorageBackend {
         } catch (StorageException e) {
             throw e;
         } catch (IOException e) {
-            throw new StorageException(NAME + " backend: store " + spec.id() + ": cannot create " + file + ": " + e.getMessage(), e);
+            throw new StorageException(NAME + ": store " + spec.id() + ": cannot create " + file + ": " + e.getMessage(), e);
         }
         LOG.info("Created store {} ({}, sparse) at {}", spec.id(), ByteSize.ofBytes(spec.capacity()), file);
         return openFile(spec.id(), file, device.orElse(null));
@@ -149,8 +157,9 @@ public final class LocalStorageBackend implements StorageBackend {
 
     @Override
     public BlockStore open(String storeId, String host) throws StorageException {
+        StoreSpec.requireValidName("store id", storeId);
         Located located = locate(storeId, host).orElseThrow(() -> new StoreNotFoundException(
-                NAME + " backend: no store " + storeId + " on host " + host + "'s " + DEVICE + " or under " + fallback));
+                NAME + ": no store " + storeId + " on host " + host + "'s " + DEVICE + " or under " + fallback));
         return openFile(storeId, located.file, located.device);
     }
 
@@ -160,13 +169,14 @@ public final class LocalStorageBackend implements StorageBackend {
 
     @Override
     public void delete(String storeId) throws StorageException {
+        StoreSpec.requireValidName("store id", storeId);
         Located located = locate(storeId, null).orElseThrow(() -> new StoreNotFoundException(
-                NAME + " backend: no store " + storeId + " to delete"));
+                NAME + ": no store " + storeId + " to delete"));
         try {
             Files.delete(located.file);
             syncDirectory(located.file.getParent());
         } catch (IOException e) {
-            throw new StorageException(NAME + " backend: store " + storeId + ": cannot delete " + located.file + ": " + e.getMessage(), e);
+            throw new StorageException(NAME + ": store " + storeId + ": cannot delete " + located.file + ": " + e.getMessage(), e);
         }
         LOG.info("Deleted store {} ({})", storeId, located.file);
     }

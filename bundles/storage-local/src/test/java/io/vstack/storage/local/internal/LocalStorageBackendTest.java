@@ -1,5 +1,6 @@
 package io.vstack.storage.local.internal;
 
+import io.vstack.api.testing.FakeHosts;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -46,8 +47,8 @@ class LocalStorageBackendTest {
         Path target = Path.of("target");
         Files.createDirectories(target);
         root = Files.createTempDirectory(target.toAbsolutePath(), "local-backend-test");
-        hosts = new FakeHosts().add("esx1", Files.createDirectories(root.resolve("esx1-local0")))
-                .add("esx2", Files.createDirectories(root.resolve("esx2-local0")));
+        hosts = new FakeHosts().add("esx1", Files.createDirectories(root.resolve("esx1-local0")), 100L << 30)
+                .add("esx2", Files.createDirectories(root.resolve("esx2-local0")), 100L << 30);
         backend = new LocalStorageBackend(hosts, root.resolve("fallback"), false);
     }
 
@@ -111,9 +112,9 @@ class LocalStorageBackendTest {
         backend.create(new StoreSpec("dup", 1 << 20, 4096, "esx1")).close();
         StoreExistsException exists = assertThrows(StoreExistsException.class,
                 () -> backend.create(new StoreSpec("dup", 1 << 20, 4096, "esx2")));
-        assertTrue(exists.getMessage().startsWith("local backend: store dup exists already"), exists.getMessage());
+        assertTrue(exists.getMessage().startsWith("local: store dup exists already"), exists.getMessage());
         StoreNotFoundException missing = assertThrows(StoreNotFoundException.class, () -> backend.open("nope", "esx1"));
-        assertTrue(missing.getMessage().contains("local backend: no store nope"), missing.getMessage());
+        assertTrue(missing.getMessage().contains("local: no store nope"), missing.getMessage());
         backend.delete("dup");
         assertFalse(Files.exists(root.resolve("esx1-local0").resolve("dup.img")));
         assertThrows(StoreNotFoundException.class, () -> backend.delete("dup"));
@@ -157,7 +158,7 @@ class LocalStorageBackendTest {
         try (BlockStore store = backend.create(new StoreSpec("r", 1 << 20, 4096, "esx1"))) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                     () -> store.write((1 << 20) - 100, ByteBuffer.allocate(4096)));
-            assertTrue(e.getMessage().startsWith("local backend: store r: write of 4096 bytes"), e.getMessage());
+            assertTrue(e.getMessage().startsWith("local: store r: write of 4096 bytes"), e.getMessage());
             assertThrows(IllegalArgumentException.class, () -> store.trim(-1, 10));
         }
     }
@@ -166,15 +167,15 @@ class LocalStorageBackendTest {
     void simulationKnobsApplyToEveryOperationAndFaultsNameTheBackend() throws Exception {
         try (BlockStore store = backend.create(new StoreSpec("k", 1 << 20, 4096, "esx1"))) {
             FakeHosts.FakeKnobs knobs = hosts.knobs("esx1");
-            int before = knobs.operations.get();
+            int before = knobs.operations();
             store.write(0, ByteBuffer.allocate(4096));
             store.read(0, ByteBuffer.allocate(4096));
             store.flush();
             store.trim(0, 4096);
-            assertEquals(before + 4, knobs.operations.get());
+            assertEquals(before + 4, knobs.operations());
             knobs.setFailureRate(1);
             StorageException fault = assertThrows(StorageException.class, () -> store.read(0, ByteBuffer.allocate(4096)));
-            assertTrue(fault.getMessage().startsWith("local backend: store k: esx1/local0: read of store k failed"), fault.getMessage());
+            assertTrue(fault.getMessage().startsWith("local: store k: esx1/local0: read of store k failed"), fault.getMessage());
             knobs.setFailureRate(0);
             knobs.setDown(true);
             assertInstanceOf(BackendUnavailableException.class,

@@ -1,5 +1,6 @@
 package io.vstack.storage.vsan.internal;
 
+import io.vstack.api.testing.FakeHosts;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -61,7 +62,7 @@ class VsanBackendTest {
 
     @Test
     void objectIsMirroredOnTwoHostsLocalDevices() throws Exception {
-        FakeHosts hosts = new FakeHosts(dir, 1L << 30, "esx1", "esx2", "esx3");
+        FakeHosts hosts = FakeHosts.withLocalDevices(dir, 1L << 30, "esx1", "esx2", "esx3");
         VsanBackend vsan = backend(hosts, Duration.ZERO);
         try (BlockStore store = vsan.create(new StoreSpec("db1", 4 << 20, 4096, "esx1"))) {
             store.write(12288, pattern(8192, 7));
@@ -84,7 +85,7 @@ class VsanBackendTest {
 
     @Test
     void hostFailingMidWriteLosesNoAcknowledgedWriteAndResyncRestoresRedundancy() throws Exception {
-        FakeHosts hosts = new FakeHosts(dir, 1L << 30, "esx1", "esx2");
+        FakeHosts hosts = FakeHosts.withLocalDevices(dir, 1L << 30, "esx1", "esx2");
         VsanBackend vsan = backend(hosts, Duration.ZERO);
         BlockStore store = vsan.create(new StoreSpec("db1", 8 << 20, 4096, "esx1"));
         int threads = 3;
@@ -140,7 +141,7 @@ class VsanBackendTest {
 
     @Test
     void bothHostsDownIsAClearErrorAndAStaleReplicaIsNeverRead() throws Exception {
-        FakeHosts hosts = new FakeHosts(dir, 1L << 30, "esx1", "esx2");
+        FakeHosts hosts = FakeHosts.withLocalDevices(dir, 1L << 30, "esx1", "esx2");
         VsanBackend vsan = backend(hosts, Duration.ZERO);
         BlockStore store = vsan.create(new StoreSpec("db1", 1 << 20, 4096, "esx1"));
         store.write(0, pattern(4096, 1));
@@ -158,7 +159,7 @@ class VsanBackendTest {
 
     @Test
     void staleStateSurvivesAReopenAndTheResyncThreadRepairsIt() throws Exception {
-        FakeHosts hosts = new FakeHosts(dir, 1L << 30, "esx1", "esx2");
+        FakeHosts hosts = FakeHosts.withLocalDevices(dir, 1L << 30, "esx1", "esx2");
         VsanBackend first = backend(hosts, Duration.ZERO);
         BlockStore store = first.create(new StoreSpec("db1", 2 << 20, 4096, "esx1"));
         hosts.knobs("esx1").setDown(true);
@@ -182,7 +183,7 @@ class VsanBackendTest {
 
     @Test
     void placementNeedsTwoHostsWithRoom() throws Exception {
-        FakeHosts hosts = new FakeHosts(dir, 16 << 20, "esx1", "esx2");
+        FakeHosts hosts = FakeHosts.withLocalDevices(dir, 16 << 20, "esx1", "esx2");
         VsanBackend vsan = backend(hosts, Duration.ZERO);
         vsan.create(new StoreSpec("a", 12 << 20, 4096, "esx1")).close();
         CapacityExceededException e = assertThrows(CapacityExceededException.class,

@@ -1,4 +1,4 @@
-package io.vstack.storage.local.internal;
+package io.vstack.api.testing;
 
 import io.vstack.api.hw.BlockDevice;
 import io.vstack.api.hw.Cpu;
@@ -9,25 +9,42 @@ import io.vstack.api.hw.Nic;
 import io.vstack.api.hw.PciDevice;
 import io.vstack.api.hw.PhysicalMemory;
 import io.vstack.api.hw.SimulationKnobs;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
+import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
-/** A registry of fake hosts, each with one block device {@code local0} in a given directory. */
-final class FakeHosts implements HostRegistry {
+/**
+ * A registry of fake hosts, each with one block device {@code local0} in a real directory and
+ * fault knobs that count operations and fail them on demand (device down, failure rate 1). The
+ * hosts have no CPUs, NICs or memory. Thread-safe.
+ */
+public final class FakeHosts implements HostRegistry {
 
-    private final Map<String, Host> hosts = new TreeMap<>();
+    private final Map<String, Host> hosts = new ConcurrentSkipListMap<>();
 
-    FakeHosts add(String name, Path local0) {
-        hosts.put(name, new FakeHost(name, new FakeDevice(local0, new FakeKnobs(name + "/local0"))));
+    /** Hosts {@code names}, each with a {@code local0} of {@code capacity} bytes in {@code root/<name>/local0}. */
+    public static FakeHosts withLocalDevices(Path root, long capacity, String... names) throws IOException {
+        FakeHosts registry = new FakeHosts();
+        for (String name : names) {
+            registry.add(name, Files.createDirectories(root.resolve(name).resolve("local0")), capacity);
+        }
+        return registry;
+    }
+
+    /** Adds host {@code name} whose {@code local0} lives in {@code local0} and holds {@code capacity} bytes. */
+    public FakeHosts add(String name, Path local0, long capacity) {
+        hosts.put(name, new FakeHost(name, new FakeDevice(local0, capacity, new FakeKnobs(name + "/local0"))));
         return this;
     }
 
-    FakeKnobs knobs(String host) {
+    /** The knobs of host {@code host}'s {@code local0}. */
+    public FakeKnobs knobs(String host) {
         return (FakeKnobs) hosts.get(host).blockDevices().get(0).simulation();
     }
 
@@ -41,7 +58,7 @@ final class FakeHosts implements HostRegistry {
         return Optional.ofNullable(hosts.get(name));
     }
 
-    record FakeHost(String name, BlockDevice device) implements Host {
+    private record FakeHost(String name, BlockDevice device) implements Host {
         @Override
         public List<Cpu> cpus() {
             return List.of();
@@ -68,27 +85,27 @@ final class FakeHosts implements HostRegistry {
         }
     }
 
-    record FakeDevice(Path path, SimulationKnobs simulation) implements BlockDevice {
+    private record FakeDevice(Path path, long capacity, SimulationKnobs simulation) implements BlockDevice {
         @Override
         public String name() {
             return "local0";
         }
-
-        @Override
-        public long capacity() {
-            return 100L << 30;
-        }
     }
 
-    /** Knobs that count operations and fail them on demand. */
-    static final class FakeKnobs implements SimulationKnobs {
-        final AtomicInteger operations = new AtomicInteger();
+    /** Knobs that count operations and fail them on demand; latency stays zero. */
+    public static final class FakeKnobs implements SimulationKnobs {
+        private final AtomicInteger operations = new AtomicInteger();
         private final String device;
         private volatile boolean down;
         private volatile double failureRate;
 
         FakeKnobs(String device) {
             this.device = device;
+        }
+
+        /** How many operations were checked so far. */
+        public int operations() {
+            return operations.get();
         }
 
         @Override
@@ -98,7 +115,7 @@ final class FakeHosts implements HostRegistry {
 
         @Override
         public void setLatency(Duration latency) {
-            throw new UnsupportedOperationException();
+            throw new UnsupportedOperationException("latency is always zero in this fake");
         }
 
         @Override
@@ -106,6 +123,7 @@ final class FakeHosts implements HostRegistry {
             return failureRate;
         }
 
+        /** Any rate of 1 or more fails every operation; a lower rate fails none (this fake is deterministic). */
         @Override
         public void setFailureRate(double rate) {
             failureRate = rate;
