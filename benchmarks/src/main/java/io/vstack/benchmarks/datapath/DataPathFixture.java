@@ -9,13 +9,7 @@ import io.vstack.api.filter.FilterContext;
 import io.vstack.api.filter.FilterDescriptor;
 import io.vstack.api.filter.IoFilter;
 import io.vstack.api.filter.IoFilterFactory;
-import io.vstack.api.hw.BlockDevice;
-import io.vstack.api.hw.Cpu;
-import io.vstack.api.hw.Host;
 import io.vstack.api.hw.HostRegistry;
-import io.vstack.api.hw.Nic;
-import io.vstack.api.hw.PciDevice;
-import io.vstack.api.hw.PhysicalMemory;
 import io.vstack.api.io.IoChain;
 import io.vstack.api.io.IoException;
 import io.vstack.api.io.IoRequest;
@@ -23,17 +17,15 @@ import io.vstack.api.storage.BackendType;
 import io.vstack.api.storage.BlockStore;
 import io.vstack.api.storage.StoreSpec;
 import io.vstack.disks.internal.DiskService;
+import io.vstack.api.testing.FakeHosts;
 import io.vstack.storage.local.internal.LocalStorageBackend;
 import java.io.IOException;
-import java.lang.annotation.Annotation;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
-import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.stream.Stream;
 
@@ -46,7 +38,7 @@ import java.util.stream.Stream;
  */
 public final class DataPathFixture implements AutoCloseable {
 
-    /** The host every benchmark disk belongs to (it has no local0 device: stores go to the directory). */
+    /** The host every benchmark disk belongs to; its local0 is the stores directory (knobs off). */
     static final String HOST = "bench";
     static final String DISK = "bench";
     static final int BLOCK = 4096;
@@ -72,8 +64,8 @@ public final class DataPathFixture implements AutoCloseable {
         this.capacity = capacity;
         deleteTree(directory);
         Files.createDirectories(directory);
-        HostRegistry hosts = new OneHost();
-        backend = new LocalStorageBackend(hosts, config(directory.resolve("stores"), direct), null);
+        HostRegistry hosts = new FakeHosts().add(HOST, Files.createDirectories(directory.resolve("stores")), 1L << 40);
+        backend = new LocalStorageBackend(hosts, directory.resolve("stores"), direct);
         if (filters < 0) {
             service = null;
             disk = null;
@@ -161,25 +153,6 @@ public final class DataPathFixture implements AutoCloseable {
         deleteTree(directory);
     }
 
-    private static LocalStorageBackend.Config config(Path stores, boolean direct) {
-        return new LocalStorageBackend.Config() {
-            @Override
-            public Class<? extends Annotation> annotationType() {
-                return LocalStorageBackend.Config.class;
-            }
-
-            @Override
-            public String directory() {
-                return stores.toString();
-            }
-
-            @Override
-            public String directIo() {
-                return Boolean.toString(direct);
-            }
-        };
-    }
-
     static void deleteTree(Path dir) throws IOException {
         if (!Files.exists(dir)) {
             return;
@@ -214,51 +187,6 @@ public final class DataPathFixture implements AutoCloseable {
         @Override
         public IoFilter create(FilterContext context) {
             return new NoopFilter();
-        }
-    }
-
-    /** A registry of one host with nothing but a name: its stores go to the backend's directory. */
-    static final class OneHost implements HostRegistry {
-        private final Host host = new Host() {
-            @Override
-            public String name() {
-                return HOST;
-            }
-
-            @Override
-            public List<Cpu> cpus() {
-                return List.of();
-            }
-
-            @Override
-            public PhysicalMemory memory() {
-                throw new UnsupportedOperationException("no memory on the benchmark host");
-            }
-
-            @Override
-            public List<Nic> nics() {
-                return List.of();
-            }
-
-            @Override
-            public List<PciDevice> pciDevices() {
-                return List.of();
-            }
-
-            @Override
-            public List<BlockDevice> blockDevices() {
-                return List.of();
-            }
-        };
-
-        @Override
-        public List<Host> hosts() {
-            return List.of(host);
-        }
-
-        @Override
-        public Optional<Host> host(String name) {
-            return HOST.equals(name) ? Optional.of(host) : Optional.empty();
         }
     }
 }

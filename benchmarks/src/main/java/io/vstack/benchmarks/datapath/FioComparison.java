@@ -1,20 +1,17 @@
 package io.vstack.benchmarks.datapath;
 
 import io.vstack.api.workload.WorkloadPattern;
+import io.vstack.benchmarks.Fio;
 import io.vstack.api.workload.WorkloadResult;
 import io.vstack.api.workload.WorkloadSpec;
 import io.vstack.traces.internal.TraceReaderImpl;
 import io.vstack.workload.internal.WorkloadRunnerImpl;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * fio and the vstack workload on the same file, the same pattern, in one run: 4 KiB random read
@@ -54,9 +51,8 @@ public final class FioComparison {
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]);
             }
         }
-        ensureFio();
-        System.out.println("fio: " + exec(List.of("fio", "--version")).trim());
-        System.out.println("load before: " + exec(List.of("uptime")).trim());
+        System.out.println("fio: " + Fio.ensureInstalled());
+        System.out.println("load before: " + Fio.exec(List.of("uptime")).trim());
         long capacity = sizeMiB << 20;
         WorkloadRunnerImpl runner = new WorkloadRunnerImpl(new TraceReaderImpl());
         try (DataPathFixture fixture = new DataPathFixture(dir.toAbsolutePath(), filters, true, capacity)) {
@@ -92,41 +88,12 @@ public final class FioComparison {
                 System.out.printf(Locale.ROOT, "%-24s median vstack/fio %.1f%%%n", c.name(), ratios.get(ratios.size() / 2) * 100);
             }
         }
-        System.out.println("load after: " + exec(List.of("uptime")).trim());
+        System.out.println("load after: " + Fio.exec(List.of("uptime")).trim());
     }
 
     /** One fio job on the fixture's file: {IOPS, p50 completion latency in µs}. */
     private static double[] fio(DataPathFixture fixture, Case c, int seconds) throws IOException, InterruptedException {
-        String json = exec(List.of("fio", "--name=vstack-peer", "--filename=" + fixture.file(), "--direct=1",
-                "--ioengine=psync", "--iodepth=1", "--numjobs=1", "--rw=" + c.fioRw(), "--bs=" + c.blockSize(),
-                "--size=" + fixture.capacity(), "--runtime=" + seconds, "--time_based", "--randrepeat=0",
-                "--output-format=json"));
-        String section = c.read() ? "read" : "write";
-        Matcher iops = Pattern.compile("\"" + section + "\"\\s*:\\s*\\{[^{}]*?\"iops\"\\s*:\\s*([0-9.]+)").matcher(json);
-        if (!iops.find()) {
-            throw new IllegalStateException("no " + section + " iops in fio's output:\n" + json);
-        }
-        Matcher p50 = Pattern.compile("\"" + section + "\"\\s*:\\s*\\{.*?\"clat_ns\"\\s*:\\s*\\{.*?\"50\\.000000\"\\s*:\\s*([0-9]+)",
-                Pattern.DOTALL).matcher(json);
-        return new double[] {Double.parseDouble(iops.group(1)), p50.find() ? Long.parseLong(p50.group(1)) / 1e3 : Double.NaN};
-    }
-
-    private static void ensureFio() throws IOException, InterruptedException {
-        try {
-            exec(List.of("fio", "--version"));
-            return;
-        } catch (IOException e) {
-            System.out.println("fio is missing: apt-get install -y fio");
-        }
-        exec(List.of("apt-get", "install", "-y", "fio"));
-    }
-
-    private static String exec(List<String> command) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        byte[] out = p.getInputStream().readAllBytes();
-        if (!p.waitFor(10, TimeUnit.MINUTES) || p.exitValue() != 0) {
-            throw new IOException(command + " failed: " + new String(out, StandardCharsets.UTF_8));
-        }
-        return new String(out, StandardCharsets.UTF_8);
+        Fio.Result r = Fio.run(fixture.file(), fixture.capacity(), c.fioRw(), c.blockSize(), true, 1, false, seconds);
+        return new double[] {r.iops(), r.p50Micros()};
     }
 }

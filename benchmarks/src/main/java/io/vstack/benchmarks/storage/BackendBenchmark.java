@@ -1,18 +1,12 @@
 package io.vstack.benchmarks.storage;
 
-import io.vstack.api.hw.BlockDevice;
-import io.vstack.api.hw.Cpu;
-import io.vstack.api.hw.Host;
-import io.vstack.api.hw.HostRegistry;
-import io.vstack.api.hw.Nic;
-import io.vstack.api.hw.PciDevice;
-import io.vstack.api.hw.PhysicalMemory;
-import io.vstack.api.hw.SimulationKnobs;
 import io.vstack.api.storage.BlockStore;
-import io.vstack.api.storage.StorageBackend;
 import io.vstack.api.storage.StoreSpec;
+import io.vstack.api.testing.FakeHosts;
+import io.vstack.benchmarks.Fio;
 import io.vstack.storage.cloud.internal.CloudBackend;
 import io.vstack.storage.cloud.internal.CloudConfig;
+import io.vstack.storage.local.internal.LocalStorageBackend;
 import io.vstack.storage.nfs.internal.NfsBackend;
 import io.vstack.storage.san.internal.SanBackend;
 import io.vstack.storage.vsan.internal.VsanBackend;
@@ -28,10 +22,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Optional;
 import java.util.SplittableRandom;
-import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -58,16 +51,28 @@ public final class BackendBenchmark {
         int seconds = Integer.parseInt(args[1]);
         int threads = Integer.parseInt(args[2]);
         long size = 256L << 20;
-        Map<String, double[]> results = new TreeMap<>();
+        Map<String, double[]> results = new LinkedHashMap<>();
+        System.out.println("fio: " + Fio.ensureInstalled() + "; load before: " + Fio.exec(List.of("uptime")).trim());
+        FakeHosts hosts = FakeHosts.withLocalDevices(work.resolve("hosts"), 1L << 40, "h1", "h2");
 
-        results.put("0 raw FileChannel (peer)", run(rawStore(work.resolve("raw"), size), seconds, threads));
+        results.put("raw FileChannel (peer)", run(rawStore(work.resolve("raw"), size), seconds, threads));
+        LocalStorageBackend local = new LocalStorageBackend(hosts, work.resolve("local"), false);
+        double[] localFigures = run(local.create(new StoreSpec("b", size, 4096, "h1")), seconds, threads);
+        results.put("local (sparse file on local0, page cache)", localFigures);
+        double[] fioFigures = fio(work.resolve("hosts").resolve("h1").resolve("local0").resolve("b.img"), size, seconds,
+                threads);
+        results.put("fio on the local store's file (psync, same threads, page cache)", fioFigures);
+        double[] ratio = new double[4];
+        for (int i = 0; i < 4; i++) {
+            ratio[i] = localFigures[i] / fioFigures[i];
+        }
         SanBackend san = new SanBackend("bench", work.resolve("san"), 1L << 40, 2, Duration.ZERO);
-        results.put("1 san", run(san.create(new StoreSpec("b", size, 4096, "h1")), seconds, threads));
+        results.put("san (2 paths, round robin)", run(san.create(new StoreSpec("b", size, 4096, "h1")), seconds, threads));
         NfsBackend nfs = new NfsBackend("bench", work.resolve("nfs"), 1L << 40, 4 << 20, Duration.ZERO);
-        results.put("2 nfs", run(nfs.create(new StoreSpec("b", size, 4096, "h1")), seconds, threads));
-        try (VsanBackend vsan = new VsanBackend(hosts(work.resolve("hosts")), work.resolve("vsan"), 1, List.of(),
-                Duration.ZERO)) {
-            results.put("3 vsan", run(vsan.create(new StoreSpec("b", size, 4096, "h1")), seconds, threads));
+        results.put("nfs (4 MiB client write-back cache)", run(nfs.create(new StoreSpec("b", size, 4096, "h1")), seconds,
+                threads));
+        try (VsanBackend vsan = new VsanBackend(hosts, work.resolve("vsan"), 1, List.of(), Duration.ZERO)) {
+            results.put("vsan (2 replicas)", run(vsan.create(new StoreSpec("b", size, 4096, "h1")), seconds, threads));
         }
         int port;
         try (ServerSocket socket = new ServerSocket(0)) {
@@ -82,7 +87,7 @@ public final class BackendBenchmark {
         }
         try (CloudBackend cloud = new CloudBackend(CloudConfig.parse("http://127.0.0.1:" + port, "bench", "us-east-1",
                 "bench", "bench-secret", "1M", "0", "1T"))) {
-            results.put("4 cloud (s3proxy in-process, 1M chunks)", run(cloud.create(new StoreSpec("b", 64L << 20, 4096, "h1")),
+            results.put("cloud (s3proxy in-process on loopback, 1 MiB chunks, no cache)", run(cloud.create(new StoreSpec("b", 64L << 20, 4096, "h1")),
                     seconds, threads));
         } finally {
             s3.stop();
@@ -92,7 +97,18 @@ public final class BackendBenchmark {
         System.out.println("| backend | 4K rand write IOPS | 4K rand read IOPS | 1M seq write MiB/s | 1M seq read MiB/s |");
         System.out.println("|---|---:|---:|---:|---:|");
         results.forEach((name, r) -> System.out.printf(Locale.ROOT, "| %s | %.0f | %.0f | %.0f | %.0f |%n",
-                name.substring(2), r[0], r[1], r[2], r[3]));
+                name, r[0], r[1], r[2], r[3]));
+        System.out.printf(Locale.ROOT, "| local / fio | %.2f | %.2f | %.2f | %.2f |%n", ratio[0], ratio[1], ratio[2], ratio[3]);
+        System.out.println("load after: " + Fio.exec(List.of("uptime")).trim());
+    }
+
+    /** fio on {@code file} with the same four tests, threads and durations: {4K write IOPS, 4K read IOPS, 1M write MiB/s, 1M read MiB/s}. */
+    private static double[] fio(Path file, long size, int seconds, int threads) throws IOException, InterruptedException {
+        double seqWrite = Fio.run(file, size, "write", LARGE, false, threads, true, seconds).mibPerSecond();
+        double randWrite = Fio.run(file, size, "randwrite", SMALL, false, threads, false, seconds).iops();
+        double randRead = Fio.run(file, size, "randread", SMALL, false, threads, false, seconds).iops();
+        double seqRead = Fio.run(file, size, "read", LARGE, false, threads, true, seconds).mibPerSecond();
+        return new double[] {randWrite, randRead, seqWrite, seqRead};
     }
 
     /** Runs the four tests on {@code store}: {4K write IOPS, 4K read IOPS, 1M write MiB/s, 1M read MiB/s}. */
@@ -194,41 +210,6 @@ public final class BackendBenchmark {
                     throw new IllegalStateException(e);
                 }
             }
-        };
-    }
-
-    /** Two hosts with a local0 directory each and knobs that are always off. */
-    private static HostRegistry hosts(Path root) throws IOException {
-        Map<String, Host> hosts = new TreeMap<>();
-        for (String name : List.of("h1", "h2")) {
-            Path dir = Files.createDirectories(root.resolve(name));
-            SimulationKnobs knobs = new SimulationKnobs() {
-                @Override public Duration latency() { return Duration.ZERO; }
-                @Override public void setLatency(Duration latency) { }
-                @Override public double failureRate() { return 0; }
-                @Override public void setFailureRate(double rate) { }
-                @Override public boolean down() { return false; }
-                @Override public void setDown(boolean down) { }
-                @Override public void beforeOperation(String operation) { }
-            };
-            BlockDevice device = new BlockDevice() {
-                @Override public String name() { return "local0"; }
-                @Override public Path path() { return dir; }
-                @Override public long capacity() { return 1L << 40; }
-                @Override public SimulationKnobs simulation() { return knobs; }
-            };
-            hosts.put(name, new Host() {
-                @Override public String name() { return name; }
-                @Override public List<Cpu> cpus() { return List.of(); }
-                @Override public PhysicalMemory memory() { return null; }
-                @Override public List<Nic> nics() { return List.of(); }
-                @Override public List<PciDevice> pciDevices() { return List.of(); }
-                @Override public List<BlockDevice> blockDevices() { return List.of(device); }
-            });
-        }
-        return new HostRegistry() {
-            @Override public List<Host> hosts() { return List.copyOf(hosts.values()); }
-            @Override public Optional<Host> host(String name) { return Optional.ofNullable(hosts.get(name)); }
         };
     }
 }

@@ -82,8 +82,8 @@ public final class LocalStorageBackend implements StorageBackend {
         this(hosts, fallbackDirectory(config.directory(), context), parseDirect(config.directIo()));
     }
 
-    /** Creates the backend over {@code fallback}, with or without direct I/O. */
-    LocalStorageBackend(HostRegistry hosts, Path fallback, boolean direct) {
+    /** Creates the backend over {@code fallback}, with or without direct I/O; for tests, benchmarks and the component. */
+    public LocalStorageBackend(HostRegistry hosts, Path fallback, boolean direct) {
         this.hosts = hosts;
         this.fallback = fallback;
         this.direct = direct;
