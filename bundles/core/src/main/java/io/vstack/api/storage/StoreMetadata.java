@@ -62,16 +62,21 @@ public record StoreMetadata(long capacity, int blockSize, String host) {
         }
     }
 
-    /** The ids of the stores that have a metadata file in {@code directory}, sorted. */
-    public static List<String> list(Path directory) throws IOException {
+    /**
+     * The ids of the stores that have a metadata file in {@code directory}, sorted; none if the
+     * directory cannot be listed (opening a store then reports why).
+     */
+    public static List<String> list(Path directory) {
         try (Stream<Path> files = Files.list(directory)) {
             return files.map(p -> p.getFileName().toString()).filter(f -> f.endsWith(SUFFIX))
                     .map(f -> f.substring(0, f.length() - SUFFIX.length())).sorted().toList();
+        } catch (IOException unlistable) {
+            return List.of();
         }
     }
 
     /** The capacity the stores in {@code directory} reserve in all; unreadable metadata counts as none. */
-    public static long reserved(Path directory) throws IOException {
+    public static long reserved(Path directory) {
         long reserved = 0;
         for (String id : list(directory)) {
             try {

@@ -27,6 +27,7 @@ class StoreMetadataTest {
         assertEquals(new StoreMetadata(3 << 20, 512, "esx2"), StoreMetadata.read(StoreMetadata.file(dir, "a")));
         assertEquals(List.of("a", "b"), StoreMetadata.list(dir));
         assertEquals(4 << 20, StoreMetadata.reserved(dir));
+        assertEquals(List.of(), StoreMetadata.list(dir.resolve("missing")));
         try (var files = Files.list(dir)) {
             assertTrue(files.noneMatch(f -> f.getFileName().toString().endsWith(".tmp")), "no temp file left behind");
         }

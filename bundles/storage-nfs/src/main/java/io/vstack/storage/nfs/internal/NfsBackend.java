@@ -253,21 +253,11 @@ public final class NfsBackend implements StorageBackend {
     }
 
     List<String> files() {
-        try {
-            return StoreMetadata.list(directory);
-        } catch (IOException e) {
-            LOG.debug("listing {} failed", directory, e);
-            return List.of();
-        }
+        return StoreMetadata.list(directory);
     }
 
     private long used() {
-        try {
-            return StoreMetadata.reserved(directory);
-        } catch (IOException e) {
-            LOG.debug("listing {} failed", directory, e);
-            return 0;
-        }
+        return StoreMetadata.reserved(directory);
     }
 
     Path data(String id) {

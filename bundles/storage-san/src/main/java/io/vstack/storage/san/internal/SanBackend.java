@@ -266,21 +266,11 @@ public final class SanBackend implements StorageBackend, MetricSource {
 
     /** The ids of the array's LUNs, sorted. */
     List<String> luns() {
-        try {
-            return StoreMetadata.list(directory);
-        } catch (IOException e) {
-            LOG.debug("listing {} failed", directory, e);
-            return List.of();
-        }
+        return StoreMetadata.list(directory);
     }
 
     private long used() {
-        try {
-            return StoreMetadata.reserved(directory);
-        } catch (IOException e) {
-            LOG.debug("listing {} failed", directory, e);
-            return 0;
-        }
+        return StoreMetadata.reserved(directory);
     }
 
     private Path metaFile(String id) {
