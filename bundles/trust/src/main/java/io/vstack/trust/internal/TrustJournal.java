@@ -1,5 +1,6 @@
 package io.vstack.trust.internal;
 
+import io.vstack.api.storage.StoreFiles;
 import java.io.IOException;
 import java.net.URLDecoder;
 import java.net.URLEncoder;
@@ -8,7 +9,6 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.time.Instant;
@@ -152,15 +152,8 @@ final class TrustJournal {
     }
 
     private void writeHead() throws IOException {
-        Path head = dir.resolve(HEAD);
-        Path tmp = dir.resolve(HEAD + ".tmp");
         String text = VERSION + " " + count + " " + lastMac + " " + key.mac(headText(count, lastMac)) + "\n";
-        try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
-            channel.write(ByteBuffer.wrap(text.getBytes(StandardCharsets.US_ASCII)));
-            channel.force(true);
-        }
-        Files.move(tmp, head, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        StoreFiles.writeAtomically(dir.resolve(HEAD), text.getBytes(StandardCharsets.US_ASCII));
     }
 
     /** Moves the journal and its head aside (to {@code *.tampered-<millis>}) so that a new one can start. */

@@ -1,21 +1,15 @@
 package io.vstack.vm.internal;
 
+import io.vstack.api.storage.StoreFiles;
 import io.vstack.api.net.VmInterface;
 import io.vstack.api.vm.VmSpec;
 import io.vstack.api.vm.WorkloadPattern;
 import io.vstack.api.vm.WorkloadSpec;
 import java.io.IOException;
-import java.io.Reader;
-import java.io.StringWriter;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -71,22 +65,10 @@ final class VmStore {
         p.setProperty("workload.writeSize", Integer.toString(w.writeSize()));
         p.setProperty("workload.zeroFraction", Double.toString(w.zeroFraction()));
         p.setProperty("workload.heartbeatNanos", Long.toString(w.heartbeat().toNanos()));
-        StringWriter text = new StringWriter();
         try {
-            p.store(text, "vstack VM " + spec.name() + " (written by io.vstack.vm; memory contents are not kept)");
             Files.createDirectories(dir);
-            Path target = dir.resolve(spec.name() + SUFFIX);
-            Path tmp = dir.resolve(spec.name() + SUFFIX + ".tmp");
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                    StandardOpenOption.TRUNCATE_EXISTING)) {
-                ByteBuffer bytes = ByteBuffer.wrap(text.toString().getBytes(StandardCharsets.ISO_8859_1));
-                while (bytes.hasRemaining()) {
-                    ch.write(bytes);
-                }
-                ch.force(true);
-            }
-            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            syncDir();
+            StoreFiles.writeAtomically(dir.resolve(spec.name() + SUFFIX), p,
+                    "vstack VM " + spec.name() + " (written by io.vstack.vm; memory contents are not kept)");
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the inventory file of VM " + spec.name() + " in " + dir + ": " + e.getMessage(), e);
         }
@@ -95,8 +77,7 @@ final class VmStore {
     /** Removes the VM's file, if any. */
     void delete(String name) {
         try {
-            Files.deleteIfExists(dir.resolve(name + SUFFIX));
-            syncDir();
+            StoreFiles.deleteDurably(dir.resolve(name + SUFFIX));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot delete the inventory file of VM " + name + ": " + e.getMessage(), e);
         }
@@ -123,10 +104,7 @@ final class VmStore {
     }
 
     static VmSpec load(Path file) throws IOException {
-        Properties p = new Properties();
-        try (Reader in = Files.newBufferedReader(file, StandardCharsets.ISO_8859_1)) {
-            p.load(in);
-        }
+        Properties p = StoreFiles.readProperties(file);
         if (!FORMAT.equals(p.getProperty("format"))) {
             throw new IllegalArgumentException("unknown format '" + p.getProperty("format") + "' (expected " + FORMAT + ")");
         }
@@ -158,13 +136,5 @@ final class VmStore {
 
     private static List<String> split(String value) {
         return value.isBlank() ? List.of() : Arrays.stream(value.split(",")).map(String::trim).toList();
-    }
-
-    private void syncDir() {
-        try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
-            d.force(true);
-        } catch (IOException e) {
-            LOG.debug("fsync of directory {} not supported: {}", dir, e.getMessage());
-        }
     }
 }
