@@ -5,6 +5,7 @@ import io.vstack.api.disk.DiskSpec;
 import io.vstack.api.filter.FilterClass;
 import io.vstack.api.filter.FilterDescriptor;
 import io.vstack.api.storage.BackendType;
+import io.vstack.api.storage.StoreSpec;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -37,9 +38,13 @@ import java.util.TreeMap;
  * @param owner     owner host
  * @param parent    parent disk of a differencing disk
  * @param filters   attached filters, in the order they were attached
+ * @param store     the id of its store on the backend: the disk's id, except after a snapshot
+ *                  (the snapshot takes the disk's store over and the disk gets a new one)
+ * @param contentVersion bumped whenever the disk's blocks change other than by a write through it
+ *                  (a commit merging a child into it, a snapshot or commit emptying it)
  */
 record DiskMetadata(String id, long capacity, int blockSize, String backend, String owner, Optional<String> parent,
-                    List<Attachment> filters) {
+                    List<Attachment> filters, String store, long contentVersion) {
 
     static final int FORMAT_VERSION = 1;
     static final String SUFFIX = ".disk";
@@ -58,10 +63,28 @@ record DiskMetadata(String id, long capacity, int blockSize, String backend, Str
 
     DiskMetadata {
         filters = List.copyOf(filters);
+        java.util.Objects.requireNonNull(parent, "parent");
+        StoreSpec.requireValidName("store id", store);
+    }
+
+    /** A disk whose store has the disk's id, at content version 0. */
+    DiskMetadata(String id, long capacity, int blockSize, String backend, String owner, Optional<String> parent,
+                 List<Attachment> filters) {
+        this(id, capacity, blockSize, backend, owner, parent, filters, id, 0);
     }
 
     DiskMetadata withFilters(List<Attachment> newFilters) {
-        return new DiskMetadata(id, capacity, blockSize, backend, owner, parent, newFilters);
+        return new DiskMetadata(id, capacity, blockSize, backend, owner, parent, newFilters, store, contentVersion);
+    }
+
+    /** This disk over another store and parent (a snapshot moved its old store to its new parent). */
+    DiskMetadata withStore(String newStore, Optional<String> newParent) {
+        return new DiskMetadata(id, capacity, blockSize, backend, owner, newParent, filters, newStore, contentVersion + 1);
+    }
+
+    /** This disk with its content version bumped (its blocks changed other than by a write through it). */
+    DiskMetadata bumped() {
+        return new DiskMetadata(id, capacity, blockSize, backend, owner, parent, filters, store, contentVersion + 1);
     }
 
     Optional<Attachment> filter(String name) {
@@ -72,8 +95,8 @@ record DiskMetadata(String id, long capacity, int blockSize, String backend, Str
         return dir.resolve(id + SUFFIX);
     }
 
-    /** Writes the metadata crash-safely into {@code dir}. */
-    void write(Path dir) throws IOException {
+    /** The file's content. */
+    byte[] bytes() throws IOException {
         Map<String, String> entries = new LinkedHashMap<>();
         entries.put("format.version", Integer.toString(FORMAT_VERSION));
         entries.put("id", id);
@@ -82,6 +105,8 @@ record DiskMetadata(String id, long capacity, int blockSize, String backend, Str
         entries.put("backend", backend);
         entries.put("owner", owner);
         parent.ifPresent(p -> entries.put("parent", p));
+        entries.put("store", store);
+        entries.put("contentVersion", Long.toString(contentVersion));
         entries.put("filters", String.join(",", filters.stream().map(Attachment::name).toList()));
         for (Attachment a : filters) {
             String prefix = "filter." + a.name() + ".";
@@ -93,7 +118,12 @@ record DiskMetadata(String id, long capacity, int blockSize, String backend, Str
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         new OrderedProperties(entries).store(bytes,
                 " vstack virtual disk " + id + ". Written by io.vstack.disks; edit only while vstack is stopped.");
-        writeAtomically(file(dir, id), bytes.toByteArray());
+        return bytes.toByteArray();
+    }
+
+    /** Writes the metadata crash-safely into {@code dir}. */
+    void write(Path dir) throws IOException {
+        writeAtomically(file(dir, id), bytes());
     }
 
     /** Writes {@code content} to {@code file} through a temp file, fsync and an atomic rename. */
@@ -171,7 +201,9 @@ record DiskMetadata(String id, long capacity, int blockSize, String backend, Str
                 }
                 filters.add(new Attachment(descriptor, config));
             }
-            return new DiskMetadata(id, capacity, (int) blockSize, backend, owner, parent, filters);
+            String store = p.getProperty("store", id).trim();
+            long contentVersion = p.getProperty("contentVersion") == null ? 0 : number(p, "contentVersion");
+            return new DiskMetadata(id, capacity, (int) blockSize, backend, owner, parent, filters, store, contentVersion);
         } catch (IllegalArgumentException e) {
             throw new DiskException("disk metadata " + file + " is invalid: " + e.getMessage(), e);
         }
