@@ -314,8 +314,14 @@ final class ChainStore {
         }
     }
 
-    /** Closes the stores of every member. */
+    /** Flushes (a clean stop keeps every acknowledged write), then closes the stores of every member. */
     void close() {
+        try {
+            flush();
+        } catch (IoException | RuntimeException e) {
+            LOG.warn("disk {}: flushing before close failed; writes since the last flush may be lost: {}", top.id,
+                    e.getMessage(), e);
+        }
         for (Member m : layers) {
             try {
                 m.store().close();

@@ -34,6 +34,14 @@ final class MetadataJournal {
 
     /** Writes {@code files} (path → content) as one change. */
     static void commit(Path dir, Map<Path, byte[]> files) throws IOException {
+        Path journal = prepare(dir, files);
+        apply(dir, files);
+        Files.delete(journal);
+        DiskMetadata.syncDirectory(journal.getParent());
+    }
+
+    /** Writes the journal of a change: its commit point. Returns the journal file. */
+    static Path prepare(Path dir, Map<Path, byte[]> files) throws IOException {
         Properties p = new Properties();
         p.setProperty("format.version", "1");
         p.setProperty("files", Integer.toString(files.size()));
@@ -47,9 +55,7 @@ final class MetadataJournal {
         p.store(bytes, " vstack disks: a metadata change in progress; replayed at start");
         Path journal = dir.resolve(DIRECTORY).resolve(System.nanoTime() + SUFFIX);
         DiskMetadata.writeAtomically(journal, bytes.toByteArray());
-        apply(dir, files);
-        Files.delete(journal);
-        DiskMetadata.syncDirectory(journal.getParent());
+        return journal;
     }
 
     private static void apply(Path dir, Map<Path, byte[]> files) throws IOException {
