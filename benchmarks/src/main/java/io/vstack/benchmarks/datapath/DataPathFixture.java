@@ -161,7 +161,7 @@ public final class DataPathFixture implements AutoCloseable {
         deleteTree(directory);
     }
 
-    private static LocalStorageBackend.Config config(Path stores, boolean direct) {
+    static LocalStorageBackend.Config config(Path stores, boolean direct) {
         return new LocalStorageBackend.Config() {
             @Override
             public Class<? extends Annotation> annotationType() {
