@@ -8,16 +8,19 @@ import io.vstack.api.storage.BackendType;
 import io.vstack.api.storage.StoreSpec;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,6 +28,7 @@ import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.stream.Stream;
 
 /**
  * A disk's metadata as stored in its file {@code <id>.disk}: a Java properties file, readable and
@@ -46,6 +50,7 @@ import java.util.TreeMap;
 record DiskMetadata(String id, long capacity, int blockSize, String backend, String owner, Optional<String> parent,
                     List<Attachment> filters, String store, long contentVersion) {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(DiskMetadata.class);
     static final int FORMAT_VERSION = 1;
     static final String SUFFIX = ".disk";
     static final String TEMP_SUFFIX = ".tmp";
@@ -89,6 +94,58 @@ record DiskMetadata(String id, long capacity, int blockSize, String backend, Str
 
     Optional<Attachment> filter(String name) {
         return filters.stream().filter(a -> a.name().equals(name)).findFirst();
+    }
+
+    /**
+     * Reads every {@code *.disk} file of {@code dir}, in name order; removes the temp files of
+     * writes cut short (the previous version is intact). A file that cannot be read is reported in
+     * {@code errors} (one line) and skipped: the others load.
+     */
+    static List<DiskMetadata> loadAll(Path dir, List<String> errors) {
+        List<Path> files = new ArrayList<>();
+        try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir)) {
+            stream.forEach(files::add);
+        } catch (IOException e) {
+            String message = "disk metadata directory " + dir + " cannot be read: " + e.getMessage();
+            errors.add(message);
+            LOG.error(message, e);
+            return List.of();
+        }
+        files.sort(Comparator.naturalOrder());
+        List<DiskMetadata> loaded = new ArrayList<>();
+        for (Path file : files) {
+            String name = file.getFileName().toString();
+            if (name.endsWith(SUFFIX + TEMP_SUFFIX)) {
+                try {
+                    Files.deleteIfExists(file);
+                    LOG.info("Removed {}, left by an interrupted metadata write; the previous version is kept", file);
+                } catch (IOException e) {
+                    LOG.warn("Cannot remove the leftover temp file {}: {}", file, e.getMessage(), e);
+                }
+            } else if (name.endsWith(SUFFIX) && Files.isRegularFile(file)) {
+                try {
+                    loaded.add(read(file));
+                } catch (DiskException e) {
+                    errors.add(e.getMessage());
+                    LOG.error("{}; the disk is not loaded, the others are", e.getMessage(), e);
+                }
+            }
+        }
+        return loaded;
+    }
+
+    /** Deletes a directory tree (a disk's filter state), logging what cannot be deleted. */
+    static void deleteTree(Path root) {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(root)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException | UncheckedIOException e) {
+            LOG.warn("cannot remove filter state under {}: {}", root, e.getMessage(), e);
+        }
     }
 
     static Path file(Path dir, String id) {

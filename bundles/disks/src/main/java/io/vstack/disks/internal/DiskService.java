@@ -19,13 +19,11 @@ import io.vstack.api.storage.StoreNotFoundException;
 import io.vstack.api.storage.StoreSpec;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.IdentityHashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -36,7 +34,6 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
-import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -66,9 +63,7 @@ public class DiskService implements DiskAdmin {
     private final Map<String, Runnable> unpublish = new ConcurrentHashMap<>();
     private final Map<String, StorageBackend> backends = new ConcurrentHashMap<>();
     private final Map<String, Host> hosts = new ConcurrentHashMap<>();
-    /** Factories by filter name; the first of each list is the active one. Guarded by itself. */
-    private final Map<String, List<IoFilterFactory>> factories = new LinkedHashMap<>();
-    private final Map<IoFilterFactory, String> factoryNames = new IdentityHashMap<>();
+    private final FilterFactories factories = new FilterFactories();
     private final List<String> loadErrors = new CopyOnWriteArrayList<>();
     private final Set<IoContext> contexts = ConcurrentHashMap.newKeySet();
     private final Consumer<IoContext> registrar = contexts::add;
@@ -97,35 +92,7 @@ public class DiskService implements DiskAdmin {
             return;
         }
         loadErrors.addAll(MetadataJournal.replay(directory));
-        List<Path> files = new ArrayList<>();
-        try (DirectoryStream<Path> stream = Files.newDirectoryStream(directory)) {
-            stream.forEach(files::add);
-        } catch (IOException e) {
-            String message = "disk metadata directory " + directory + " cannot be read: " + e.getMessage();
-            loadErrors.add(message);
-            LOG.error(message, e);
-            return;
-        }
-        files.sort(Comparator.naturalOrder());
-        for (Path file : files) {
-            String name = file.getFileName().toString();
-            if (name.endsWith(DiskMetadata.SUFFIX + DiskMetadata.TEMP_SUFFIX)) {
-                // A write that did not reach its rename: the previous version (if any) is intact.
-                try {
-                    Files.deleteIfExists(file);
-                    LOG.info("Removed {}, left by an interrupted metadata write; the previous version is kept", file);
-                } catch (IOException e) {
-                    LOG.warn("Cannot remove the leftover temp file {}: {}", file, e.getMessage(), e);
-                }
-            } else if (name.endsWith(DiskMetadata.SUFFIX) && Files.isRegularFile(file)) {
-                try {
-                    register(DiskMetadata.read(file));
-                } catch (DiskException e) {
-                    loadErrors.add(e.getMessage());
-                    LOG.error("{}; the disk is not loaded, the others are", e.getMessage(), e);
-                }
-            }
-        }
+        DiskMetadata.loadAll(directory, loadErrors).forEach(this::register);
         disks.keySet().forEach(chains::refreshImmutable);
         LOG.info("Loaded {} disk(s) from {}{}", disks.size(), directory,
                 loadErrors.isEmpty() ? "" : "; " + loadErrors.size() + " metadata file(s) could not be read");
@@ -315,7 +282,7 @@ public class DiskService implements DiskAdmin {
             } catch (IOException e) {
                 throw new DiskException("disk " + id + ": its store is deleted but its metadata file cannot be: " + e.getMessage(), e);
             }
-            deleteTree(stateDirectory(id));
+            DiskMetadata.deleteTree(stateDirectory(id));
             try {
                 Files.deleteIfExists(chains.bitmapFile(metadata.store()));
             } catch (IOException e) {
@@ -333,19 +300,6 @@ public class DiskService implements DiskAdmin {
 
     private Path stateDirectory(String diskId) {
         return directory.resolve("state").resolve(diskId);
-    }
-
-    private static void deleteTree(Path root) {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(root)) {
-            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        } catch (IOException | UncheckedIOException e) {
-            LOG.warn("cannot remove filter state under {}: {}", root, e.getMessage(), e);
-        }
     }
 
     // ---- chains (differencing disks) ----------------------------------------------------------
@@ -373,27 +327,11 @@ public class DiskService implements DiskAdmin {
 
     @Override
     public List<FilterDescriptor> availableFilters() {
-        synchronized (factories) {
-            List<FilterDescriptor> result = new ArrayList<>();
-            for (List<IoFilterFactory> list : factories.values()) {
-                if (!list.isEmpty()) {
-                    result.add(descriptorOf(list.get(0)));
-                }
-            }
-            result.sort(Comparator.comparing(FilterDescriptor::name));
-            return result;
-        }
-    }
-
-    private static FilterDescriptor descriptorOf(IoFilterFactory factory) {
-        return factory.descriptor();
+        return factories.available();
     }
 
     private IoFilterFactory activeFactory(String name) {
-        synchronized (factories) {
-            List<IoFilterFactory> list = factories.get(name);
-            return list == null || list.isEmpty() ? null : list.get(0);
-        }
+        return factories.active(name);
     }
 
     DiskRuntime requireDisk(String diskId, String host) {
@@ -538,14 +476,7 @@ public class DiskService implements DiskAdmin {
             return;
         }
         String name = descriptor.name();
-        boolean active;
-        synchronized (factories) {
-            List<IoFilterFactory> list = factories.computeIfAbsent(name, n -> new ArrayList<>());
-            list.add(factory);
-            factoryNames.put(factory, name);
-            active = list.get(0) == factory;
-        }
-        if (!active) {
+        if (!factories.add(name, factory)) {
             LOG.warn("A second filter factory named {} was registered; it stands by until the first one goes", name);
             return;
         }
@@ -581,25 +512,12 @@ public class DiskService implements DiskAdmin {
      * (the attachment stays, inactive) and the held I/O goes on. No request fails. Blocks until then.
      */
     public void factoryRemoved(IoFilterFactory factory) {
-        String name;
-        boolean wasActive;
-        IoFilterFactory standby;
-        synchronized (factories) {
-            name = factoryNames.remove(factory);
-            if (name == null) {
-                return;
-            }
-            List<IoFilterFactory> list = factories.get(name);
-            wasActive = !list.isEmpty() && list.get(0) == factory;
-            list.remove(factory);
-            standby = list.isEmpty() ? null : list.get(0);
-            if (list.isEmpty()) {
-                factories.remove(name);
-            }
-        }
-        if (!wasActive) {
+        FilterFactories.Removal removal = factories.remove(factory);
+        if (removal == null || !removal.wasActive()) {
             return;
         }
+        String name = removal.name();
+        IoFilterFactory standby = removal.standby();
         int unlinked = 0;
         for (DiskRuntime disk : disks.values()) {
             disk.lock().lock();

@@ -463,4 +463,37 @@ class DiskChainTest {
         assertEquals(1, service.disks().size());
         assertFalse(Files.exists(dir.resolve("c.disk")));
     }
+
+    @Test
+    void readsAndWritesThroughAChainAllocateNothing() throws Exception {
+        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory
+                .getThreadMXBean();
+        org.junit.jupiter.api.Assumptions.assumeTrue(threads.isThreadAllocatedMemorySupported(),
+                "the JVM does not count allocated bytes per thread");
+        VirtualDisk base = base("base");
+        for (int b = 0; b < 64; b += 3) {
+            write(base, b, b);
+        }
+        child("mid", "base", BackendType.NFS, "esx1");
+        VirtualDisk top = child("top", "mid", BackendType.LOCAL, "esx1");
+        try (DiskHandle h = top.open("t")) {
+            ByteBuffer buffer = ByteBuffer.allocateDirect(2 * BLOCK);
+            for (int i = 0; i < 50_000; i++) {
+                buffer.clear();
+                h.read((i % 63) * (long) BLOCK, buffer);
+                buffer.clear().limit(BLOCK);
+                h.write((i % 32) * 2L * BLOCK, buffer);
+            }
+            long id = Thread.currentThread().getId();
+            long before = threads.getThreadAllocatedBytes(id);
+            for (int i = 0; i < 10_000; i++) {
+                buffer.clear();
+                h.read((i % 63) * (long) BLOCK, buffer);
+                buffer.clear().limit(BLOCK);
+                h.write((i % 32) * 2L * BLOCK, buffer);
+            }
+            long allocated = threads.getThreadAllocatedBytes(id) - before;
+            assertTrue(allocated < 20_000, "20,000 I/Os through a chain of three allocated " + allocated + " bytes");
+        }
+    }
 }
