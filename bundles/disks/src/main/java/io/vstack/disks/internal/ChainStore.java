@@ -171,6 +171,9 @@ final class ChainStore {
             layers[0].store().write(offset, src);
             return;
         }
+        if (!src.hasRemaining()) {
+            return;
+        }
         long end = offset + src.remaining();
         int mask = blockSize - 1;
         if ((offset & mask) != 0 || (end & mask) != 0) {
