@@ -50,7 +50,8 @@ import org.osgi.framework.ServiceReference;
 /**
  * Virtual disks in the real distribution: the disk: commands through a shell session, and a
  * third-party filter bundle dropped into deploy/, attached, detached and re-attached, then
- * removed while four threads keep writing and verifying: no I/O fails or is lost.
+ * removed while four threads keep writing and verifying: no I/O fails or is lost. Differencing
+ * disks from the shell: snapshot, a linked clone on another backend and host, commit.
  */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
@@ -83,7 +84,7 @@ public class DisksIT {
         awaitFramework("esx1");
         assertTrue(execute("disk:create --size 64M --host esx2 shelldisk").contains("Created disk shelldisk"));
         String line = execute("disk:list --no-format").lines().filter(l -> l.startsWith("shelldisk")).findFirst().orElseThrow();
-        assertTrue(line, line.matches("shelldisk\\s+64M\\s+4096\\s+local\\s+esx2\\s+0\\s+-\\s*"));
+        assertTrue(line, line.matches("shelldisk\\s+64M\\s+4096\\s+local\\s+esx2\\s+-\\s+0\\s+-\\s*"));
         List<DiskInfo> before = disks.disks();
 
         assertOneLineError("disk:create --size 12Q other", "is not a size");
@@ -187,6 +188,57 @@ public class DisksIT {
         }
         assertTrue(execute("disk:list --no-format").lines().anyMatch(l -> l.startsWith("hot") && l.contains("fixture(inactive)")));
         disks.delete("hot", false);
+    }
+
+    @Test
+    public void snapshotCloneAcrossBackendsAndCommitFromTheShellKeepEveryByte() throws Exception {
+        awaitFramework("esx2");
+        assertTrue(execute("disk:create --size 16M --host esx1 golden").contains("Created disk golden"));
+        VirtualDisk golden = disks.disk("golden").orElseThrow();
+        try (DiskHandle h = golden.open("it")) {
+            h.write(0, pattern(1, 0));
+            h.write(BLOCK, pattern(2, 1));
+            h.flush();
+        }
+        assertTrue(execute("disk:snapshot golden golden-s1").contains("golden now reads through to golden-s1"));
+        try (DiskHandle h = golden.open("it")) {
+            h.write(BLOCK, pattern(3, 1));
+            h.flush();
+        }
+        String cloned = execute("disk:clone --backend nfs --host esx2 golden-s1 vm1");
+        assertTrue(cloned, cloned.contains("chain vm1 -> golden-s1"));
+        VirtualDisk vm1 = disks.disk("vm1").orElseThrow();
+        try (DiskHandle h = vm1.open("it")) {
+            assertEquals(pattern(1, 0), read(h, 0));
+            assertEquals("the clone sees the snapshot, not golden's later write", pattern(2, 1), read(h, 1));
+            h.write(2L * BLOCK, pattern(4, 2));
+            h.flush();
+            assertEquals(pattern(4, 2), read(h, 2));
+        }
+        String listed = execute("disk:list --no-format");
+        assertTrue(listed, listed.lines().anyMatch(l -> l.matches("vm1\\s+16M\\s+4096\\s+nfs\\s+esx2\\s+golden-s1\\s+0\\s+-\\s*")));
+        assertTrue(execute("disk:info vm1").contains("vm1 -> golden-s1"));
+        assertOneLineError("disk:commit vm1", "disk golden-s1 is also the parent of golden");
+        assertOneLineError("disk:delete golden-s1", "is the parent of golden, vm1");
+
+        execute("disk:delete golden");
+        assertTrue(execute("disk:commit vm1").contains("Committed 1 block(s) of disk vm1 into golden-s1"));
+        try (DiskHandle h = disks.disk("golden-s1").orElseThrow().open("it")) {
+            assertEquals(pattern(1, 0), read(h, 0));
+            assertEquals(pattern(2, 1), read(h, 1));
+            assertEquals("the commit merged the clone's block into its parent", pattern(4, 2), read(h, 2));
+        }
+        try (DiskHandle h = vm1.open("it")) {
+            assertEquals(pattern(4, 2), read(h, 2));
+        }
+        execute("disk:delete vm1");
+        execute("disk:delete golden-s1");
+    }
+
+    private static ByteBuffer read(DiskHandle handle, long block) throws Exception {
+        ByteBuffer in = ByteBuffer.allocateDirect(BLOCK);
+        handle.read(block * BLOCK, in);
+        return in.flip();
     }
 
     private static ByteBuffer pattern(long seed, int block) {

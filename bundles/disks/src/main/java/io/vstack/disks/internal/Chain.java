@@ -6,7 +6,6 @@ import io.vstack.api.io.InvalidIoException;
 import io.vstack.api.io.IoChain;
 import io.vstack.api.io.IoException;
 import io.vstack.api.io.IoRequest;
-import io.vstack.api.storage.BlockStore;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -14,9 +13,9 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * An immutable snapshot of one disk's data path: its linked filters as an array, in order, the
- * precomputed links between them, and the store at the bottom. A disk publishes a new chain
- * (one volatile write) whenever a filter is linked or unlinked; I/O reads the current one (one
- * volatile read) and counts itself in and out of it, so a retired chain can be drained.
+ * precomputed links between them, and the differencing layer ({@link ChainStore}) at the bottom.
+ * A disk publishes a new chain (one volatile write) whenever a filter is linked or unlinked or
+ * its chain of disks changes; I/O reads the current one (one volatile read) and counts itself in and out of it, so a retired chain can be drained.
  * <p>Three kinds: a working chain; a barrier ({@link #hold} set) that holds entering I/O until a
  * transition is over; a dead chain ({@link #dead} set) that fails every I/O.
  */
@@ -24,7 +23,7 @@ final class Chain {
 
     final Stage[] stages;
     final IoChain[] links;
-    final BlockStore store;
+    final ChainStore store;
     final long capacity;
     final String diskId;
     final CountDownLatch hold;
@@ -33,7 +32,7 @@ final class Chain {
     private volatile boolean retired;
     private volatile Thread drainer;
 
-    private Chain(String diskId, long capacity, Stage[] stages, BlockStore store, CountDownLatch hold, String dead) {
+    private Chain(String diskId, long capacity, Stage[] stages, ChainStore store, CountDownLatch hold, String dead) {
         this.diskId = diskId;
         this.capacity = capacity;
         this.stages = stages;
@@ -47,7 +46,7 @@ final class Chain {
     }
 
     /** A working chain of {@code stages} (sorted here) over {@code store}, which may be null (not open yet). */
-    static Chain of(String diskId, long capacity, List<Stage> stages, BlockStore store) {
+    static Chain of(String diskId, long capacity, List<Stage> stages, ChainStore store) {
         Stage[] sorted = stages.toArray(new Stage[0]);
         java.util.Arrays.sort(sorted, (a, b) -> Stage.ORDER.compare(a.descriptor, b.descriptor));
         return new Chain(diskId, capacity, sorted, store, null, null);
@@ -83,7 +82,7 @@ final class Chain {
     }
 
     private void terminal(IoRequest request) throws IoException {
-        BlockStore s = store;
+        ChainStore s = store;
         if (s == null) {
             throw new DiskUnavailableException("disk " + diskId + ": its store is not open");
         }

@@ -1,5 +1,6 @@
 package io.vstack.disks.internal;
 
+import io.vstack.api.disk.DiskException;
 import io.vstack.api.disk.DiskManager;
 import io.vstack.api.filter.FilterAttachment;
 import io.vstack.api.filter.FilterDescriptor;
@@ -17,6 +18,32 @@ public interface DiskAdmin extends DiskManager {
     /** What the framework observed of one attachment. */
     record FilterReport(String disk, String filter, boolean active, long requests, long failures, long longestHeldNanos) {
     }
+
+    /**
+     * Freezes a disk's content as a new read-only disk {@code name}; the disk keeps its id,
+     * handles and filters and goes on as a new empty child of the snapshot. Safe with handles open
+     * (their I/O waits while it runs).
+     *
+     * @throws DiskException if the name is taken, the disk has children, its chain is broken, or storage fails; nothing is changed
+     */
+    void snapshot(String diskId, String name) throws DiskException;
+
+    /**
+     * Merges the blocks a differencing disk holds into its parent; the disk stays, empty, reading
+     * through to the parent. Its and the parent's I/O wait while it runs.
+     *
+     * @return the number of blocks merged
+     * @throws DiskException if the disk has no parent or has children, the parent has other children,
+     *                       the chain is broken, or storage fails (then nothing acknowledged is lost: run it again)
+     */
+    long commit(String diskId) throws DiskException;
+
+    /**
+     * The ids of a disk's chain: the disk first, its base last.
+     *
+     * @throws DiskException naming the missing parent if the chain is broken
+     */
+    List<String> chain(String diskId) throws DiskException;
 
     /** The filters that can be attached now, sorted by name. */
     List<FilterDescriptor> availableFilters();

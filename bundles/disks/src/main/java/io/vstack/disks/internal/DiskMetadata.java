@@ -5,18 +5,22 @@ import io.vstack.api.disk.DiskSpec;
 import io.vstack.api.filter.FilterClass;
 import io.vstack.api.filter.FilterDescriptor;
 import io.vstack.api.storage.BackendType;
+import io.vstack.api.storage.StoreSpec;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,6 +28,7 @@ import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.stream.Stream;
 
 /**
  * A disk's metadata as stored in its file {@code <id>.disk}: a Java properties file, readable and
@@ -37,10 +42,15 @@ import java.util.TreeMap;
  * @param owner     owner host
  * @param parent    parent disk of a differencing disk
  * @param filters   attached filters, in the order they were attached
+ * @param store     the id of its store on the backend: the disk's id, except after a snapshot
+ *                  (the snapshot takes the disk's store over and the disk gets a new one)
+ * @param contentVersion bumped whenever the disk's blocks change other than by a write through it
+ *                  (a commit merging a child into it, a snapshot or commit emptying it)
  */
 record DiskMetadata(String id, long capacity, int blockSize, String backend, String owner, Optional<String> parent,
-                    List<Attachment> filters) {
+                    List<Attachment> filters, String store, long contentVersion) {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(DiskMetadata.class);
     static final int FORMAT_VERSION = 1;
     static final String SUFFIX = ".disk";
     static final String TEMP_SUFFIX = ".tmp";
@@ -58,22 +68,92 @@ record DiskMetadata(String id, long capacity, int blockSize, String backend, Str
 
     DiskMetadata {
         filters = List.copyOf(filters);
+        java.util.Objects.requireNonNull(parent, "parent");
+        StoreSpec.requireValidName("store id", store);
+    }
+
+    /** A disk whose store has the disk's id, at content version 0. */
+    DiskMetadata(String id, long capacity, int blockSize, String backend, String owner, Optional<String> parent,
+                 List<Attachment> filters) {
+        this(id, capacity, blockSize, backend, owner, parent, filters, id, 0);
     }
 
     DiskMetadata withFilters(List<Attachment> newFilters) {
-        return new DiskMetadata(id, capacity, blockSize, backend, owner, parent, newFilters);
+        return new DiskMetadata(id, capacity, blockSize, backend, owner, parent, newFilters, store, contentVersion);
+    }
+
+    /** This disk over another store and parent (a snapshot moved its old store to its new parent). */
+    DiskMetadata withStore(String newStore, Optional<String> newParent) {
+        return new DiskMetadata(id, capacity, blockSize, backend, owner, newParent, filters, newStore, contentVersion + 1);
+    }
+
+    /** This disk with its content version bumped (its blocks changed other than by a write through it). */
+    DiskMetadata bumped() {
+        return new DiskMetadata(id, capacity, blockSize, backend, owner, parent, filters, store, contentVersion + 1);
     }
 
     Optional<Attachment> filter(String name) {
         return filters.stream().filter(a -> a.name().equals(name)).findFirst();
     }
 
+    /**
+     * Reads every {@code *.disk} file of {@code dir}, in name order; removes the temp files of
+     * writes cut short (the previous version is intact). A file that cannot be read is reported in
+     * {@code errors} (one line) and skipped: the others load.
+     */
+    static List<DiskMetadata> loadAll(Path dir, List<String> errors) {
+        List<Path> files = new ArrayList<>();
+        try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir)) {
+            stream.forEach(files::add);
+        } catch (IOException e) {
+            String message = "disk metadata directory " + dir + " cannot be read: " + e.getMessage();
+            errors.add(message);
+            LOG.error(message, e);
+            return List.of();
+        }
+        files.sort(Comparator.naturalOrder());
+        List<DiskMetadata> loaded = new ArrayList<>();
+        for (Path file : files) {
+            String name = file.getFileName().toString();
+            if (name.endsWith(SUFFIX + TEMP_SUFFIX)) {
+                try {
+                    Files.deleteIfExists(file);
+                    LOG.info("Removed {}, left by an interrupted metadata write; the previous version is kept", file);
+                } catch (IOException e) {
+                    LOG.warn("Cannot remove the leftover temp file {}: {}", file, e.getMessage(), e);
+                }
+            } else if (name.endsWith(SUFFIX) && Files.isRegularFile(file)) {
+                try {
+                    loaded.add(read(file));
+                } catch (DiskException e) {
+                    errors.add(e.getMessage());
+                    LOG.error("{}; the disk is not loaded, the others are", e.getMessage(), e);
+                }
+            }
+        }
+        return loaded;
+    }
+
+    /** Deletes a directory tree (a disk's filter state), logging what cannot be deleted. */
+    static void deleteTree(Path root) {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(root)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException | UncheckedIOException e) {
+            LOG.warn("cannot remove filter state under {}: {}", root, e.getMessage(), e);
+        }
+    }
+
     static Path file(Path dir, String id) {
         return dir.resolve(id + SUFFIX);
     }
 
-    /** Writes the metadata crash-safely into {@code dir}. */
-    void write(Path dir) throws IOException {
+    /** The file's content. */
+    byte[] bytes() throws IOException {
         Map<String, String> entries = new LinkedHashMap<>();
         entries.put("format.version", Integer.toString(FORMAT_VERSION));
         entries.put("id", id);
@@ -82,6 +162,8 @@ record DiskMetadata(String id, long capacity, int blockSize, String backend, Str
         entries.put("backend", backend);
         entries.put("owner", owner);
         parent.ifPresent(p -> entries.put("parent", p));
+        entries.put("store", store);
+        entries.put("contentVersion", Long.toString(contentVersion));
         entries.put("filters", String.join(",", filters.stream().map(Attachment::name).toList()));
         for (Attachment a : filters) {
             String prefix = "filter." + a.name() + ".";
@@ -93,7 +175,12 @@ record DiskMetadata(String id, long capacity, int blockSize, String backend, Str
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         new OrderedProperties(entries).store(bytes,
                 " vstack virtual disk " + id + ". Written by io.vstack.disks; edit only while vstack is stopped.");
-        writeAtomically(file(dir, id), bytes.toByteArray());
+        return bytes.toByteArray();
+    }
+
+    /** Writes the metadata crash-safely into {@code dir}. */
+    void write(Path dir) throws IOException {
+        writeAtomically(file(dir, id), bytes());
     }
 
     /** Writes {@code content} to {@code file} through a temp file, fsync and an atomic rename. */
@@ -171,7 +258,9 @@ record DiskMetadata(String id, long capacity, int blockSize, String backend, Str
                 }
                 filters.add(new Attachment(descriptor, config));
             }
-            return new DiskMetadata(id, capacity, (int) blockSize, backend, owner, parent, filters);
+            String store = p.getProperty("store", id).trim();
+            long contentVersion = p.getProperty("contentVersion") == null ? 0 : number(p, "contentVersion");
+            return new DiskMetadata(id, capacity, (int) blockSize, backend, owner, parent, filters, store, contentVersion);
         } catch (IllegalArgumentException e) {
             throw new DiskException("disk metadata " + file + " is invalid: " + e.getMessage(), e);
         }

@@ -1,5 +1,7 @@
 package io.vstack.disks.internal;
 
+import io.vstack.api.disk.DiskChain;
+import io.vstack.api.disk.DiskException;
 import io.vstack.api.disk.DiskHandle;
 import io.vstack.api.disk.DiskInfo;
 import io.vstack.api.disk.VirtualDisk;
@@ -8,8 +10,6 @@ import io.vstack.api.io.DiskUnavailableException;
 import io.vstack.api.io.IoException;
 import io.vstack.api.metrics.Metric;
 import io.vstack.api.metrics.MetricSource;
-import io.vstack.api.storage.BlockStore;
-import io.vstack.api.storage.StorageException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -37,7 +37,9 @@ final class DiskRuntime implements VirtualDisk, MetricSource {
     private final AtomicInteger handles = new AtomicInteger();
     private volatile DiskMetadata metadata;
     private volatile Chain chain;
-    private BlockStore store;
+    private volatile String immutableReason;
+    private ChainStore store;
+    private final DiskChain liveChain = new LiveChain();
 
     final LongAdder reads = new LongAdder();
     final LongAdder writes = new LongAdder();
@@ -47,12 +49,25 @@ final class DiskRuntime implements VirtualDisk, MetricSource {
     final LongAdder trims = new LongAdder();
     final LongAdder errors = new LongAdder();
 
-    DiskRuntime(DiskService service, DiskMetadata metadata, BlockStore store) {
+    DiskRuntime(DiskService service, DiskMetadata metadata) {
         this.service = service;
         this.id = metadata.id();
         this.metadata = metadata;
-        this.store = store;
-        this.chain = Chain.of(id, metadata.capacity(), List.of(), store);
+        this.chain = Chain.of(id, metadata.capacity(), List.of(), null);
+    }
+
+    /** Why writes to this disk are refused (it has children), or null if it is writable. */
+    String immutableReason() {
+        return immutableReason;
+    }
+
+    void immutableReason(String reason) {
+        this.immutableReason = reason;
+    }
+
+    /** The disk's chain of disks, live: what {@link io.vstack.api.filter.FilterContext#chain()} returns. */
+    DiskChain liveChain() {
+        return liveChain;
     }
 
     DiskMetadata metadata() {
@@ -195,12 +210,7 @@ final class DiskRuntime implements VirtualDisk, MetricSource {
             if (store != null) {
                 return;
             }
-            DiskMetadata m = metadata;
-            try {
-                store = service.openStore(m);
-            } catch (StorageException e) {
-                throw new DiskUnavailableException("disk " + id + ": cannot open its store: " + e.getMessage(), e);
-            }
+            store = service.chains().open(this);
             publish(false);
         } finally {
             lock.unlock();
@@ -214,10 +224,10 @@ final class DiskRuntime implements VirtualDisk, MetricSource {
             if (store == null) {
                 return;
             }
-            BlockStore old = store;
+            ChainStore old = store;
             store = null;
             publish(true);
-            closeQuietly(old);
+            old.close();
         } finally {
             lock.unlock();
         }
@@ -292,7 +302,7 @@ final class DiskRuntime implements VirtualDisk, MetricSource {
             }
             linked.clear();
             if (store != null) {
-                closeQuietly(store);
+                store.close();
                 store = null;
             }
         } finally {
@@ -313,11 +323,103 @@ final class DiskRuntime implements VirtualDisk, MetricSource {
         return chain;
     }
 
-    private void closeQuietly(BlockStore s) {
+    /** Work done while the disk's I/O is held. */
+    interface HeldWork<T> {
+        /** Runs with no I/O in the disk's data path and new I/O waiting. */
+        T run() throws DiskException;
+    }
+
+    /**
+     * Holds the disk's I/O (new requests wait at a barrier, in-flight ones drain), runs
+     * {@code work}, then publishes a chain over the store as {@code work} left it (reopened on
+     * the next I/O if it dropped it) and lets the held I/O go on. Handles stay open throughout.
+     *
+     * @throws DiskException if the disk is deleted, or what {@code work} throws
+     */
+    <T> T withIoHeld(HeldWork<T> work) throws DiskException {
+        lock.lock();
         try {
-            s.close();
-        } catch (StorageException e) {
-            LOG.warn("disk {}: closing its store failed: {}", id, e.getMessage(), e);
+            Chain old = chain;
+            if (old.dead != null) {
+                throw new DiskException(old.dead);
+            }
+            CountDownLatch latch = new CountDownLatch(1);
+            chain = Chain.barrier(old, latch);
+            try {
+                drain(old);
+                return work.run();
+            } finally {
+                chain = Chain.of(id, metadata.capacity(), List.copyOf(linked.values()), store);
+                latch.countDown();
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The open bottom stage, opening it if needed. Caller holds the lock (inside {@link #withIoHeld}). */
+    ChainStore openedStore() throws DiskException {
+        if (store == null) {
+            try {
+                store = service.chains().open(this);
+            } catch (IoException e) {
+                throw new DiskException(e.getMessage(), e);
+            }
+        }
+        return store;
+    }
+
+    /** Closes the bottom stage; the next I/O reopens it from the metadata. Caller holds the lock. */
+    void dropStore() {
+        if (store != null) {
+            store.close();
+            store = null;
+        }
+    }
+
+    /** Whether the open bottom stage reads from a store of {@code backend}. */
+    boolean usesBackend(String backend) {
+        ChainStore s = chain.store;
+        return metadata.backend().equals(backend) || s != null && s.usesBackend(backend);
+    }
+
+    /** The live view of the disk's chain: delegates to the bottom stage open now (opening it if needed). */
+    private final class LiveChain implements DiskChain {
+
+        private ChainStore current() {
+            ChainStore s = chain.store;
+            if (s != null) {
+                return s;
+            }
+            try {
+                ensureStore();
+            } catch (IoException e) {
+                throw new IllegalStateException(e.getMessage(), e);
+            }
+            s = chain.store;
+            if (s == null) {
+                throw new IllegalStateException("disk " + id + " is closed");
+            }
+            return s;
+        }
+
+        @Override
+        public List<String> members() {
+            return current().members();
+        }
+
+        @Override
+        public int holderOf(long block) {
+            return current().holderOf(block);
+        }
+
+        @Override
+        public long contentVersion(int index) {
+            List<String> members = current().members();
+            if (index < 0 || index >= members.size()) {
+                throw new IndexOutOfBoundsException("member " + index + " of the chain of disk " + id + " (" + members + ")");
+            }
+            return current().contentVersion(index);
         }
     }
 

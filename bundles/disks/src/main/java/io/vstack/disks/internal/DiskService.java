@@ -1,6 +1,7 @@
 package io.vstack.disks.internal;
 
 import io.vstack.api.Durations;
+import io.vstack.api.disk.DiskChain;
 import io.vstack.api.disk.DiskException;
 import io.vstack.api.disk.DiskInfo;
 import io.vstack.api.disk.DiskSpec;
@@ -18,13 +19,11 @@ import io.vstack.api.storage.StoreNotFoundException;
 import io.vstack.api.storage.StoreSpec;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.IdentityHashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -35,7 +34,6 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
-import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -65,13 +63,12 @@ public class DiskService implements DiskAdmin {
     private final Map<String, Runnable> unpublish = new ConcurrentHashMap<>();
     private final Map<String, StorageBackend> backends = new ConcurrentHashMap<>();
     private final Map<String, Host> hosts = new ConcurrentHashMap<>();
-    /** Factories by filter name; the first of each list is the active one. Guarded by itself. */
-    private final Map<String, List<IoFilterFactory>> factories = new LinkedHashMap<>();
-    private final Map<IoFilterFactory, String> factoryNames = new IdentityHashMap<>();
+    private final FilterFactories factories = new FilterFactories();
     private final List<String> loadErrors = new CopyOnWriteArrayList<>();
     private final Set<IoContext> contexts = ConcurrentHashMap.newKeySet();
     private final Consumer<IoContext> registrar = contexts::add;
     private final ThreadLocal<ThreadIo> threadIo = ThreadLocal.withInitial(ThreadIo::new);
+    private final Chains chains;
 
     /**
      * Creates the service over the metadata directory {@code directory} and loads the inventory.
@@ -85,6 +82,7 @@ public class DiskService implements DiskAdmin {
         this.directory = directory;
         this.timeout = timeout;
         this.publisher = publisher;
+        this.chains = new Chains(this, directory);
         load();
     }
 
@@ -93,43 +91,38 @@ public class DiskService implements DiskAdmin {
             LOG.info("No disk metadata yet under {}", directory);
             return;
         }
-        List<Path> files = new ArrayList<>();
-        try (DirectoryStream<Path> stream = Files.newDirectoryStream(directory)) {
-            stream.forEach(files::add);
-        } catch (IOException e) {
-            String message = "disk metadata directory " + directory + " cannot be read: " + e.getMessage();
-            loadErrors.add(message);
-            LOG.error(message, e);
-            return;
-        }
-        files.sort(Comparator.naturalOrder());
-        for (Path file : files) {
-            String name = file.getFileName().toString();
-            if (name.endsWith(DiskMetadata.SUFFIX + DiskMetadata.TEMP_SUFFIX)) {
-                // A write that did not reach its rename: the previous version (if any) is intact.
-                try {
-                    Files.deleteIfExists(file);
-                    LOG.info("Removed {}, left by an interrupted metadata write; the previous version is kept", file);
-                } catch (IOException e) {
-                    LOG.warn("Cannot remove the leftover temp file {}: {}", file, e.getMessage(), e);
-                }
-            } else if (name.endsWith(DiskMetadata.SUFFIX) && Files.isRegularFile(file)) {
-                try {
-                    DiskMetadata metadata = DiskMetadata.read(file);
-                    DiskRuntime disk = new DiskRuntime(this, metadata, null);
-                    disks.put(metadata.id(), disk);
-                    unpublish.put(metadata.id(), publisher.publish(disk));
-                } catch (DiskException e) {
-                    loadErrors.add(e.getMessage());
-                    LOG.error("{}; the disk is not loaded, the others are", e.getMessage(), e);
-                }
-            }
-        }
+        loadErrors.addAll(MetadataJournal.replay(directory));
+        DiskMetadata.loadAll(directory, loadErrors).forEach(this::register);
+        disks.keySet().forEach(chains::refreshImmutable);
         LOG.info("Loaded {} disk(s) from {}{}", disks.size(), directory,
                 loadErrors.isEmpty() ? "" : "; " + loadErrors.size() + " metadata file(s) could not be read");
     }
 
-    // ---- for Handle and DiskRuntime -----------------------------------------------------------
+    // ---- for Handle, DiskRuntime and Chains ----------------------------------------------------
+
+    /** Adds a disk to the inventory and publishes its figures. */
+    DiskRuntime register(DiskMetadata metadata) {
+        DiskRuntime disk = new DiskRuntime(this, metadata);
+        disks.put(metadata.id(), disk);
+        unpublish.put(metadata.id(), publisher.publish(disk));
+        return disk;
+    }
+
+    DiskRuntime runtime(String id) {
+        return disks.get(id);
+    }
+
+    java.util.Collection<DiskRuntime> runtimes() {
+        return disks.values();
+    }
+
+    StorageBackend backend(String type) {
+        return backends.get(type);
+    }
+
+    Chains chains() {
+        return chains;
+    }
 
     ThreadIo threadIo() {
         return threadIo.get();
@@ -152,14 +145,14 @@ public class DiskService implements DiskAdmin {
         if (backend == null) {
             throw new StorageException("backend " + metadata.backend() + " is not available");
         }
-        BlockStore store = backend.open(metadata.id(), metadata.owner());
+        BlockStore store = backend.open(metadata.store(), metadata.owner());
         if (metadata.blockSize() % store.alignment() != 0) {
             try {
                 store.close();
             } catch (StorageException e) {
                 LOG.debug("closing a refused store failed", e);
             }
-            throw new StorageException(metadata.backend() + " backend: store " + metadata.id() + " needs "
+            throw new StorageException(metadata.backend() + " backend: store " + metadata.store() + " needs "
                     + store.alignment() + "-byte alignment, which the disk's block size " + metadata.blockSize() + " does not give");
         }
         return store;
@@ -169,13 +162,22 @@ public class DiskService implements DiskAdmin {
 
     @Override
     public VirtualDisk create(DiskSpec spec) throws DiskException {
-        if (spec.parent().isPresent()) {
-            throw new IllegalArgumentException("differencing disks (a parent) are not supported yet: create disk "
-                    + spec.name() + " without a parent");
+        synchronized (inventoryLock) {
+            if (spec.parent().isPresent()) {
+                if (disks.get(spec.parent().get()) == null) {
+                    throw new IllegalArgumentException("no disk named " + spec.parent().get() + " to be the parent of "
+                            + spec.name() + "; disk:list shows the disks");
+                }
+                return chains.createChild(spec, () -> createDisk(spec));
+            }
+            return createDisk(spec);
         }
+    }
+
+    private VirtualDisk createDisk(DiskSpec spec) throws DiskException {
         String backendId = spec.backend().id();
         synchronized (inventoryLock) {
-            if (disks.containsKey(spec.name())) {
+            if (disks.containsKey(spec.name()) || disks.values().stream().anyMatch(d -> d.metadata().store().equals(spec.name()))) {
                 throw new DiskException("a disk named " + spec.name() + " exists already; disk:list shows the disks");
             }
             StorageBackend backend = backends.get(backendId);
@@ -191,7 +193,7 @@ public class DiskService implements DiskAdmin {
                 throw new DiskException("metadata file " + file + " exists but was not loaded (see the log); move it away first");
             }
             DiskMetadata metadata = new DiskMetadata(spec.name(), spec.capacity(), spec.blockSize(), backendId, spec.host(),
-                    Optional.empty(), List.of());
+                    spec.parent(), List.of());
             try {
                 metadata.write(directory);
             } catch (IOException e) {
@@ -215,11 +217,14 @@ public class DiskService implements DiskAdmin {
                 throw new IllegalArgumentException("block size " + spec.blockSize() + " is too small for backend " + backendId
                         + ", which needs " + store.alignment() + "-byte alignment (direct I/O)");
             }
-            DiskRuntime disk = new DiskRuntime(this, metadata, store);
-            disks.put(spec.name(), disk);
-            unpublish.put(spec.name(), publisher.publish(disk));
-            LOG.info("Created disk {} ({} bytes, block size {}) on backend {}, owned by {}", spec.name(), spec.capacity(),
-                    spec.blockSize(), backendId, spec.host());
+            try {
+                store.close();
+            } catch (StorageException e) {
+                LOG.debug("closing a new store failed; it is reopened on first I/O", e);
+            }
+            DiskRuntime disk = register(metadata);
+            LOG.info("Created disk {} ({} bytes, block size {}) on backend {}, owned by {}{}", spec.name(), spec.capacity(),
+                    spec.blockSize(), backendId, spec.host(), spec.parent().map(p -> ", over " + p).orElse(""));
             return disk;
         }
     }
@@ -249,8 +254,7 @@ public class DiskService implements DiskAdmin {
             if (disk == null) {
                 throw new DiskException("no disk named " + id + "; disk:list shows the disks");
             }
-            List<String> children = disks.values().stream()
-                    .filter(d -> d.metadata().parent().filter(id::equals).isPresent()).map(d -> d.id).sorted().toList();
+            List<String> children = chains.childrenOf(id);
             if (!children.isEmpty()) {
                 throw new DiskException("disk " + id + " is the parent of " + String.join(", ", children) + "; delete those first");
             }
@@ -266,7 +270,7 @@ public class DiskService implements DiskAdmin {
             }
             disk.kill("disk " + id + " was deleted");
             try {
-                backend.delete(id);
+                backend.delete(metadata.store());
             } catch (StoreNotFoundException e) {
                 LOG.info("disk {}: its store was already gone: {}", id, e.getMessage());
             } catch (StorageException e) {
@@ -278,8 +282,14 @@ public class DiskService implements DiskAdmin {
             } catch (IOException e) {
                 throw new DiskException("disk " + id + ": its store is deleted but its metadata file cannot be: " + e.getMessage(), e);
             }
-            deleteTree(stateDirectory(id));
+            DiskMetadata.deleteTree(stateDirectory(id));
+            try {
+                Files.deleteIfExists(chains.bitmapFile(metadata.store()));
+            } catch (IOException e) {
+                LOG.warn("disk {}: cannot remove its allocation bitmap: {}", id, e.getMessage(), e);
+            }
             disks.remove(id);
+            metadata.parent().ifPresent(chains::refreshImmutable);
             Runnable r = unpublish.remove(id);
             if (r != null) {
                 r.run();
@@ -292,44 +302,36 @@ public class DiskService implements DiskAdmin {
         return directory.resolve("state").resolve(diskId);
     }
 
-    private static void deleteTree(Path root) {
-        if (!Files.exists(root)) {
-            return;
+    // ---- chains (differencing disks) ----------------------------------------------------------
+
+    @Override
+    public void snapshot(String diskId, String name) throws DiskException {
+        synchronized (inventoryLock) {
+            chains.snapshot(diskId, name);
         }
-        try (Stream<Path> paths = Files.walk(root)) {
-            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        } catch (IOException | UncheckedIOException e) {
-            LOG.warn("cannot remove filter state under {}: {}", root, e.getMessage(), e);
+    }
+
+    @Override
+    public long commit(String diskId) throws DiskException {
+        synchronized (inventoryLock) {
+            return chains.commit(diskId);
         }
+    }
+
+    @Override
+    public List<String> chain(String diskId) throws DiskException {
+        return chains.resolve(diskId).stream().map(d -> d.id).toList();
     }
 
     // ---- filters ------------------------------------------------------------------------------
 
     @Override
     public List<FilterDescriptor> availableFilters() {
-        synchronized (factories) {
-            List<FilterDescriptor> result = new ArrayList<>();
-            for (List<IoFilterFactory> list : factories.values()) {
-                if (!list.isEmpty()) {
-                    result.add(descriptorOf(list.get(0)));
-                }
-            }
-            result.sort(Comparator.comparing(FilterDescriptor::name));
-            return result;
-        }
-    }
-
-    private static FilterDescriptor descriptorOf(IoFilterFactory factory) {
-        return factory.descriptor();
+        return factories.available();
     }
 
     private IoFilterFactory activeFactory(String name) {
-        synchronized (factories) {
-            List<IoFilterFactory> list = factories.get(name);
-            return list == null || list.isEmpty() ? null : list.get(0);
-        }
+        return factories.active(name);
     }
 
     DiskRuntime requireDisk(String diskId, String host) {
@@ -368,7 +370,7 @@ public class DiskService implements DiskAdmin {
             if (activeFactory(filterName) != factory) {
                 throw new IllegalArgumentException("filter " + filterName + " went away while attaching; try again");
             }
-            IoFilter filter = createFilter(factory, metadata, filterName, config);
+            IoFilter filter = createFilter(factory, disk, filterName, config);
             List<DiskMetadata.Attachment> filters = new ArrayList<>(metadata.filters());
             filters.add(new DiskMetadata.Attachment(descriptor, config));
             DiskMetadata updated = metadata.withFilters(filters);
@@ -387,7 +389,8 @@ public class DiskService implements DiskAdmin {
         }
     }
 
-    private IoFilter createFilter(IoFilterFactory factory, DiskMetadata metadata, String filterName, Map<String, String> config) {
+    private IoFilter createFilter(IoFilterFactory factory, DiskRuntime disk, String filterName, Map<String, String> config) {
+        DiskMetadata metadata = disk.metadata();
         Path state = stateDirectory(metadata.id()).resolve(filterName);
         try {
             Files.createDirectories(state);
@@ -396,7 +399,7 @@ public class DiskService implements DiskAdmin {
                     + e.getMessage(), e);
         }
         FilterContext context = new Context(metadata.id(), metadata.owner(), metadata.capacity(), metadata.blockSize(),
-                Map.copyOf(config), state);
+                Map.copyOf(config), state, disk.liveChain());
         IoFilter filter;
         try {
             filter = factory.create(context);
@@ -473,14 +476,7 @@ public class DiskService implements DiskAdmin {
             return;
         }
         String name = descriptor.name();
-        boolean active;
-        synchronized (factories) {
-            List<IoFilterFactory> list = factories.computeIfAbsent(name, n -> new ArrayList<>());
-            list.add(factory);
-            factoryNames.put(factory, name);
-            active = list.get(0) == factory;
-        }
-        if (!active) {
+        if (!factories.add(name, factory)) {
             LOG.warn("A second filter factory named {} was registered; it stands by until the first one goes", name);
             return;
         }
@@ -498,7 +494,7 @@ public class DiskService implements DiskAdmin {
                     continue;
                 }
                 try {
-                    IoFilter filter = createFilter(factory, metadata, name, attachment.get().config());
+                    IoFilter filter = createFilter(factory, disk, name, attachment.get().config());
                     disk.link(new Stage(disk.id, factory.descriptor(), filter, factory));
                     LOG.info("Filter {} linked again on disk {}", name, disk.id);
                 } catch (RuntimeException e) {
@@ -516,25 +512,12 @@ public class DiskService implements DiskAdmin {
      * (the attachment stays, inactive) and the held I/O goes on. No request fails. Blocks until then.
      */
     public void factoryRemoved(IoFilterFactory factory) {
-        String name;
-        boolean wasActive;
-        IoFilterFactory standby;
-        synchronized (factories) {
-            name = factoryNames.remove(factory);
-            if (name == null) {
-                return;
-            }
-            List<IoFilterFactory> list = factories.get(name);
-            wasActive = !list.isEmpty() && list.get(0) == factory;
-            list.remove(factory);
-            standby = list.isEmpty() ? null : list.get(0);
-            if (list.isEmpty()) {
-                factories.remove(name);
-            }
-        }
-        if (!wasActive) {
+        FilterFactories.Removal removal = factories.remove(factory);
+        if (removal == null || !removal.wasActive()) {
             return;
         }
+        String name = removal.name();
+        IoFilterFactory standby = removal.standby();
         int unlinked = 0;
         for (DiskRuntime disk : disks.values()) {
             disk.lock().lock();
@@ -566,7 +549,7 @@ public class DiskService implements DiskAdmin {
     public void backendRemoved(String type, StorageBackend backend) {
         if (backends.remove(type, backend)) {
             for (DiskRuntime disk : disks.values()) {
-                if (disk.metadata().backend().equals(type)) {
+                if (disk.usesBackend(type)) {
                     disk.closeStore();
                 }
             }
@@ -647,8 +630,8 @@ public class DiskService implements DiskAdmin {
         disks.clear();
     }
 
-    /** The {@link FilterContext} a filter is created with. */
+    /** The {@link FilterContext} a filter is created with; {@code chain} is the disk's live chain. */
     private record Context(String diskId, String host, long capacity, int blockSize, Map<String, String> config,
-                           Path stateDirectory) implements FilterContext {
+                           Path stateDirectory, DiskChain chain) implements FilterContext {
     }
 }

@@ -83,7 +83,7 @@ public final class TestSupport {
         }
     }
 
-    static final class MemoryStore implements BlockStore {
+    static class MemoryStore implements BlockStore {
         private final String id;
         private final ByteBuffer bytes;
         private final MemoryBackend backend;
@@ -244,6 +244,66 @@ public final class TestSupport {
         @Override
         public void close() {
             closed = true;
+        }
+    }
+
+    /**
+     * A backend whose stores lose what was not flushed when {@link #crash()} is called: each
+     * store keeps the bytes written so far and the bytes made durable by its last flush.
+     */
+    public static final class CrashableBackend implements StorageBackend {
+        final Map<String, ByteBuffer[]> stores = new ConcurrentHashMap<>(); // [0] live, [1] durable
+
+        @Override
+        public BackendType type() {
+            return BackendType.NFS;
+        }
+
+        @Override
+        public BlockStore create(StoreSpec spec) throws StorageException {
+            ByteBuffer[] pair = {ByteBuffer.allocateDirect((int) spec.capacity()), ByteBuffer.allocateDirect((int) spec.capacity())};
+            if (stores.putIfAbsent(spec.id(), pair) != null) {
+                throw new StoreExistsException("crashable backend: store " + spec.id() + " exists");
+            }
+            return open(spec.id(), spec.host());
+        }
+
+        @Override
+        public BlockStore open(String storeId, String host) throws StorageException {
+            ByteBuffer[] pair = stores.get(storeId);
+            if (pair == null) {
+                throw new StoreNotFoundException("crashable backend: no store " + storeId);
+            }
+            MemoryBackend view = new MemoryBackend(1);
+            return new MemoryStore(storeId, pair[0], view) {
+                @Override
+                public void flush() {
+                    synchronized (pair) {
+                        pair[1].put(0, pair[0], 0, pair[0].capacity());
+                    }
+                }
+            };
+        }
+
+        /** Every store loses the writes since its last flush (the process was killed). */
+        public void crash() {
+            for (ByteBuffer[] pair : stores.values()) {
+                synchronized (pair) {
+                    pair[0].put(0, pair[1], 0, pair[1].capacity());
+                }
+            }
+        }
+
+        @Override
+        public void delete(String storeId) throws StorageException {
+            if (stores.remove(storeId) == null) {
+                throw new StoreNotFoundException("crashable backend: no store " + storeId);
+            }
+        }
+
+        @Override
+        public BackendStatus status() {
+            return new BackendStatus("crashable", BackendType.NFS, 0, 0, BackendStatus.Health.HEALTHY, "test");
         }
     }
 }

@@ -1,6 +1,7 @@
 package io.vstack.disks.internal.command;
 
 import io.vstack.api.ByteSize;
+import io.vstack.api.disk.DiskException;
 import io.vstack.api.disk.DiskInfo;
 import io.vstack.api.disk.VirtualDisk;
 import io.vstack.api.filter.FilterAttachment;
@@ -19,7 +20,7 @@ import org.apache.karaf.shell.support.table.ShellTable;
 
 /** {@code disk:info <disk>}: one disk's metadata, filter chain and counters. */
 @Service
-@Command(scope = "disk", name = "info", description = "Shows a virtual disk: metadata, filter chain in order, I/O counters")
+@Command(scope = "disk", name = "info", description = "Shows a virtual disk: metadata, its chain of disks (differencing disks), filter chain in order, I/O counters")
 public class DiskInfoCommand implements Action {
 
     @Reference
@@ -47,6 +48,13 @@ public class DiskInfoCommand implements Action {
         summary.addRow().addContent("Backend", info.backend());
         summary.addRow().addContent("Owner", info.owner());
         summary.addRow().addContent("Parent", info.parent().orElse("-"));
+        String chainText;
+        try {
+            chainText = String.join(" -> ", disks.chain(info.id()));
+        } catch (DiskException e) {
+            chainText = "BROKEN: " + e.getMessage();
+        }
+        summary.addRow().addContent("Chain", chainText);
         summary.addRow().addContent("Open handles", info.openHandles());
         if (disk instanceof MetricSource metrics) {
             metrics.snapshot().forEach(m -> summary.addRow().addContent(m.name(), (long) m.value() + " " + m.unit()));

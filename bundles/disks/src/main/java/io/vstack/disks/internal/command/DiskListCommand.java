@@ -30,10 +30,11 @@ public class DiskListCommand implements Action {
         table.column("Block").alignRight();
         table.column("Backend");
         table.column("Owner");
+        table.column("Parent");
         table.column("Handles").alignRight();
         table.column("Filters");
         disks.disks().forEach(d -> table.addRow().addContent(d.id(), ByteSize.ofBytes(d.capacity()).toString(), d.blockSize(),
-                d.backend(), d.owner(), d.openHandles(), d.filters().isEmpty() ? "-" : d.filters().stream()
+                d.backend(), d.owner(), d.parent().orElse("-"), d.openHandles(), d.filters().isEmpty() ? "-" : d.filters().stream()
                         .map(DiskListCommand::describe).collect(Collectors.joining(","))));
         table.print(System.out, !noFormat);
         for (String error : disks.loadErrors()) {

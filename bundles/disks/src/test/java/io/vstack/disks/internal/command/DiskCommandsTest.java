@@ -82,7 +82,7 @@ class DiskCommandsTest {
         list.disks = service;
         list.noFormat = true;
         String[] fields = capture(list::execute).trim().split("\\s*\t\\s*");
-        assertEquals(List.of("d1", "8M", "4096", "local", "esx1", "0", "stats"), List.of(fields));
+        assertEquals(List.of("d1", "8M", "4096", "local", "esx1", "-", "0", "stats"), List.of(fields));
 
         FilterListCommand filters = new FilterListCommand();
         filters.disks = service;
@@ -119,5 +119,53 @@ class DiskCommandsTest {
         assertThrows(IllegalArgumentException.class, () -> FilterAttachCommand.parse(List.of("a=1", "a=2")));
         assertEquals(Map.of("a", "1=2"), FilterAttachCommand.parse(List.of("a=1=2")));
         assertTrue(service.disks().get(0).filters().isEmpty());
+    }
+
+    @Test
+    void snapshotCloneCommitAndTheChainInInfoAndList() throws Exception {
+        service.backendAdded("nfs", new TestSupport.MemoryBackend(1));
+        capture(create("d1", "8M", "esx1")::execute);
+        DiskSnapshotCommand snapshot = new DiskSnapshotCommand();
+        snapshot.disks = service;
+        snapshot.diskName = "d1";
+        snapshot.snapshotName = "s1";
+        assertEquals("Snapshot s1 of disk d1: d1 now reads through to s1 (chain d1 -> s1)\n", capture(snapshot::execute));
+
+        DiskCloneCommand clone = new DiskCloneCommand();
+        clone.disks = service;
+        clone.baseName = "s1";
+        clone.name = "c1";
+        clone.backend = "nfs";
+        clone.host = "esx2";
+        assertEquals("Created linked clone c1 of s1 on backend nfs, owner esx2 (chain c1 -> s1)\n", capture(clone::execute));
+
+        DiskListCommand list = new DiskListCommand();
+        list.disks = service;
+        list.noFormat = true;
+        String listed = capture(list::execute);
+        assertTrue(listed.lines().anyMatch(l -> List.of(l.trim().split("\\s*\t\\s*")).equals(
+                List.of("c1", "8M", "4096", "nfs", "esx2", "s1", "0", "-"))), listed);
+
+        DiskInfoCommand info = new DiskInfoCommand();
+        info.disks = service;
+        info.diskName = "c1";
+        info.noFormat = true;
+        String shown = capture(info::execute);
+        assertTrue(shown.lines().anyMatch(l -> l.matches("Chain\\s+c1 -> s1\\s*")), shown);
+
+        DiskCommitCommand commit = new DiskCommitCommand();
+        commit.disks = service;
+        commit.diskName = "c1";
+        DiskException refused = assertThrows(DiskException.class, commit::execute);
+        assertEquals("disk s1 is also the parent of d1: committing c1 into it would change what they read; nothing was changed",
+                refused.getMessage());
+        commit.diskName = "d1";
+        clone.baseName = "d1";
+        clone.name = "c2";
+        capture(clone::execute);
+        assertThrows(DiskException.class, commit::execute);
+        service.delete("c2", false);
+        service.delete("c1", false);
+        assertEquals("Committed 0 block(s) of disk d1 into s1; d1 is empty and reads through to it\n", capture(commit::execute));
     }
 }
