@@ -143,6 +143,58 @@ class TwoPhasePolicyTest {
     }
 
     @Test
+    void onALoopLargerThanTheCacheTheClimberShrinksColdAndTheFilterKeepsAFixedHotSet() {
+        int capacity = 1000;
+        int loop = 1250;
+        TwoPhasePolicy policy = new TwoPhasePolicy(capacity, EvictionListener.NONE);
+        assertEquals(100, policy.coldTarget());
+        long missesInLastPasses = 0;
+        int passes = 200;
+        for (int pass = 0; pass < passes; pass++) {
+            for (long key = 0; key < loop; key++) {
+                if (policy.lookup(key) < 0) {
+                    policy.admit(key);
+                    if (pass >= passes - 10) {
+                        missesInLastPasses++;
+                    }
+                }
+            }
+        }
+        // LRU misses every access here; the optimum misses (loop - capacity) / loop = 20%.
+        double missRatio = (double) missesInLastPasses / (10L * loop);
+        assertTrue(missRatio < 0.25, "miss ratio " + missRatio);
+        assertTrue(policy.coldTarget() < 50, "cold target " + policy.coldTarget());
+    }
+
+    @Test
+    void whenRecencyPaysTheClimberGrowsCold() {
+        // Each key is used twice, 20..720 accesses apart: the longer a cache keeps new keys
+        // (the larger its cold queue), the more it hits; the frequency filter alone would not help.
+        int capacity = 1000;
+        TwoPhasePolicy policy = new TwoPhasePolicy(capacity, EvictionListener.NONE);
+        SplittableRandom random = new SplittableRandom(7);
+        long[] pending = new long[1 << 20];
+        long next = 0;
+        for (int i = 0; i < 400_000; i++) {
+            long key;
+            if (pending[i & (pending.length - 1)] != 0) {
+                key = pending[i & (pending.length - 1)];
+                pending[i & (pending.length - 1)] = 0;
+            } else {
+                key = ++next;
+                int again = i + 20 + random.nextInt(700);
+                if (pending[again & (pending.length - 1)] == 0) {
+                    pending[again & (pending.length - 1)] = key;
+                }
+            }
+            if (policy.lookup(key) < 0) {
+                policy.admit(key);
+            }
+        }
+        assertTrue(policy.coldTarget() > 200, "cold target " + policy.coldTarget());
+    }
+
+    @Test
     void metadataStaysWithin32BytesPerBlock() {
         // Caches below ~100 blocks round the ghost up to one 8-entry bucket, so they are a few bytes over.
         for (int capacity : new int[] {1000, 8192, 100_000, 131_072, 1 << 20}) {
