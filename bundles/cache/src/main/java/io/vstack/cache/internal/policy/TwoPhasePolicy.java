@@ -17,8 +17,9 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p><b>Beyond the patent</b> (each step measured on the reference traces, docs/BENCHMARKS.md):
  * <ul>
- * <li>A {@link FrequencySketch} (4-bit count-min, halved every {@code 10 × capacity} counted
- *     accesses) estimates each key's recent frequency, as in TinyLFU. While the hot ring is below
+ * <li>A {@link FrequencySketch} (4-bit count-min, halved after every {@code 10 × capacity}
+ *     counted accesses) estimates each key's recent frequency, as in TinyLFU; it counts misses and
+ *     the hits that raise a slot's hit state (so at most {@code maxHits} per pass of the hand). While the hot ring is below
  *     its share ({@code capacity − coldTarget}) a key leaving cold enters it; once the ring is
  *     full, a key leaving cold unhit enters it only if its estimate beats the ring's victim (the
  *     slot the hand stops at) by more than one — the candidate's own recent access is in its
@@ -26,7 +27,8 @@ import java.util.concurrent.locks.ReentrantLock;
  *     The loser becomes a ghost (the candidate) or is evicted (the victim).</li>
  * <li>A ghost hit promotes into hot directly while the ring is below its share, and otherwise only
  *     if the key's estimate beats the victim's by more than one; if not, it enters cold.</li>
- * <li>A key hit more than once while cold is promoted when it leaves cold (as in S3-FIFO).</li>
+ * <li>A key hit more than once while cold is promoted when it leaves cold (as in S3-FIFO), keeping
+ *     its hit state less one, so the hand passes it before it can be a victim.</li>
  * <li>The cold share is tuned by hill climbing on the hit rate (as Caffeine tunes its window):
  *     every {@code 10 × capacity} accesses the target moves by a step in the direction that last
  *     raised the hit rate, turning back when the rate fell; the step decays by 0.9 per sample and
@@ -36,9 +38,10 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p><b>Hit path.</b> {@link #lookup} takes no lock and does no CAS: it probes an open-addressing
  * table of slot numbers (the key is compared through {@code slotKey[slot]}), raises the slot's hit
- * byte with one plain store if it is below its maximum, raises the key's sketch counters with
- * plain stores unless they are saturated, and counts the hit in a counter striped by thread (so
- * two threads do not write one cache line). It allocates nothing. A lookup racing with the
+ * byte with one plain store if it is below its maximum and then also the key's sketch counters
+ * (plain stores, unless saturated), and counts the hit in a counter striped by thread (so two
+ * threads do not write one cache line). A hit on a slot whose hit state is at its maximum writes
+ * nothing shared. It allocates nothing. A lookup racing with the
  * eviction of the same key may miss (then {@link #admit} finds the key and returns its slot) or
  * return the slot being evicted; a cache guards its slot contents with a per-slot generation.
  *
@@ -48,7 +51,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p><b>Metadata per cached block</b>: key 8 B + hit byte 1 B + state byte 1 B + list links
  * 2 × 4 B + table cells {@code 4 B / 0.75 load} = 5.33 B + ghost fingerprints of 4 B for
  * {@code ghostRatio} (0.5) of the slots = 2 B + sketch of {@code sketchCounters} (8) 4-bit
- * counters per slot = 4 B: <b>29.3 B</b>, plus 640 B of striped counters per policy
+ * counters per slot = 4 B: <b>29.3 B</b>, plus 1,280 B of striped counters per policy
  * ({@link #metadataBytes()} computes the exact figure).
  */
 public final class TwoPhasePolicy implements EvictionPolicy {
@@ -95,8 +98,8 @@ public final class TwoPhasePolicy implements EvictionPolicy {
     private static final double RESTART_CHANGE = 0.05;
     private static final double MIN_COLD_SHARE = 0.01;
     private static final double MAX_COLD_SHARE = 0.5;
-    /** Counter stripes (by thread id) for hits and sketch additions, one 128-byte line apart. */
-    private static final int STRIPES = 4;
+    /** Counter stripes (by thread id) for hits and sketch additions, 128 bytes apart. */
+    private static final int STRIPES = 8;
     private static final int STRIPE_SPACING = 16;
 
     private final int capacity;
@@ -226,14 +229,16 @@ public final class TwoPhasePolicy implements EvictionPolicy {
         long hash = Hashing.mix(key);
         int slot = find(key, hash);
         if (slot >= 0) {
-            byte h = hits[slot];
-            if (h < maxHits) {
-                hits[slot] = (byte) (h + 1);
-            }
             int stripe = ((int) Thread.currentThread().getId() & (STRIPES - 1)) * STRIPE_SPACING + STRIPE_SPACING;
             stripes[stripe]++;
-            if (sketch.increment(hash)) {
-                stripes[stripe + 1]++;
+            byte h = hits[slot];
+            if (h < maxHits) {
+                // Only a hit that raises the hit state counts in the sketch: a busy key's hits stay
+                // reads (apart from this thread's counter) until the hand lowers its state again.
+                hits[slot] = (byte) (h + 1);
+                if (sketch.increment(hash)) {
+                    stripes[stripe + 1]++;
+                }
             }
         }
         return slot;
