@@ -25,8 +25,9 @@ import java.util.concurrent.locks.ReentrantLock;
  *     slot the hand stops at) by more than one — the candidate's own recent access is in its
  *     estimate and not yet in the victim's, which on a loop would otherwise swap them endlessly.
  *     The loser becomes a ghost (the candidate) or is evicted (the victim).</li>
- * <li>A ghost hit promotes into hot directly while the ring is below its share, and otherwise only
- *     if the key's estimate beats the victim's by more than one; if not, it enters cold.</li>
+ * <li>A ghost hit promotes into hot directly while the ring is below its share or the victim's
+ *     estimate is below 3, and otherwise only if the key's estimate beats the victim's by more than
+ *     one; if not, it enters cold.</li>
  * <li>A key hit more than once while cold is promoted when it leaves cold (as in S3-FIFO), keeping
  *     its hit state less one, so the hand passes it before it can be a victim.</li>
  * <li>The cold share is tuned by hill climbing on the hit rate (as Caffeine tunes its window):
@@ -91,6 +92,8 @@ public final class TwoPhasePolicy implements EvictionPolicy {
     private static final int GHOST_WAYS = 8;
     /** A candidate must beat the hot victim's frequency estimate by more than this to take its place. */
     private static final int ADMIT_MARGIN = 1;
+    /** A ghost hit takes the place of a hot victim whose frequency estimate is below this, whatever its own. */
+    private static final int GHOST_DISPLACES_BELOW = 3;
     /** Sketch ageing and climber samples, in accesses per slot. */
     private static final int SAMPLE_PER_SLOT = 10;
     private static final double STEP_SHARE = 0.0625;
@@ -279,7 +282,8 @@ public final class TwoPhasePolicy implements EvictionPolicy {
             climb();
             boolean toHot = takeGhost(hash);
             if (toHot && hotFull()) {
-                toHot = sketch.frequency(hash) > sketch.frequency(Hashing.mix(slotKey[hotVictim()])) + ADMIT_MARGIN;
+                int victimFrequency = sketch.frequency(Hashing.mix(slotKey[hotVictim()]));
+                toHot = victimFrequency < GHOST_DISPLACES_BELOW || sketch.frequency(hash) > victimFrequency + ADMIT_MARGIN;
             }
             slot = freeSlot();
             if (slot < 0) {
