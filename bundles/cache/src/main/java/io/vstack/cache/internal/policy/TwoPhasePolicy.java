@@ -7,41 +7,76 @@ import java.lang.invoke.VarHandle;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * Two-phase eviction after US 11,080,189: a cold FIFO takes first-time keys; a key evicted from
- * cold leaves only a fingerprint in the ghost; a miss that hits the ghost enters the hot CLOCK
- * ring directly. The ring's hand evicts a hot key in two phases: a touched key has its hit state
- * lowered (armed) and survives; an armed key untouched when the hand comes back is evicted. A key
- * hit more than once while cold is promoted to hot when it leaves cold, instead of becoming a
- * ghost (as in S3-FIFO). Hit states count to 3, so the hand lowers a busy key several times before
- * it is armed. A sequential scan therefore only churns cold and ghost: while cold holds at least
- * its share (10% of the slots) the hand does not move.
+ * Two-phase eviction after US 11,080,189, with a frequency filter and an adaptive cold queue.
+ *
+ * <p><b>The patent's mechanism.</b> A cold FIFO takes first-time keys. A key evicted from cold
+ * leaves only a fingerprint in the ghost. Hot keys live in a CLOCK ring with a hit state per slot;
+ * the hand evicts a hot key in two phases: a touched key has its hit state lowered (armed) and
+ * survives; an armed key still untouched when the hand comes back is the victim. A hit is a store
+ * of the hit state; a sequential scan churns only cold and ghost.
+ *
+ * <p><b>Beyond the patent</b> (each step measured on the reference traces, docs/BENCHMARKS.md):
+ * <ul>
+ * <li>A {@link FrequencySketch} (4-bit count-min, halved after every {@code 10 × capacity}
+ *     counted accesses) estimates each key's recent frequency, as in TinyLFU; it counts misses and
+ *     the hits that raise a slot's hit state (so at most {@code maxHits} per pass of the hand). While the hot ring is below
+ *     its share ({@code capacity − coldTarget}) a key leaving cold enters it; once the ring is
+ *     full, a key leaving cold unhit enters it only if its estimate beats the ring's victim (the
+ *     slot the hand stops at) by more than one — the candidate's own recent access is in its
+ *     estimate and not yet in the victim's, which on a loop would otherwise swap them endlessly.
+ *     The loser becomes a ghost (the candidate) or is evicted (the victim).</li>
+ * <li>A ghost hit promotes into hot directly while the ring is below its share or the victim's
+ *     estimate is below 3, and otherwise only if the key's estimate beats the victim's by more than
+ *     one; if not, it enters cold.</li>
+ * <li>A key hit more than once while cold is promoted when it leaves cold (as in S3-FIFO), keeping
+ *     its hit state less one, so the hand passes it before it can be a victim.</li>
+ * <li>The cold share is tuned by hill climbing on the hit rate (as Caffeine tunes its window):
+ *     every {@code 10 × capacity} accesses the target moves by a step in the direction that last
+ *     raised the hit rate, turning back when the rate fell; the step decays by 0.9 per sample and
+ *     restarts at 6.25% of the capacity when the rate jumps by 5 points. The target stays in
+ *     1%..50% of the capacity.</li>
+ * </ul>
  *
  * <p><b>Hit path.</b> {@link #lookup} takes no lock and does no CAS: it probes an open-addressing
- * table of slot numbers (the key is compared through {@code slotKey[slot]}) and raises the
- * slot's hit byte with one plain store, only if it is below its maximum, so a hot key's hits are
- * reads only. It allocates nothing. A lookup racing with the eviction of the same key may miss
- * (then {@link #admit} finds the key and returns its slot) or return the slot being evicted; a
- * cache guards its slot contents with a per-slot generation.
+ * table of slot numbers (the key is compared through {@code slotKey[slot]}), raises the slot's hit
+ * byte with one plain store if it is below its maximum and then also the key's sketch counters
+ * (plain stores, unless saturated), and counts the hit in a counter striped by thread (so two
+ * threads do not write one cache line). A hit on a slot whose hit state is at its maximum writes
+ * nothing shared. It allocates nothing. A lookup racing with the
+ * eviction of the same key may miss (then {@link #admit} finds the key and returns its slot) or
+ * return the slot being evicted; a cache guards its slot contents with a per-slot generation.
  *
  * <p><b>Management.</b> {@link #admit} and {@link #invalidate} take one lock, so they are safe
  * from many threads ({@link #concurrent()} is true) while lookups go on without it.
  *
- * <p><b>Metadata per cached block</b> (arrays allocated per slot, per table cell, per ghost entry):
- * key 8 B + hit byte 1 B + state byte 1 B + cold-list links 2 x 4 B + table cells
- * {@code 4 B / 0.75 load} = 5.33 B + ghost entries of 8 B for {@code ghostRatio} (0.9) of the
- * slots = 7.2 B: <b>30.5 B</b> ({@link #metadataBytes()} computes the exact figure).
+ * <p><b>Metadata per cached block</b>: key 8 B + hit byte 1 B + state byte 1 B + list links
+ * 2 × 4 B + table cells {@code 4 B / 0.75 load} = 5.33 B + ghost fingerprints of 4 B for
+ * {@code ghostRatio} (0.5) of the slots = 2 B + sketch of {@code sketchCounters} (8) 4-bit
+ * counters per slot = 4 B: <b>29.3 B</b>, plus 1,280 B of striped counters per policy
+ * ({@link #metadataBytes()} computes the exact figure).
  */
 public final class TwoPhasePolicy implements EvictionPolicy {
 
-    /** Tuning of the policy; {@link #DEFAULT} is what the {@code two-phase} factory uses. */
-    public record Options(double coldRatio, double ghostRatio, int maxHits, int promoteAbove) {
+    /**
+     * Tuning of the policy; {@link #DEFAULT} is what the {@code two-phase} factory uses.
+     *
+     * @param coldRatio      the cold queue's initial share of the slots
+     * @param ghostRatio     ghost fingerprints per slot
+     * @param maxHits        the highest hit state (the hand lowers it by one per pass)
+     * @param promoteAbove   a cold key hit more than this many times is promoted when it leaves cold
+     * @param sketchCounters 4-bit sketch counters per slot (rounded up to 64-byte blocks)
+     * @param adaptive       whether hill climbing tunes the cold share
+     */
+    public record Options(double coldRatio, double ghostRatio, int maxHits, int promoteAbove, int sketchCounters,
+            boolean adaptive) {
 
         /** The default, chosen by measurement over the reference traces (docs/BENCHMARKS.md). */
-        public static final Options DEFAULT = new Options(0.1, 0.9, 3, 1);
+        public static final Options DEFAULT = new Options(0.1, 0.5, 3, 1, 8, true);
 
         public Options {
             if (!(coldRatio > 0 && coldRatio < 1) || !(ghostRatio >= 0 && ghostRatio <= 4)
-                    || maxHits < 1 || maxHits > 100 || promoteAbove < 0 || promoteAbove >= maxHits) {
+                    || maxHits < 1 || maxHits > 100 || promoteAbove < 0 || promoteAbove >= maxHits
+                    || sketchCounters < 1 || sketchCounters > 64) {
                 throw new IllegalArgumentException("bad two-phase options " + this);
             }
         }
@@ -55,11 +90,26 @@ public final class TwoPhasePolicy implements EvictionPolicy {
     private static final byte HOT = 2;
     private static final int NIL = -1;
     private static final int GHOST_WAYS = 8;
+    /** A candidate must beat the hot victim's frequency estimate by more than this to take its place. */
+    private static final int ADMIT_MARGIN = 1;
+    /** A ghost hit takes the place of a hot victim whose frequency estimate is below this, whatever its own. */
+    private static final int GHOST_DISPLACES_BELOW = 3;
+    /** Sketch ageing and climber samples, in accesses per slot. */
+    private static final int SAMPLE_PER_SLOT = 10;
+    private static final double STEP_SHARE = 0.0625;
+    private static final double STEP_DECAY = 0.9;
+    private static final double RESTART_CHANGE = 0.05;
+    private static final double MIN_COLD_SHARE = 0.01;
+    private static final double MAX_COLD_SHARE = 0.5;
+    /** Counter stripes (by thread id) for hits and sketch additions, 128 bytes apart. */
+    private static final int STRIPES = 8;
+    private static final int STRIPE_SPACING = 16;
 
     private final int capacity;
     private final EvictionListener listener;
     private final byte maxHits;
     private final int promoteAbove;
+    private final boolean adaptive;
 
     /** The key of each slot (written under the lock before the slot is published in the table). */
     private final long[] slotKey;
@@ -72,13 +122,18 @@ public final class TwoPhasePolicy implements EvictionPolicy {
     private final int[] prev;
     /** Open-addressing index: slot + 1 per cell, 0 = empty; linear probing, backward-shift deletion. */
     private final int[] table;
-    /** Set-associative ghost: fingerprint << 32 | insertion stamp; live while its age is within ghostLimit. */
-    private final long[] ghost;
+    /** Set-associative ghost of 32-bit fingerprints (0 = empty); each bucket is a FIFO, newest first. */
+    private final int[] ghost;
     private final int ghostBuckets;
-    private final int ghostLimit;
+    private final FrequencySketch sketch;
+    /** Per stripe: [0] hits, [1] sketch additions by lookups; stripe i starts at (i + 1) × STRIPE_SPACING. */
+    private final long[] stripes = new long[(STRIPES + 2) * STRIPE_SPACING];
 
     private final ReentrantLock lock = new ReentrantLock();
-    private final int coldTarget;
+    private final long samplePeriod;
+    private final int minCold;
+    private final int maxCold;
+    private int coldTarget;
     private int coldHead = NIL;
     private int coldTail = NIL;
     private int coldCount;
@@ -88,7 +143,15 @@ public final class TwoPhasePolicy implements EvictionPolicy {
     private volatile int size;
     /** The hot ring's hand: the next slot it inspects; new hot slots go just behind it. */
     private int hand = NIL;
-    private int ghostClock;
+
+    /** Misses (admits of absent keys) and sketch additions they made; under the lock. */
+    private long misses;
+    private long missAdditions;
+    private long nextHalving;
+    private long sampleStartAccesses;
+    private long sampleStartMisses;
+    private double previousHitRate = Double.NaN;
+    private double step;
 
     public TwoPhasePolicy(int capacity, EvictionListener listener) {
         this(capacity, listener, Options.DEFAULT);
@@ -102,6 +165,7 @@ public final class TwoPhasePolicy implements EvictionPolicy {
         this.listener = listener == null ? EvictionListener.NONE : listener;
         this.maxHits = (byte) options.maxHits();
         this.promoteAbove = options.promoteAbove();
+        this.adaptive = options.adaptive();
         this.slotKey = new long[capacity];
         this.hits = new byte[capacity];
         this.state = new byte[capacity];
@@ -111,8 +175,13 @@ public final class TwoPhasePolicy implements EvictionPolicy {
         this.coldTarget = Math.max(1, (int) (capacity * options.coldRatio()));
         int ghostEntries = (int) (capacity * options.ghostRatio());
         this.ghostBuckets = Math.max(1, (ghostEntries + GHOST_WAYS - 1) / GHOST_WAYS);
-        this.ghost = new long[ghostEntries == 0 ? 0 : ghostBuckets * GHOST_WAYS];
-        this.ghostLimit = ghostEntries;
+        this.ghost = new int[ghostEntries == 0 ? 0 : ghostBuckets * GHOST_WAYS];
+        this.sketch = new FrequencySketch(capacity, options.sketchCounters());
+        this.samplePeriod = (long) SAMPLE_PER_SLOT * capacity;
+        this.nextHalving = samplePeriod;
+        this.step = STEP_SHARE * capacity;
+        this.minCold = Math.max(1, (int) (MIN_COLD_SHARE * capacity));
+        this.maxCold = Math.max(minCold, (int) (MAX_COLD_SHARE * capacity));
     }
 
     @Override
@@ -130,18 +199,28 @@ public final class TwoPhasePolicy implements EvictionPolicy {
         return true;
     }
 
-    /** Bytes of metadata this policy allocated per slot, table cell and ghost entry, divided by its capacity. */
+    /** Bytes of metadata this policy allocated (slots, table, ghost, sketch, counters), divided by its capacity. */
     public double metadataBytes() {
         long bytes = 8L * slotKey.length + hits.length + state.length + 4L * next.length + 4L * prev.length
-                + 4L * table.length + 8L * ghost.length;
+                + 4L * table.length + 4L * ghost.length + sketch.bytes() + 8L * stripes.length;
         return (double) bytes / capacity;
+    }
+
+    /** The cold queue's current target size (for tests and diagnostics; takes the lock). */
+    int coldTarget() {
+        lock.lock();
+        try {
+            return coldTarget;
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** Whether {@code key} is resident in the hot ring (for tests and diagnostics; takes the lock). */
     boolean isHot(long key) {
         lock.lock();
         try {
-            int slot = find(key);
+            int slot = find(key, Hashing.mix(key));
             return slot >= 0 && state[slot] == HOT;
         } finally {
             lock.unlock();
@@ -150,19 +229,27 @@ public final class TwoPhasePolicy implements EvictionPolicy {
 
     @Override
     public int lookup(long key) {
-        int slot = find(key);
+        long hash = Hashing.mix(key);
+        int slot = find(key, hash);
         if (slot >= 0) {
+            int stripe = ((int) Thread.currentThread().getId() & (STRIPES - 1)) * STRIPE_SPACING + STRIPE_SPACING;
+            stripes[stripe]++;
             byte h = hits[slot];
             if (h < maxHits) {
+                // Only a hit that raises the hit state counts in the sketch: a busy key's hits stay
+                // reads (apart from this thread's counter) until the hand lowers its state again.
                 hits[slot] = (byte) (h + 1);
+                if (sketch.increment(hash)) {
+                    stripes[stripe + 1]++;
+                }
             }
         }
         return slot;
     }
 
-    private int find(long key) {
+    private int find(long key, long hash) {
         int n = table.length;
-        int i = Hashing.index(Hashing.mix(key), n);
+        int i = Hashing.index(hash, n);
         for (int probes = 0; probes < n; probes++) {
             int cell = (int) INTS.getAcquire(table, i);
             if (cell == 0) {
@@ -182,25 +269,36 @@ public final class TwoPhasePolicy implements EvictionPolicy {
     public int admit(long key) {
         lock.lock();
         try {
-            int slot = find(key);
+            long hash = Hashing.mix(key);
+            int slot = find(key, hash);
             if (slot >= 0) {
                 return slot;
             }
-            boolean fromGhost = takeGhost(key);
+            misses++;
+            if (sketch.increment(hash)) {
+                missAdditions++;
+            }
+            age();
+            climb();
+            boolean toHot = takeGhost(hash);
+            if (toHot && hotFull()) {
+                int victimFrequency = sketch.frequency(Hashing.mix(slotKey[hotVictim()]));
+                toHot = victimFrequency < GHOST_DISPLACES_BELOW || sketch.frequency(hash) > victimFrequency + ADMIT_MARGIN;
+            }
             slot = freeSlot();
             if (slot < 0) {
                 slot = evictOne();
             }
             LONGS.setOpaque(slotKey, slot, key);
             hits[slot] = 0;
-            if (fromGhost) {
+            if (toHot) {
                 state[slot] = HOT;
                 hotInsert(slot);
             } else {
                 state[slot] = COLD;
                 coldAppend(slot);
             }
-            tableInsert(key, slot);
+            tableInsert(hash, slot);
             size++;
             return slot;
         } finally {
@@ -212,11 +310,12 @@ public final class TwoPhasePolicy implements EvictionPolicy {
     public boolean invalidate(long key) {
         lock.lock();
         try {
-            int slot = find(key);
+            long hash = Hashing.mix(key);
+            int slot = find(key, hash);
             if (slot < 0) {
                 return false;
             }
-            tableRemove(key);
+            tableRemove(key, hash);
             if (state[slot] == COLD) {
                 coldUnlink(slot);
             } else {
@@ -232,6 +331,52 @@ public final class TwoPhasePolicy implements EvictionPolicy {
         }
     }
 
+    /** Sum of one field over the stripes. */
+    private long striped(int field) {
+        long sum = 0;
+        for (int i = 1; i <= STRIPES; i++) {
+            sum += stripes[i * STRIPE_SPACING + field];
+        }
+        return sum;
+    }
+
+    /** Halves the sketch after every {@code 10 × capacity} additions (then half as many until the next). */
+    private void age() {
+        long additions = striped(1) + missAdditions;
+        if (additions >= nextHalving) {
+            sketch.halve();
+            nextHalving = additions + samplePeriod / 2;
+        }
+    }
+
+    /** Hill climbing on the cold share: every sample period, keep going if the hit rate rose, else turn back. */
+    private void climb() {
+        if (!adaptive || neverUsed < capacity) {
+            return;
+        }
+        long accesses = striped(0) + misses;
+        long n = accesses - sampleStartAccesses;
+        if (n < samplePeriod) {
+            return;
+        }
+        double hitRate = 1.0 - (double) (misses - sampleStartMisses) / n;
+        sampleStartAccesses = accesses;
+        sampleStartMisses = misses;
+        if (Double.isNaN(previousHitRate)) {
+            previousHitRate = hitRate;
+            return;
+        }
+        double change = hitRate - previousHitRate;
+        previousHitRate = hitRate;
+        double amount = change >= 0 ? step : -step;
+        step = Math.abs(change) >= RESTART_CHANGE ? STEP_SHARE * capacity * Math.signum(amount) : STEP_DECAY * amount;
+        coldTarget = (int) Math.max(minCold, Math.min(maxCold, Math.round(coldTarget + amount)));
+    }
+
+    private boolean hotFull() {
+        return hotCount > 0 && hotCount >= capacity - coldTarget;
+    }
+
     private int freeSlot() {
         if (freeHead != NIL) {
             int slot = freeHead;
@@ -241,36 +386,58 @@ public final class TwoPhasePolicy implements EvictionPolicy {
         return neverUsed < capacity ? neverUsed++ : -1;
     }
 
-    /** Frees one slot (the cache is full) and returns it. */
-    private int evictOne() {
+    /**
+     * Moves the hand to the hot slot it would evict: phase one lowers (arms) each touched slot it
+     * passes; it stops at a slot whose hit state is 0, untouched since the hand last armed it.
+     */
+    private int hotVictim() {
         // Each hot key's hit state drops by one per revolution; past maxHits + 1 revolutions the
-        // hand evicts whatever it meets, so concurrent hits cannot keep it turning for ever.
+        // hand takes whatever it meets, so concurrent hits cannot keep it turning for ever.
         long budget = (long) capacity * (maxHits + 2);
         for (;;) {
-            if (coldCount > 0 && (coldCount >= coldTarget || hotCount == 0)) {
-                int slot = coldHead;
-                coldUnlink(slot);
-                if (hits[slot] > promoteAbove) {
-                    state[slot] = HOT;
-                    hits[slot] = 0;
-                    hotInsert(slot);
-                    continue;
-                }
-                putGhost(slotKey[slot]);
-                return drop(slot);
-            }
             int slot = hand;
             byte h = hits[slot];
             if (h > 0 && --budget > 0) {
-                // Phase one: the key was touched since the hand last passed; lower (arm) it and move on.
                 hits[slot] = (byte) (h - 1);
                 hand = next[slot];
                 continue;
             }
-            // Phase two: armed and untouched for a whole revolution.
+            return slot;
+        }
+    }
+
+    /** Frees one slot (the cache is full) and returns it. */
+    private int evictOne() {
+        for (;;) {
+            if (coldCount > 0 && (coldCount >= coldTarget || hotCount == 0)) {
+                int slot = coldHead;
+                coldUnlink(slot);
+                if (hits[slot] > promoteAbove || !hotFull()) {
+                    promote(slot);
+                    continue;
+                }
+                int victim = hotVictim();
+                if (sketch.frequency(Hashing.mix(slotKey[slot]))
+                        > sketch.frequency(Hashing.mix(slotKey[victim])) + ADMIT_MARGIN) {
+                    // Phase two for the victim: armed and untouched for a whole revolution.
+                    hotUnlink(victim);
+                    promote(slot);
+                    return drop(victim);
+                }
+                putGhost(Hashing.mix(slotKey[slot]));
+                return drop(slot);
+            }
+            int slot = hotVictim();
             hotUnlink(slot);
             return drop(slot);
         }
+    }
+
+    private void promote(int slot) {
+        state[slot] = HOT;
+        // A key promoted for its hits in cold enters hot already touched, one step below its hit state.
+        hits[slot] = (byte) Math.max(0, hits[slot] - 1);
+        hotInsert(slot);
     }
 
     private void hotInsert(int slot) {
@@ -305,7 +472,7 @@ public final class TwoPhasePolicy implements EvictionPolicy {
 
     private int drop(int slot) {
         long key = slotKey[slot];
-        tableRemove(key);
+        tableRemove(key, Hashing.mix(key));
         state[slot] = FREE;
         size--;
         listener.evicted(key, slot);
@@ -340,9 +507,9 @@ public final class TwoPhasePolicy implements EvictionPolicy {
         coldCount--;
     }
 
-    private void tableInsert(long key, int slot) {
+    private void tableInsert(long hash, int slot) {
         int n = table.length;
-        int i = Hashing.index(Hashing.mix(key), n);
+        int i = Hashing.index(hash, n);
         while (table[i] != 0) {
             if (++i == n) {
                 i = 0;
@@ -351,9 +518,9 @@ public final class TwoPhasePolicy implements EvictionPolicy {
         INTS.setRelease(table, i, slot + 1);
     }
 
-    private void tableRemove(long key) {
+    private void tableRemove(long key, long hash) {
         int n = table.length;
-        int hole = Hashing.index(Hashing.mix(key), n);
+        int hole = Hashing.index(hash, n);
         while (table[hole] == 0 || slotKey[table[hole] - 1] != key) {
             if (table[hole] == 0) {
                 throw new IllegalStateException("key " + key + " not in the table");
@@ -387,43 +554,39 @@ public final class TwoPhasePolicy implements EvictionPolicy {
         return f == 0 ? 1 : f;
     }
 
-    private void putGhost(long key) {
+    /** Remembers a key at the front of its ghost bucket; the bucket's oldest fingerprint falls out. */
+    private void putGhost(long hash) {
         if (ghost.length == 0) {
             return;
         }
-        long h = Hashing.mix(key);
-        int base = Hashing.index(h, ghostBuckets) * GHOST_WAYS;
-        int f = fingerprint(h);
-        int stamp = ++ghostClock;
-        int victim = base;
-        int oldest = -1;
-        for (int i = base; i < base + GHOST_WAYS; i++) {
-            long e = ghost[i];
-            int age = stamp - (int) e;
-            if (e == 0 || age > ghostLimit || (int) (e >>> 32) == f) {
-                victim = i;
+        int base = Hashing.index(hash, ghostBuckets) * GHOST_WAYS;
+        int f = fingerprint(hash);
+        int end = base + GHOST_WAYS - 1;
+        for (int i = base; i < end; i++) {
+            if (ghost[i] == f) {
+                end = i;
                 break;
             }
-            if (age > oldest) {
-                oldest = age;
-                victim = i;
-            }
         }
-        ghost[victim] = ((long) f << 32) | (stamp & 0xffffffffL);
+        System.arraycopy(ghost, base, ghost, base + 1, end - base);
+        ghost[base] = f;
     }
 
-    private boolean takeGhost(long key) {
+    /** Whether the ghost remembers the key; forgets it if so. */
+    private boolean takeGhost(long hash) {
         if (ghost.length == 0) {
             return false;
         }
-        long h = Hashing.mix(key);
-        int base = Hashing.index(h, ghostBuckets) * GHOST_WAYS;
-        int f = fingerprint(h);
+        int base = Hashing.index(hash, ghostBuckets) * GHOST_WAYS;
+        int f = fingerprint(hash);
         for (int i = base; i < base + GHOST_WAYS; i++) {
-            long e = ghost[i];
-            if (e != 0 && (int) (e >>> 32) == f && ghostClock - (int) e <= ghostLimit) {
-                ghost[i] = 0;
+            if (ghost[i] == f) {
+                System.arraycopy(ghost, i + 1, ghost, i, base + GHOST_WAYS - 1 - i);
+                ghost[base + GHOST_WAYS - 1] = 0;
                 return true;
+            }
+            if (ghost[i] == 0) {
+                return false;
             }
         }
         return false;

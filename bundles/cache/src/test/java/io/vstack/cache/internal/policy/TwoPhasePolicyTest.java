@@ -74,49 +74,130 @@ class TwoPhasePolicyTest {
         assertEquals(HOT_SET, hotKeysEvictedByAScan(LruPolicy::new).size());
     }
 
+    private static final TwoPhasePolicy.Options FIXED = new TwoPhasePolicy.Options(0.1, 0.9, 1, 0, 8, false);
+
     @Test
-    void aKeyEvictedFromColdLeavesAGhostAndAGhostHitEntersHot() {
+    void coldFillsTheHotRingThenAKeyLeavingColdBecomesAGhostAndAGhostHitEntersHot() {
         List<Long> evicted = new ArrayList<>();
-        TwoPhasePolicy policy = new TwoPhasePolicy(10, (key, slot) -> evicted.add(key));
+        TwoPhasePolicy policy = new TwoPhasePolicy(10, (key, slot) -> evicted.add(key), FIXED);
         for (long key = 0; key < 11; key++) {
             access(policy, key);
         }
-        assertEquals(List.of(0L), evicted, "the oldest cold key goes");
+        // Keys 0..8 left cold while the hot ring (9 slots) had room; 9 met a full ring and lost the duel.
+        assertEquals(List.of(9L), evicted);
+        for (long key = 0; key < 9; key++) {
+            assertTrue(policy.isHot(key), "key " + key + " is hot");
+        }
         assertFalse(policy.isHot(10));
-        access(policy, 0);
-        assertTrue(policy.isHot(0), "a ghost hit promotes into hot");
-        assertEquals(List.of(0L, 1L), evicted);
-        access(policy, 50);
-        access(policy, 1);
-        assertTrue(policy.isHot(1));
+        assertTrue(policy.invalidate(5));
+        access(policy, 9);
+        assertTrue(policy.isHot(9), "a ghost hit enters a hot ring below its share");
+        assertEquals(List.of(9L), evicted, "the invalidated slot was reused");
+    }
+
+    @Test
+    void onceTheHotRingIsFullAKeyNeedsAHigherFrequencyThanTheVictimToEnterIt() {
+        List<Long> evicted = new ArrayList<>();
+        TwoPhasePolicy policy = new TwoPhasePolicy(10, (key, slot) -> evicted.add(key),
+                new TwoPhasePolicy.Options(0.1, 0.9, 3, 2, 8, false));
+        for (long key = 0; key < 11; key++) {
+            access(policy, key);
+        }
+        for (int round = 0; round < 3; round++) {
+            for (long key = 0; key < 9; key++) {
+                access(policy, key);   // the hot keys' estimates reach 4
+            }
+        }
+        access(policy, 9);
+        assertFalse(policy.isHot(9), "seen twice against a victim seen 4 times: not enough");
+        int rounds = 0;
+        while (!policy.isHot(9)) {
+            access(policy, 1000 + rounds);   // pushes 9 out of cold: a duel with the victim, then the ghost
+            access(policy, 9);
+            assertTrue(++rounds < 8, "key 9 reached hot within a few rounds");
+        }
+        assertTrue(rounds >= 3, "it needed an estimate above the victim's + 1; rounds: " + rounds);
+        assertFalse(evicted.stream().anyMatch(key -> key < 9));
+        access(policy, 2000);
+        assertTrue(evicted.stream().anyMatch(key -> key < 9), "the ring over its share gives up a hot key");
+        assertTrue(policy.isHot(9));
     }
 
     @Test
     void aHotKeyIsArmedFirstAndEvictedOnlyIfUntouchedWhenTheHandComesBack() {
         List<Long> evicted = new ArrayList<>();
-        TwoPhasePolicy policy = new TwoPhasePolicy(10, (key, slot) -> evicted.add(key),
-                new TwoPhasePolicy.Options(0.1, 0.9, 1, 0));
-        // Make 0..8 hot through the ghost: fill, push them out to the ghost, bring them back.
+        TwoPhasePolicy policy = new TwoPhasePolicy(10, (key, slot) -> {
+            if (key < 10) {
+                evicted.add(key);
+            }
+        }, FIXED);
         for (long key = 0; key < 10; key++) {
             access(policy, key);
         }
-        for (long key = 100; key < 110; key++) {
-            access(policy, key);
-        }
-        for (long key = 0; key < 9; key++) {
-            access(policy, key);
-            assertTrue(policy.isHot(key));
-        }
-        // Hot ring now holds 0..8 in that order, cold holds one key. Touch 0: the hand arms it and passes on.
+        access(policy, 100);
+        // Hot ring: 0..8 in that order, hand at 0; cold: 100.
         access(policy, 0);
-        evicted.clear();
-        access(policy, 200);   // cold holds 1 >= target: the cold key goes
-        access(policy, 201);   // cold key 200 goes
-        assertEquals(2, evicted.size());
-        assertTrue(policy.isHot(0));
-        for (long key = 0; key < 9; key++) {
-            assertTrue(policy.lookup(key) >= 0);
+        assertEquals(List.of(9L), evicted);
+        // Each round a key hit in cold is promoted, the ring is over its share and the hand frees a slot.
+        for (int round = 0; round < 10; round++) {
+            long key = 1000 + round;
+            access(policy, key);
+            access(policy, key);
         }
+        // 0 was touched: the hand armed it and took 1; it came back to 0 (untouched since) last.
+        assertEquals(List.of(9L, 1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 0L), evicted);
+    }
+
+    @Test
+    void onALoopLargerThanTheCacheTheClimberShrinksColdAndTheFilterKeepsAFixedHotSet() {
+        int capacity = 1000;
+        int loop = 1250;
+        TwoPhasePolicy policy = new TwoPhasePolicy(capacity, EvictionListener.NONE);
+        assertEquals(100, policy.coldTarget());
+        long missesInLastPasses = 0;
+        int passes = 200;
+        for (int pass = 0; pass < passes; pass++) {
+            for (long key = 0; key < loop; key++) {
+                if (policy.lookup(key) < 0) {
+                    policy.admit(key);
+                    if (pass >= passes - 10) {
+                        missesInLastPasses++;
+                    }
+                }
+            }
+        }
+        // LRU misses every access here; the optimum misses (loop - capacity) / loop = 20%.
+        double missRatio = (double) missesInLastPasses / (10L * loop);
+        assertTrue(missRatio < 0.25, "miss ratio " + missRatio);
+        assertTrue(policy.coldTarget() < 50, "cold target " + policy.coldTarget());
+    }
+
+    @Test
+    void whenRecencyPaysTheClimberGrowsCold() {
+        // Each key is used twice, 20..720 accesses apart: the longer a cache keeps new keys
+        // (the larger its cold queue), the more it hits; the frequency filter alone would not help.
+        int capacity = 1000;
+        TwoPhasePolicy policy = new TwoPhasePolicy(capacity, EvictionListener.NONE);
+        SplittableRandom random = new SplittableRandom(7);
+        long[] pending = new long[1 << 20];
+        long next = 0;
+        for (int i = 0; i < 400_000; i++) {
+            long key;
+            if (pending[i & (pending.length - 1)] != 0) {
+                key = pending[i & (pending.length - 1)];
+                pending[i & (pending.length - 1)] = 0;
+            } else {
+                key = ++next;
+                int again = i + 20 + random.nextInt(700);
+                if (pending[again & (pending.length - 1)] == 0) {
+                    pending[again & (pending.length - 1)] = key;
+                }
+            }
+            if (policy.lookup(key) < 0) {
+                policy.admit(key);
+            }
+        }
+        assertTrue(policy.coldTarget() > 200, "cold target " + policy.coldTarget());
     }
 
     @Test
