@@ -24,7 +24,6 @@ import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.component.annotations.ReferencePolicyOption;
-import org.osgi.service.metatype.annotations.Designate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,7 +42,6 @@ import org.slf4j.LoggerFactory;
  */
 @Component(service = {BlockCaches.class, ManagedServiceFactory.class}, immediate = true,
         property = Constants.SERVICE_PID + "=" + CacheConfig.FACTORY_PID)
-@Designate(ocd = CacheConfig.Metatype.class, factory = true)
 public final class BlockCaches implements ManagedServiceFactory {
 
     /** Service property holding a cache's name on its {@link BlockCache} service. */
