@@ -77,9 +77,10 @@ public class CacheIT {
     @Test
     public void theCacheFilterOnARealDiskServesTheSecondPassFromEsx1sBlockCache() throws Exception {
         // esx1's block cache comes from etc/io.vstack.cache.block-esx1.cfg; the filter from the cache bundle
-        Eventually.await("esx1's block cache and the disk: commands", () -> {
+        Eventually.await("esx1's block cache and the cache filter in esx1's filter framework", () -> {
             try {
-                return execute("cache:list --no-format").contains("esx1") && execute("help filter").contains("filter:attach");
+                return execute("cache:list --no-format").contains("esx1")
+                        && execute("filter:list").contains("shared by linked clones");
             } catch (Exception e) {
                 return false;
             }

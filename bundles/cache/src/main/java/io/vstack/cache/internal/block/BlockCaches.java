@@ -260,7 +260,7 @@ public final class BlockCaches implements ManagedServiceFactory {
         Host host = hosts.get(config.host());
         EvictionPolicyFactory policy = policies.get(config.policy());
         if (host == null || policy == null) {
-            LOG.info("block cache {} waits for {}", config.name(),
+            LOG.debug("block cache {} waits for {}", config.name(),
                     host == null ? "host " + config.host() : "eviction policy " + config.policy());
             return;
         }

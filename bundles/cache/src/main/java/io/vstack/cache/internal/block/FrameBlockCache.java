@@ -504,7 +504,12 @@ public final class FrameBlockCache implements BlockCache {
             s.retire();
             state = null;
             for (PageFrame frame : s.frames) {
-                memory.free(frame);
+                try {
+                    memory.free(frame);
+                } catch (IllegalArgumentException hostAlreadyGone) {
+                    // the host released its memory first: nothing left to give back
+                    break;
+                }
             }
             refs.clear();
             referenceCount = 0;

@@ -26,6 +26,9 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * striped read/write locks on their blocks, so a miss never caches bytes older than a write that
  * completed before the put. Hits take no lock: a hit that races with a write of the same block may
  * return the old bytes, as the disk itself may.
+ * <p>Attaching and detaching drop the blocks cached under the disk's own key (writes may have
+ * bypassed the cache meanwhile); blocks of its ancestors stay, as they cannot change without a
+ * new content version.
  * <p>Requests not aligned to the cache's block size pass through (writes and trims still drop the
  * blocks they touch).
  */
@@ -79,6 +82,14 @@ final class CacheFilter implements IoFilter {
             writeLocks[i] = lock.writeLock();
         }
         this.members = new Members(chain.members());
+        // the disk may have been written while no cache filter was attached: forget its own blocks
+        cache.invalidateAll(index(0));
+    }
+
+    /** Forgets the disk's own blocks: once detached, writes may bypass the cache. */
+    @Override
+    public void close() {
+        cache.invalidateAll(index(0));
     }
 
     FrameBlockCache cache() {

@@ -149,6 +149,23 @@ class CacheFilterTest {
     }
 
     @Test
+    void detachingForgetsTheDisksOwnBlocksButNotItsBase() throws Exception {
+        disks.disk("base", null);
+        disks.disk("clone", "base");
+        disks.store("base", 1, bytes(1));
+        CacheFilter filter = attach("clone", "write-through");
+        write(filter, "clone", 2, bytes(2));
+        read(filter, "clone", 1);
+        filter.close();
+        disks.below("clone").proceed(IoRequest.of(IoOp.WRITE, "clone", 2L * B, B, ByteBuffer.wrap(bytes(3)), "t"));
+        CacheFilter again = attach("clone", "write-through");
+        assertArrayEquals(bytes(3), read(again, "clone", 2), "written while detached: not served from the cache");
+        long before = disks.storeReads;
+        assertArrayEquals(bytes(1), read(again, "clone", 1));
+        assertEquals(before, disks.storeReads, "the base's block is still cached");
+    }
+
+    @Test
     void aHitThroughTheFilterAllocatesNothing() throws Exception {
         disks.disk("d", null);
         disks.store("d", 1, bytes(1));
