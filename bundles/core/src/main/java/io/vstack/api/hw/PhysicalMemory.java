@@ -1,5 +1,6 @@
 package io.vstack.api.hw;
 
+import java.nio.ByteBuffer;
 import org.osgi.annotation.versioning.ProviderType;
 
 /**
@@ -46,4 +47,35 @@ public interface PhysicalMemory {
      * @throws IllegalArgumentException if there is no such frame
      */
     PageFrame frame(long number);
+
+    /**
+     * Reads a frame through a reclaimable reference: copies {@code length} bytes of frame
+     * {@code number} into {@code dst} at index {@code dstIndex} (absolute: the buffer's position is
+     * not used or changed) if the frame is still free and still has generation {@code generation},
+     * that is, nobody allocated it since the reference was taken. The check holds for the whole
+     * copy: either the bytes are the referenced contents, or the method returns false and leaves
+     * zeros where it may have copied, so a caller never sees another consumer's data.
+     * <p>Thread-safe; does not block beyond a short critical section; allocates nothing.
+     *
+     * @return whether the bytes were copied intact
+     * @throws IllegalArgumentException if there is no such frame or the range is outside the frame
+     * @throws IndexOutOfBoundsException if the range is outside {@code dst}
+     */
+    default boolean readIfUnchanged(long number, long generation, ByteBuffer dst, int dstIndex, int length) {
+        if (length < 0 || length > frameSize()) {
+            throw new IllegalArgumentException("length " + length + " is outside a frame of " + frameSize() + " bytes");
+        }
+        PageFrame frame = frame(number);
+        if (frame.allocated() || frame.generation() != generation) {
+            return false;
+        }
+        dst.put(dstIndex, frame.buffer(), 0, length);
+        if (frame.allocated() || frame.generation() != generation) {
+            for (int i = 0; i < length; i++) {
+                dst.put(dstIndex + i, (byte) 0);
+            }
+            return false;
+        }
+        return true;
+    }
 }

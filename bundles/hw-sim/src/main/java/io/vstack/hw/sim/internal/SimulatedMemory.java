@@ -5,6 +5,7 @@ import io.vstack.api.hw.PageFrame;
 import io.vstack.api.hw.PhysicalMemory;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
+import java.util.Objects;
 
 /**
  * Physical memory as real off-heap memory, backed lazily in regions of {@value #FRAMES_PER_REGION}
@@ -110,6 +111,29 @@ final class SimulatedMemory implements PhysicalMemory {
             throw new IllegalArgumentException("host " + host + " has no frame " + number + " (it has " + totalFrames + ")");
         }
         return new Frame(number);
+    }
+
+    /**
+     * Copies under this memory's monitor, which every allocation takes too: no allocation can
+     * zero or hand out the frame during the copy, so the bytes are intact whenever the check
+     * passes. Allocates nothing.
+     */
+    @Override
+    public synchronized boolean readIfUnchanged(long number, long generation, ByteBuffer dst, int dstIndex, int length) {
+        if (number < 0 || number >= totalFrames) {
+            throw new IllegalArgumentException("host " + host + " has no frame " + number + " (it has " + totalFrames + ")");
+        }
+        if (length < 0 || length > HostConfig.FRAME_SIZE) {
+            throw new IllegalArgumentException("length " + length + " is outside a frame of " + HostConfig.FRAME_SIZE + " bytes");
+        }
+        Objects.checkFromIndexSize(dstIndex, length, dst.limit());
+        Region region = region(number, false);
+        int index = (int) (number % FRAMES_PER_REGION);
+        if (region == null || region.allocated[index] || region.generations[index] != generation) {
+            return false;
+        }
+        dst.put(dstIndex, region.memory, index * HostConfig.FRAME_SIZE, length);
+        return true;
     }
 
     /** Releases every region; the memory goes back to the JVM once unreachable. */

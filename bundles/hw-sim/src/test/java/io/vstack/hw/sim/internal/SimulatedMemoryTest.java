@@ -94,4 +94,27 @@ class SimulatedMemoryTest {
         one.position(100);
         assertEquals(0, frame.buffer().position());
     }
+
+    @Test
+    void readsAFreedFrameBackOnlyWhileItsGenerationIsUnchanged() throws OutOfFramesException {
+        SimulatedMemory memory = new SimulatedMemory("h", 2 * FRAME);
+        PageFrame frame = memory.allocate();
+        long generation = frame.generation();
+        frame.buffer().putLong(16, 0x1234L);
+        ByteBuffer dst = ByteBuffer.allocate(FRAME + 8);
+        assertFalse(memory.readIfUnchanged(frame.number(), generation, dst, 8, FRAME), "still allocated: not a reference read");
+        memory.free(frame);
+        assertTrue(memory.readIfUnchanged(frame.number(), generation, dst, 8, FRAME));
+        assertEquals(0x1234L, dst.getLong(24));
+        assertEquals(0, dst.position(), "absolute: the position is not used");
+        PageFrame other = memory.allocate();
+        assertEquals(frame.number(), other.number());
+        other.buffer().putLong(16, 0x9999L);
+        ByteBuffer again = ByteBuffer.allocate(FRAME);
+        assertFalse(memory.readIfUnchanged(frame.number(), generation, again, 0, FRAME), "reused: another consumer's data");
+        assertEquals(0L, again.getLong(16));
+        memory.free(other);
+        assertFalse(memory.readIfUnchanged(frame.number(), generation, again, 0, FRAME), "freed again, but a newer generation");
+        assertThrows(IllegalArgumentException.class, () -> memory.readIfUnchanged(7, 1, again, 0, FRAME));
+    }
 }
