@@ -51,7 +51,7 @@ public interface IncomingVm {
      * Post-copy: puts page {@code pfn} in place if it is still missing (its bytes from
      * {@code bytes}' position, {@link VmSpec#PAGE_SIZE} of them, or zeros if {@code bytes} is null)
      * and wakes the vCPUs waiting for it. A page already in place is left alone: the guest may have
-     * written it since. Called by one receiving thread at a time.
+     * written it since. Thread-safe: of concurrent calls for one page exactly one places it.
      *
      * @return true if the page was placed now, false if it was already there
      * @throws IllegalStateException unless {@link #expectPages} was called

@@ -38,6 +38,11 @@ final class FaultRecorder {
         samples[count++] = Math.max(0, nanos - t);
     }
 
+    /** Pages it can record. */
+    int size() {
+        return requestedAt.length;
+    }
+
     synchronized long faults() {
         return count;
     }

@@ -77,6 +77,12 @@ final class IncomingSession {
                     return;
                 }
                 session.serveRecovery(socket, peer, out);
+            } else if (preamble.role() == Wire.ROLE_PREEMPT) {
+                IncomingSession session = sessions.get(preamble.migrationId());
+                if (session == null) {
+                    throw new ProtocolException("preempt channel for unknown migration " + preamble.migrationId());
+                }
+                session.receivePreempt(socket, peer);
             } else if (preamble.role() == Wire.ROLE_MULTIFD) {
                 IncomingSession session = sessions.get(preamble.migrationId());
                 if (session == null) {
@@ -143,9 +149,8 @@ final class IncomingSession {
                         if (!runPostcopy(f.payload(), cpuState, in, out, spec.name())) {
                             return;
                         }
-                        if (pc.state() == PostcopyDestination.State.DONE) {
-                            sessions.remove(id, this);
-                        }
+                        // Kept after DONE: a source that missed PC_VERIFIED reconnects and learns the verdict.
+                        release();
                         return;
                     }
                     case Wire.CANCEL, Wire.ERROR -> {
@@ -200,28 +205,44 @@ final class IncomingSession {
         return true;
     }
 
+    /** The PREEMPT connection of a post-copy migration: requested pages. */
+    private void receivePreempt(SocketChannel socket, String peer) throws IOException {
+        PostcopyDestination d = awaitPostcopy();
+        if (d == null) {
+            throw new ProtocolException("preempt channel for migration " + id + " that is not in post-copy");
+        }
+        d.receivePreempt(new FrameReader(socket, peer, bytes));
+    }
+
+    private synchronized PostcopyDestination awaitPostcopy() {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (pc == null && !aborted && System.nanoTime() < deadline) {
+            try {
+                wait(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return null;
+            }
+        }
+        return pc;
+    }
+
     /** A recovery connection of a post-copy migration whose connection broke. */
     private void serveRecovery(SocketChannel socket, String peer, FrameWriter out) throws IOException {
-        PostcopyDestination d;
-        synchronized (this) {
-            long deadline = System.nanoTime() + 10_000_000_000L;
-            while (pc == null && !aborted && System.nanoTime() < deadline) {
-                try {
-                    wait(10);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return;
-                }
-            }
-            d = pc;
-        }
+        PostcopyDestination d = awaitPostcopy();
         if (d == null) {
             sendError(out, "no post-copy migration " + id + " running on host " + host + " (the VM did not start here)");
             return;
         }
         if (d.recover(new FrameReader(socket, peer, bytes), out) && d.state() == PostcopyDestination.State.DONE) {
-            sessions.remove(id, this);
+            release();
         }
+    }
+
+    /** After post-copy: drops the per-page arrays; the session stays known for a late recovery connection. */
+    private void release() {
+        gens = null;
+        crcs = null;
     }
 
     /** Post-copy figures of the destination side (tests). */

@@ -279,7 +279,7 @@ final class MigrationRun implements Runnable {
         sockets.add(s);
         s.setOption(StandardSocketOptions.SO_SNDBUF, Endpoint.SOCKET_BUFFER);
         s.setOption(StandardSocketOptions.SO_RCVBUF, Endpoint.SOCKET_BUFFER);
-        s.setOption(StandardSocketOptions.TCP_NODELAY, role == Wire.ROLE_MAIN);
+        s.setOption(StandardSocketOptions.TCP_NODELAY, role != Wire.ROLE_MULTIFD);
         try {
             s.socket().connect(address, 5000);
         } catch (IOException e) {

@@ -16,8 +16,10 @@ import org.slf4j.LoggerFactory;
  * they arrived is compared with the source's digest of its memory at the stun. A broken connection
  * pauses (vCPUs touching missing pages wait); {@link #recover} on a new connection sends the bitmap
  * of pages held and re-sends the requests the waiting vCPUs made.
- * <p>Threads: one receiving thread at a time ({@link #receive}, then {@link #recover}'s caller);
- * vCPU threads call {@link #pageFault}.
+ * <p>Threads: one main receiving thread at a time ({@link #receive}, then {@link #recover}'s
+ * caller), the PREEMPT connection's thread ({@link #receivePreempt}, requested pages) beside it;
+ * the guest decides which copy of a page is placed (exactly one), this object's lock guards the
+ * arrival bitmap and CRCs. vCPU threads call {@link #pageFault}.
  */
 final class PostcopyDestination implements PageFaultHandler {
 
@@ -28,9 +30,9 @@ final class PostcopyDestination implements PageFaultHandler {
     private final String name;
     private final IncomingVm vm;
     private final int pages;
-    private final long[] arrived;
-    private final int[] crcs;
-    private final FaultRecorder faults;
+    private long[] arrived;
+    private int[] crcs;
+    private volatile FaultRecorder faults;
     private final CRC32C crc = new CRC32C();
     private volatile FrameWriter writer;
     private State state = State.ACTIVE;
@@ -68,7 +70,10 @@ final class PostcopyDestination implements PageFaultHandler {
 
     @Override
     public void pageFault(long pfn) {
-        faults.requested(pfn, System.nanoTime());
+        FaultRecorder f = faults;
+        if (f.size() > pfn) {
+            f.requested(pfn, System.nanoTime());
+        }
         FrameWriter w = writer;
         if (w == null) {
             return; // paused: the request goes out again on recovery
@@ -146,21 +151,48 @@ final class PostcopyDestination implements PageFaultHandler {
             state = State.ACTIVE;
             recoveries++;
         }
-        writer = out;
-        long[] awaited = vm.awaitedPages();
-        for (int i = 0; i < awaited.length; i += 4096) {
-            out.write(Wire.PAGE_REQ, Wire.encodePageRequest(awaited, i, Math.min(4096, awaited.length - i)));
-        }
-        FrameReader.Frame ack = in.read();
-        if (ack.type() != Wire.RESUME_ACK) {
-            pause();
-            throw new ProtocolException("expected RESUME_ACK, got " + Wire.typeName(ack.type()));
+        long[] awaited;
+        try {
+            writer = out;
+            awaited = vm.awaitedPages();
+            for (int i = 0; i < awaited.length; i += 4096) {
+                out.write(Wire.PAGE_REQ, Wire.encodePageRequest(awaited, i, Math.min(4096, awaited.length - i)));
+            }
+            FrameReader.Frame ack = in.read();
+            if (ack.type() != Wire.RESUME_ACK) {
+                throw new ProtocolException("expected RESUME_ACK, got " + Wire.typeName(ack.type()));
+            }
+        } catch (IOException | RuntimeException e) {
+            pause(); // the handshake broke: wait for the next recovery connection
+            throw e;
         }
         LOG.info("Post-copy of {}: recovered, {} pages missing, {} requests resent", name, vm.missingPages(), awaited.length);
         return receive(in, out);
     }
 
+    /** Places the requested pages arriving on the PREEMPT connection until it closes. */
+    void receivePreempt(FrameReader in) throws ProtocolException {
+        CRC32C c = new CRC32C();
+        try {
+            while (true) {
+                FrameReader.Frame f = in.read();
+                if (f.type() != Wire.PAGES) {
+                    throw new ProtocolException("unexpected " + Wire.typeName(f.type()) + " on the preempt channel");
+                }
+                place(f.payload(), c);
+            }
+        } catch (ProtocolException e) {
+            throw e;
+        } catch (IOException e) {
+            LOG.debug("post-copy {}: preempt channel closed ({})", name, e.toString());
+        }
+    }
+
     private void place(ByteBuffer p) throws ProtocolException {
+        place(p, crc);
+    }
+
+    private void place(ByteBuffer p, CRC32C crc) throws ProtocolException {
         int count = p.getInt();
         p.getInt(); // generation: unused in post-copy (the source's memory no longer changes)
         for (int i = 0; i < count; i++) {
@@ -173,24 +205,35 @@ final class PostcopyDestination implements PageFaultHandler {
             }
             ByteBuffer src = p.slice(p.position(), len);
             p.position(p.position() + len);
-            int w = (int) (pfn >>> 6);
-            long bit = 1L << (pfn & 63);
-            if ((arrived[w] & bit) != 0) {
-                continue; // a second copy (a request served while the push had it in flight)
+            // The guest places exactly one copy: a second one (after a recovery) is dropped there.
+            if (!vm.placePage(pfn, enc == Wire.ENC_ZERO ? null : src)) {
+                continue;
             }
+            long now = System.nanoTime();
             int c = enc == Wire.ENC_ZERO ? Pages.ZERO_CRC : Pages.crc(crc, src.duplicate());
-            vm.placePage(pfn, enc == Wire.ENC_ZERO ? null : src);
-            faults.placed(pfn, System.nanoTime());
-            crcs[(int) pfn] = c;
-            arrived[w] |= bit;
+            faults.placed(pfn, now);
+            synchronized (this) {
+                if (arrived != null) {
+                    crcs[(int) pfn] = c;
+                    arrived[(int) (pfn >>> 6)] |= 1L << (pfn & 63);
+                }
+            }
         }
     }
 
     private void finish(ByteBuffer p, FrameWriter out) throws IOException {
         long pageCount = p.getLong();
         long digest = p.getLong();
+        // Requested pages come on the PREEMPT connection: the last ones may still be on their way.
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (vm.missingPages() > 0 && System.nanoTime() < deadline) {
+            java.util.concurrent.locks.LockSupport.parkNanos(100_000L);
+        }
         long lacking = vm.missingPages();
-        long ours = Pages.digest(crcs);
+        long ours;
+        synchronized (this) {
+            ours = Pages.digest(crcs);
+        }
         boolean ok = pageCount == pages && lacking == 0 && ours == digest;
         String message = ok ? "" : lacking > 0 ? lacking + " pages never arrived"
                 : "digest mismatch: the pages as they arrived differ from the source's at the stun ("
@@ -200,6 +243,10 @@ final class PostcopyDestination implements PageFaultHandler {
             verified = v;
             state = State.DONE;
             writer = null;
+            // Kept (small) so that a source that missed PC_VERIFIED learns the verdict on reconnection.
+            arrived = null;
+            crcs = null;
+            faults = new FaultRecorder(0);
             notifyAll();
         }
         if (ok) {

@@ -4,7 +4,6 @@ import io.vstack.api.vm.GuestMemory;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -14,16 +13,19 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The source side of post-copy, after the VM started at the destination: the background push
- * walks the bitmap of pages the destination lacks; a page request from the return path is
- * answered first, in its own frame, and the push jumps to just after the requested page (QEMU's
- * locality behaviour: the guest's next faults are likely nearby). When every page is sent, PC_END
+ * walks the bitmap of pages the destination lacks on the main connection; a page request from the
+ * return path is answered at once by the return-path thread itself, in a frame of its own on the
+ * PREEMPT connection (QEMU's postcopy-preempt: a requested page never queues behind megabytes of
+ * push in the main connection's socket buffers), and the push jumps to just after the requested
+ * page (QEMU's locality behaviour: the guest's next faults are likely nearby). When every page is sent, PC_END
  * carries the digest of all pages at the stun and the destination answers PC_VERIFIED.
  * <p>A broken connection does not fail the migration: the source keeps its pages, pauses, and
  * reconnects (with backoff, {@value #AUTO_ATTEMPTS} automatic attempts, then only on
  * {@link #recoverNow}); on the new connection the destination sends the bitmap of pages it holds,
  * and every page it lacks is pushed again — the pages lost in flight included.
- * <p>Threads: {@link #run} on the migration thread (the only writer of pages); one return-path
- * reader thread per connection; {@link #recoverNow} and {@link #cut} from any thread.
+ * <p>Threads: {@link #run} on the migration thread (writes the push); one return-path thread per
+ * connection (reads requests, writes requested pages); a page is taken from the bitmap under this
+ * object's lock by exactly one of them. {@link #recoverNow} and {@link #cut} from any thread.
  */
 final class PostcopySource {
 
@@ -59,13 +61,14 @@ final class PostcopySource {
     private final Connector connector;
     private final Digest digest;
     private volatile int connection;
-    private final ConcurrentLinkedQueue<long[]> requests = new ConcurrentLinkedQueue<>();
     private final Semaphore recoverSignal = new Semaphore(0);
     private final ByteBuffer batch = ByteBuffer.allocateDirect(FRAME_CAPACITY);
     private final ByteBuffer urgent = ByteBuffer.allocateDirect(Wire.PAGES_HEADER + Wire.ENTRY_HEADER + Pages.SIZE);
     private final AtomicLong pagesRequested = new AtomicLong();
     private final AtomicLong pagesPushed = new AtomicLong();
     private volatile SocketChannel socket;
+    private volatile SocketChannel preemptSocket;
+    private volatile int jumpTo = -1;
     private volatile FrameWriter writer;
     private volatile Thread sender;
     private volatile IOException broken;
@@ -113,7 +116,7 @@ final class PostcopySource {
         return paused;
     }
 
-    long pendingPages() {
+    synchronized long pendingPages() {
         long n = 0;
         for (long w : missing) {
             n += Long.bitCount(w);
@@ -150,7 +153,13 @@ final class PostcopySource {
     void run(SocketChannel first, FrameWriter w, FrameReader r, boolean resumed) throws IOException, InterruptedException {
         sender = Thread.currentThread();
         if (resumed) {
-            attach(first, w, r);
+            try {
+                attach(first, w, r);
+            } catch (IOException e) {
+                LOG.info("Post-copy {}: no preempt connection ({}); recovering", name, e.getMessage());
+                closeQuietly(first);
+                reconnect();
+            }
         } else {
             closeQuietly(first);
             reconnect();
@@ -161,28 +170,32 @@ final class PostcopySource {
                 sendEnd();
                 while (verified == null) {
                     checkBroken();
-                    if (!serveRequests()) {
-                        LockSupport.parkNanos(this, 1_000_000L);
-                    }
+                    LockSupport.parkNanos(this, 1_000_000L);
                 }
             } catch (IOException e) {
                 if (verified != null) {
                     break;
                 }
-                LOG.info("Post-copy {}: connection broken ({}); paused, {} pages still at the source", name, e.getMessage(),
-                        pendingPages());
+                LOG.info("Post-copy {}: connection broken ({}); paused, {} pages still at the source", name,
+                        e.getMessage() == null ? e.toString() : e.getMessage(), pendingPages());
                 closeQuietly(socket);
+                closeQuietly(preemptSocket);
                 reconnect();
             }
         }
         closeQuietly(socket);
+        closeQuietly(preemptSocket);
     }
 
     private void push() throws IOException {
         batchCount = 0;
         while (true) {
             checkBroken();
-            serveRequests();
+            int jump = jumpTo;
+            if (jump >= 0) {
+                jumpTo = -1;
+                cursor = jump; // the jump: the push goes on from the requested page's neighbourhood
+            }
             int pfn = nextSet(missing, cursor);
             if (pfn < 0) {
                 pfn = nextSet(missing, 0);
@@ -191,8 +204,10 @@ final class PostcopySource {
                 flushBatch();
                 return;
             }
-            clear(pfn);
             cursor = pfn + 1 >= pages ? 0 : pfn + 1;
+            if (!take(pfn, -1)) {
+                continue; // the return-path thread sent it just now
+            }
             if (batchCount == 0) {
                 batch.clear().position(Wire.PAGES_HEADER);
             }
@@ -204,27 +219,20 @@ final class PostcopySource {
         }
     }
 
-    /** Sends every requested page still missing, each in its own frame; moves the push after it. */
-    private boolean serveRequests() throws IOException {
-        boolean any = false;
-        long[] req;
-        while ((req = requests.poll()) != null) {
-            for (long p : req) {
-                int pfn = (int) p;
-                if (!isSet(pfn)) {
-                    continue; // sent already (in flight, or in the batch being filled)
-                }
-                clear(pfn);
-                urgent.clear().position(Wire.PAGES_HEADER);
-                put(urgent, pfn);
-                urgent.putInt(0, 1).putInt(4, 0).flip();
-                writer.write(Wire.PAGES, urgent);
-                pagesRequested.incrementAndGet();
-                cursor = pfn + 1 >= pages ? 0 : pfn + 1; // the jump: the push goes on from the neighbourhood
-                any = true;
+    /** On the return-path thread: sends each requested page still missing on the PREEMPT connection, then the jump. */
+    private void serve(long[] req, FrameWriter preempt, ByteBuffer urgent, int c) throws IOException {
+        for (long p : req) {
+            int pfn = (int) p;
+            if (!take(pfn, c)) {
+                continue; // sent already (in flight, or in the batch being filled)
             }
+            urgent.clear().position(Wire.PAGES_HEADER);
+            put(urgent, pfn);
+            urgent.putInt(0, 1).putInt(4, 0).flip();
+            preempt.write(Wire.PAGES, urgent);
+            pagesRequested.incrementAndGet();
+            jumpTo = pfn + 1 >= pages ? 0 : pfn + 1;
         }
-        return any;
     }
 
     private void flushBatch() throws IOException {
@@ -257,9 +265,7 @@ final class PostcopySource {
                 return;
             }
             checkBroken();
-            if (!serveRequests()) {
-                LockSupport.parkNanos(this, wait);
-            }
+            LockSupport.parkNanos(this, wait);
         }
     }
 
@@ -283,22 +289,29 @@ final class PostcopySource {
         }
     }
 
-    private void attach(SocketChannel s, FrameWriter w, FrameReader r) {
-        int c = ++connection;
+    private void attach(SocketChannel s, FrameWriter w, FrameReader r) throws IOException {
+        SocketChannel ps = connector.connect(Wire.ROLE_PREEMPT);
+        FrameWriter preempt = new FrameWriter(ps, wire);
+        int c;
+        synchronized (this) {
+            c = ++connection;
+        }
         broken = null;
         socket = s;
+        preemptSocket = ps;
         writer = w;
-        Thread reader = new Thread(() -> readReturnPath(r, c), "vstack-migration-" + name + "-return");
+        Thread reader = new Thread(() -> readReturnPath(r, preempt, c), "vstack-migration-" + name + "-return");
         reader.setDaemon(true);
         reader.start();
     }
 
-    private void readReturnPath(FrameReader r, int c) {
+    private void readReturnPath(FrameReader r, FrameWriter preempt, int c) {
+        ByteBuffer urgent = ByteBuffer.allocateDirect(Wire.PAGES_HEADER + Wire.ENTRY_HEADER + Pages.SIZE);
         try {
             while (true) {
                 FrameReader.Frame f = r.read();
                 switch (f.type()) {
-                    case Wire.PAGE_REQ -> requests.add(Wire.decodePageRequest(f.payload(), pages));
+                    case Wire.PAGE_REQ -> serve(Wire.decodePageRequest(f.payload(), pages), preempt, urgent, c);
                     case Wire.PC_VERIFIED -> verified = Wire.decodeVerified(f.payload());
                     case Wire.GUEST_TICK, Wire.RESUMED -> { }
                     case Wire.ERROR -> throw new IOException("destination reported: " + Wire.getString(f.payload()));
@@ -355,14 +368,17 @@ final class PostcopySource {
                         case Wire.RECV_BITMAP -> {
                             long[] received = Wire.decodeBitmap(f.payload(), pages);
                             long lacking = 0;
-                            for (int i = 0; i < missing.length; i++) {
-                                long valid = i == missing.length - 1 && pages % 64 != 0 ? (1L << (pages % 64)) - 1 : -1L;
-                                missing[i] = ~received[i] & valid;
-                                lacking += Long.bitCount(missing[i]);
+                            synchronized (this) {
+                                connection++; // a return-path thread of the broken connection takes no page from now on
+                                for (int i = 0; i < missing.length; i++) {
+                                    long valid = i == missing.length - 1 && pages % 64 != 0 ? (1L << (pages % 64)) - 1 : -1L;
+                                    missing[i] = ~received[i] & valid;
+                                    lacking += Long.bitCount(missing[i]);
+                                }
                             }
+                            attach(s, w, r);
                             w.write(Wire.RESUME_ACK, ByteBuffer.allocate(8).putLong(0, lacking));
                             recoveries++;
-                            attach(s, w, r);
                             LOG.info("Post-copy {}: recovered (recovery {}), the destination lacks {} pages", name, recoveries, lacking);
                             return;
                         }
@@ -372,7 +388,7 @@ final class PostcopySource {
                     throw e;
                 } catch (IOException e) {
                     closeQuietly(s);
-                    LOG.debug("Post-copy {}: recovery handshake failed: {}", name, e.getMessage());
+                    LOG.info("Post-copy {}: recovery attempt {} failed: {}", name, attempt, e.toString());
                 }
             }
         } finally {
@@ -385,12 +401,17 @@ final class PostcopySource {
         return true;
     }
 
-    private boolean isSet(int pfn) {
-        return (missing[pfn >>> 6] & (1L << (pfn & 63))) != 0;
-    }
-
-    private void clear(int pfn) {
-        missing[pfn >>> 6] &= ~(1L << (pfn & 63));
+    /** Takes page {@code pfn} to send it: true if it was still missing (then it is no longer); {@code c} the caller's connection, -1 for the push. */
+    private synchronized boolean take(int pfn, int c) {
+        if (c >= 0 && c != connection) {
+            return false;
+        }
+        long bit = 1L << (pfn & 63);
+        if ((missing[pfn >>> 6] & bit) == 0) {
+            return false;
+        }
+        missing[pfn >>> 6] &= ~bit;
+        return true;
     }
 
     static int nextSet(long[] bitmap, int from) {

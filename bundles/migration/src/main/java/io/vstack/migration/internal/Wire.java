@@ -20,8 +20,8 @@ import java.util.UUID;
  * <p>Post-copy (capability {@link #CAP_POSTCOPY} in the preamble, QEMU's POSTCOPY_ADVISE): at the
  * switch the source sends SWITCHOVER, CPU_STATE, DEVICE_STATE, PC_DISCARD (the bitmap of pages the
  * destination must treat as missing), PC_RUN; the destination starts the VM and answers RESUMED.
- * Then the main channel carries PAGES (requested pages first, each in its own frame, then the
- * background push) and, the other way (the return path), PAGE_REQ. PC_END carries the digest of all
+ * Then the main channel carries the background push (PAGES) and, the other way (the return path),
+ * PAGE_REQ; a PREEMPT connection carries the requested pages, each in a frame of its own. PC_END carries the digest of all
  * pages at the stun; the destination answers PC_VERIFIED with its fault figures. After a broken
  * connection the source opens a RECOVER connection; the destination sends RECV_BITMAP (the pages it
  * holds) and PAGE_REQ for the pages its vCPUs wait for; the source answers RESUME_ACK and resends
@@ -37,6 +37,8 @@ final class Wire {
 
     static final int ROLE_MAIN = 0;
     static final int ROLE_MULTIFD = 1;
+    /** Post-copy: the connection that carries requested pages only (QEMU's postcopy-preempt channel). */
+    static final int ROLE_PREEMPT = 2;
     /** A post-copy connection re-opened after the previous one broke. */
     static final int ROLE_RECOVER = 3;
 

@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Test;
 /** The source side of post-copy against a scripted destination on loopback: request first, jump, recovery. */
 class PostcopySourceTest {
 
-    private static final int PAGES = 4096;
+    private static final int PAGES = 8192;
 
     private final ServerSocketChannel server;
     private final List<SocketChannel> open = new ArrayList<>();
@@ -110,12 +110,14 @@ class PostcopySourceTest {
     }
 
     @Test
-    void aRequestedPageGoesFirstInItsOwnFrameAndThePushJumpsToJustAfterIt() throws Exception {
+    void aRequestedPageGoesAtOnceOnThePreemptConnectionAndThePushJumpsToJustAfterIt() throws Exception {
         SocketChannel src = connectSource();
         SocketChannel dst = accept();
         AtomicLong wire = new AtomicLong();
+        List<Integer> roles = new ArrayList<>();
         PostcopySource source = new PostcopySource("t", memory, all(PAGES), wire, role -> {
-            throw new IOException("no recovery in this test");
+            roles.add(role);
+            return connectSource();
         }, () -> 42L, 0);
         CompletableFuture<Void> run = CompletableFuture.runAsync(() -> {
             try {
@@ -124,17 +126,19 @@ class PostcopySourceTest {
                 throw new IllegalStateException(e);
             }
         });
+        SocketChannel pre = accept();
         FrameReader in = new FrameReader(dst, "source", new AtomicLong());
         FrameWriter out = new FrameWriter(dst, new AtomicLong());
         long[] first = pages(in.read());
         assertEquals(0, first[0], "the push starts at page 0");
-        // The source is now held back by the socket buffers, well before page 3000.
-        out.write(Wire.PAGE_REQ, Wire.encodePageRequest(new long[] {3000}, 0, 1));
+        // The push is now held back by the main connection's socket buffers, well before page 6000.
+        out.write(Wire.PAGE_REQ, Wire.encodePageRequest(new long[] {6000}, 0, 1));
+        assertArrayEquals(new long[] {6000}, pages(new FrameReader(pre, "source", new AtomicLong()).read()),
+                "the requested page came at once, alone, on the preempt connection, past the queued push");
         List<Long> order = new ArrayList<>();
         for (long p : first) {
             order.add(p);
         }
-        int urgentAt = -1;
         while (true) {
             FrameReader.Frame f = in.read();
             if (f.type() == Wire.PC_END) {
@@ -142,31 +146,24 @@ class PostcopySourceTest {
                 assertEquals(42L, f.payload().getLong(8), "PC_END carries the digest");
                 break;
             }
-            long[] pfns = pages(f);
-            if (pfns.length == 1 && pfns[0] == 3000) {
-                assertEquals(-1, urgentAt, "the requested page is sent once");
-                urgentAt = order.size();
-            }
-            for (long p : pfns) {
+            for (long p : pages(f)) {
                 order.add(p);
             }
         }
-        assertTrue(urgentAt > 0, "the requested page came in a frame of its own");
-        assertTrue(urgentAt < 3000, "it came before the push reached it: " + urgentAt);
-        int next = order.indexOf(3001L);
-        for (int i = urgentAt + 1; i < next; i++) {
-            assertTrue(order.get(i) < 3000, "before the jump only pages of the batch being filled: " + order.get(i));
+        int next = order.indexOf(6001L);
+        assertTrue(order.get(next - 1) < 5999, "the push jumped from " + order.get(next - 1) + " to 6001");
+        for (int i = next; i < next + PAGES - 6001; i++) {
+            assertEquals(6001L + (i - next), order.get(i), "after the jump the push goes on from the requested page");
         }
-        for (int i = next; i < next + 1095; i++) {
-            assertEquals(3001L + (i - next), order.get(i), "after the jump the push goes on from the requested page");
-        }
-        assertEquals(PAGES, order.size(), "every page exactly once");
-        assertEquals(PAGES, order.stream().distinct().count());
+        assertEquals(-1, order.indexOf(6000L), "the requested page is not pushed again");
+        assertEquals(PAGES - 1, order.size(), "every other page exactly once");
+        assertEquals(PAGES - 1, order.stream().distinct().count());
         out.write(Wire.PC_VERIFIED, Wire.encodeVerified(new Wire.Verified(true, 1, 10, 20, 30, "")));
         run.get(10, TimeUnit.SECONDS);
         assertEquals(1, source.pagesRequested());
         assertEquals(PAGES - 1, source.pagesPushed());
         assertEquals(20, source.verified().p99Nanos());
+        assertEquals(List.of(Wire.ROLE_PREEMPT), roles);
     }
 
     @Test
@@ -189,9 +186,11 @@ class PostcopySourceTest {
                 throw new IllegalStateException(e);
             }
         });
+        SocketChannel firstPreempt = accept();
         FrameReader in = new FrameReader(dst, "source", new AtomicLong());
         pages(in.read());
         dst.close(); // the cable is pulled: whatever was in flight is lost
+        firstPreempt.close();
         SocketChannel again = accept();
         ByteBuffer preamble = ByteBuffer.allocate(Wire.PREAMBLE_BYTES);
         Wire.readFully(again, preamble);
@@ -203,26 +202,24 @@ class PostcopySourceTest {
         }
         out.write(Wire.RECV_BITMAP, Wire.encodeBitmap(held, PAGES));
         out.write(Wire.PAGE_REQ, Wire.encodePageRequest(new long[] {2500}, 0, 1)); // a vCPU still waits for 2500
+        SocketChannel preempt = accept();
+        Wire.readFully(preempt, ByteBuffer.allocate(Wire.PREAMBLE_BYTES));
         FrameReader in2 = new FrameReader(again, "source", new AtomicLong());
         FrameReader.Frame ack = in2.read();
         assertEquals(Wire.RESUME_ACK, ack.type());
         assertEquals(PAGES - 1000, ack.payload().getLong(0), "the source counts the pages the destination lacks");
-        List<Long> resent = new ArrayList<>();
-        boolean sawRequested = false;
+        assertArrayEquals(new long[] {2500}, pages(new FrameReader(preempt, "source", new AtomicLong()).read()),
+                "the re-sent request was served on the new preempt connection");
+        List<Long> resent = new ArrayList<>(List.of(2500L));
         while (true) {
             FrameReader.Frame f = in2.read();
             if (f.type() == Wire.PC_END) {
                 break;
             }
-            long[] pfns = pages(f);
-            if (pfns.length == 1 && pfns[0] == 2500) {
-                sawRequested = true;
-            }
-            for (long p : pfns) {
+            for (long p : pages(f)) {
                 resent.add(p);
             }
         }
-        assertTrue(sawRequested, "the re-sent request was served in its own frame");
         long[] sorted = resent.stream().mapToLong(Long::longValue).sorted().toArray();
         long[] expected = new long[PAGES - 1000];
         Arrays.setAll(expected, i -> 1000 + i);
@@ -230,7 +227,7 @@ class PostcopySourceTest {
         out.write(Wire.PC_VERIFIED, Wire.encodeVerified(new Wire.Verified(true, 0, -1, -1, -1, "")));
         run.get(10, TimeUnit.SECONDS);
         assertEquals(1, source.recoveries());
-        assertEquals(List.of(Wire.ROLE_RECOVER), roles);
+        assertEquals(List.of(Wire.ROLE_PREEMPT, Wire.ROLE_RECOVER, Wire.ROLE_PREEMPT), roles);
     }
 
     @Test

@@ -13,12 +13,14 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * <p>Ordering: a placer sets the page's present bit, then reads the waiter count; a vCPU raises the
  * waiter count, then reads the present bit (both atomic, hence sequentially consistent), so either
  * the placer sees the waiter and notifies, or the vCPU sees the page and does not wait.
- * <p>Thread-safe; {@link #place} is called by one receiving thread at a time.
+ * <p>Thread-safe; of concurrent {@link #place} calls for one page exactly one copies (it claims the
+ * page first), so a later copy never overwrites what the guest wrote after the first.
  */
 final class PageFaults {
 
     private final AtomicLongArray present;
     private final AtomicLongArray requested;
+    private final AtomicLongArray claimed;
     private final ByteBuffer[] pages;
     private final PageFaultHandler handler;
     private final AtomicInteger waiters = new AtomicInteger();
@@ -31,11 +33,13 @@ final class PageFaults {
         int words = (pages.length + 63) / 64;
         this.present = new AtomicLongArray(words);
         this.requested = new AtomicLongArray(words);
+        this.claimed = new AtomicLongArray(words);
         int count = 0;
         for (int w = 0; w < words; w++) {
             long valid = w == words - 1 && pages.length % 64 != 0 ? (1L << (pages.length % 64)) - 1 : -1L;
             long miss = (w < missingBits.length ? missingBits[w] : 0) & valid;
             present.set(w, ~miss & valid);
+            claimed.set(w, ~miss & valid);
             count += Long.bitCount(miss);
         }
         this.missing = new AtomicInteger(count);
@@ -79,7 +83,8 @@ final class PageFaults {
         if (pfn < 0 || pfn >= pages.length) {
             throw new IndexOutOfBoundsException("page " + pfn + " is not in guest memory of " + pages.length + " pages");
         }
-        if (isPresent(pfn)) {
+        long bit = 1L << (pfn & 63);
+        if ((claimed.getAndUpdate((int) (pfn >>> 6), v -> v | bit) & bit) != 0) {
             return false;
         }
         ByteBuffer page = pages[(int) pfn].duplicate().clear();
@@ -90,7 +95,6 @@ final class PageFaults {
         } else {
             page.put(bytes.duplicate().limit(bytes.position() + VmSpec.PAGE_SIZE));
         }
-        long bit = 1L << (pfn & 63);
         present.getAndUpdate((int) (pfn >>> 6), v -> v | bit);
         missing.decrementAndGet();
         if (waiters.get() > 0) {
