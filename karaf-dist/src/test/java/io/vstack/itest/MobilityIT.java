@@ -93,7 +93,7 @@ public class MobilityIT {
         MigrationReport report = migrations.history().stream().filter(r -> r.status().vmId().equals("db")).reduce((a, b) -> b).orElseThrow();
         assertTrue("every page arrived equal to the source's at the stun", report.digestVerified());
         assertTrue(report.status().postcopy().toString(), report.status().postcopy().switched()
-                && report.status().postcopy().pagesRequested() + report.status().postcopy().pagesPushed() == 32 * 256);
+                && report.status().postcopy().pagesRequested() + report.status().postcopy().pagesPushed() >= 32 * 256);
         assertTrue(Files.readString(report.metricsFile().orElseThrow()).contains("\"faultP99Nanos\""));
         String history = execute("migrate:history --no-format");
         assertTrue(history, history.lines().anyMatch(l -> l.contains("db") && l.contains("postcopy") && l.contains("postcopy mode")));

@@ -13,7 +13,8 @@ import java.util.Objects;
  * @param faultP50Nanos       median fault latency (request sent to page in place), -1 if not known yet
  * @param faultP99Nanos       99th percentile fault latency, -1 if not known yet
  * @param faultMaxNanos       largest fault latency, -1 if not known yet
- * @param pagesRequested      pages the source served because the destination asked for them
+ * @param pagesRequested      pages the source sent because the destination asked for them (also a page the
+ *                            push had sent already but that may still be on its way: the first copy wins)
  * @param pagesPushed         pages the source sent by its background push in post-copy
  * @param recoveries          reconnections after a broken connection in post-copy
  */

@@ -185,6 +185,7 @@ final class IncomingSession {
         PostcopyDestination d = new PostcopyDestination(name + "@" + host, vm, missing, crcs);
         long started;
         try {
+            d.attachWriter(out); // a vCPU may fault the moment it starts: its request goes out before RESUMED
             vm.expectPages(missing, d);
             synchronized (this) {
                 if (aborted) {

@@ -85,6 +85,11 @@ final class PostcopyDestination implements PageFaultHandler {
         }
     }
 
+    /** The connection page requests go out on, before {@link #receive} (the VM starts before RESUMED is sent). */
+    void attachWriter(FrameWriter out) {
+        writer = out;
+    }
+
     /**
      * Receives pages until PC_END is verified (returns true) or the connection breaks (returns
      * false: paused, waiting for {@link #recover}).

@@ -143,8 +143,13 @@ final class PostcopyPhase {
         run.timings.put("diskOwnershipNanos", tDisks - tDevices);
         run.timings.put("networkReprogramNanos", tNet - tDisks);
         boolean resumed;
+        List<long[]> early = new java.util.ArrayList<>();
         try {
             FrameReader.Frame answer = reply.read();
+            while (answer.type() == Wire.PAGE_REQ) {
+                early.add(Wire.decodePageRequest(answer.payload(), pages)); // a vCPU faulted before RESUMED reached us
+                answer = reply.read();
+            }
             if (answer.type() == Wire.ERROR) {
                 throw new IOException("destination " + run.destination + " refused to start the VM: " + Wire.getString(answer.payload()));
             }
@@ -174,6 +179,7 @@ final class PostcopyPhase {
                 throw new IOException("digest failed: " + e.getCause(), e);
             }
         }, run.params.maxBandwidth());
+        early.forEach(s::requestedEarly);
         source = s;
         s.run(socket, main, reply, resumed);
         Wire.Verified v = s.verified();

@@ -15,7 +15,8 @@ import org.slf4j.LoggerFactory;
  * The source side of post-copy, after the VM started at the destination: the background push
  * walks the bitmap of pages the destination lacks on the main connection; a page request from the
  * return path is answered at once by the return-path thread itself, in a frame of its own on the
- * PREEMPT connection (QEMU's postcopy-preempt: a requested page never queues behind megabytes of
+ * PREEMPT connection (even if the push already took the page: it may still be queued in the main
+ * connection) (QEMU's postcopy-preempt: a requested page never queues behind megabytes of
  * push in the main connection's socket buffers), and the push jumps to just after the requested
  * page (QEMU's locality behaviour: the guest's next faults are likely nearby). When every page is sent, PC_END
  * carries the digest of all pages at the stun and the destination answers PC_VERIFIED.
@@ -68,6 +69,7 @@ final class PostcopySource {
     private final AtomicLong pagesPushed = new AtomicLong();
     private volatile SocketChannel socket;
     private volatile SocketChannel preemptSocket;
+    private final java.util.List<long[]> early = new java.util.ArrayList<>();
     private volatile int jumpTo = -1;
     private volatile FrameWriter writer;
     private volatile Thread sender;
@@ -127,6 +129,13 @@ final class PostcopySource {
     /** The destination's final report, once received. */
     Wire.Verified verified() {
         return verified;
+    }
+
+    /** A page request that arrived before {@link #run} (with RESUMED): served first once connected. */
+    void requestedEarly(long[] pfns) {
+        synchronized (early) {
+            early.add(pfns);
+        }
     }
 
     /** Breaks the current connection (test hook; a cable pulled). */
@@ -223,9 +232,12 @@ final class PostcopySource {
     private void serve(long[] req, FrameWriter preempt, ByteBuffer urgent, int c) throws IOException {
         for (long p : req) {
             int pfn = (int) p;
-            if (!take(pfn, c)) {
-                continue; // sent already (in flight, or in the batch being filled)
+            if (c != connection) {
+                return; // a return-path thread of a broken connection
             }
+            // Sent even if the push took it already: it may sit behind megabytes of push in the main
+            // connection's buffers. The destination places the first copy that arrives.
+            take(pfn, c);
             urgent.clear().position(Wire.PAGES_HEADER);
             put(urgent, pfn);
             urgent.putInt(0, 1).putInt(4, 0).flip();
@@ -308,6 +320,12 @@ final class PostcopySource {
     private void readReturnPath(FrameReader r, FrameWriter preempt, int c) {
         ByteBuffer urgent = ByteBuffer.allocateDirect(Wire.PAGES_HEADER + Wire.ENTRY_HEADER + Pages.SIZE);
         try {
+            synchronized (early) {
+                for (long[] req : early) {
+                    serve(req, preempt, urgent, c);
+                }
+                early.clear();
+            }
             while (true) {
                 FrameReader.Frame f = r.read();
                 switch (f.type()) {
