@@ -349,6 +349,12 @@ public final class MigrationManager implements MigrationService, MigrationRun.Co
                 + " (recover on the source's process)");
     }
 
+    /** Sends the next post-copy frame of migration {@code id} with a wrong CRC (test hook). */
+    boolean corruptPostcopyFrame(String id) {
+        MigrationRun run = active.get(id);
+        return run != null && run.corruptPostcopyFrame();
+    }
+
     /** Breaks the post-copy connection of migration {@code id} (test hook). */
     boolean cutPostcopyConnection(String id) throws IOException {
         MigrationRun run = active.get(id);

@@ -151,6 +151,12 @@ final class MigrationRun implements Runnable {
         pc.recoverNow();
     }
 
+    /** Sends the next post-copy frame with a wrong CRC (test hook); false if not in post-copy. */
+    boolean corruptPostcopyFrame() {
+        PostcopyPhase pc = postcopy;
+        return pc != null && pc.corruptNextFrame();
+    }
+
     /** Breaks the post-copy connection (test hook: a cable pulled); false if not in post-copy. */
     boolean cutPostcopyConnection() throws IOException {
         PostcopyPhase pc = postcopy;

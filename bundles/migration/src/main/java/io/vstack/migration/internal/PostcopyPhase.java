@@ -80,6 +80,15 @@ final class PostcopyPhase {
         return true;
     }
 
+    boolean corruptNextFrame() {
+        PostcopySource s = source;
+        if (s == null) {
+            return false;
+        }
+        s.corruptNextFrame();
+        return true;
+    }
+
     PostcopyStats stats(long precopyIterations) {
         PostcopySource s = source;
         if (s == null) {

@@ -146,6 +146,14 @@ final class PostcopySource {
         }
     }
 
+    /** Test hook: the next frame of the push goes out corrupt (wrong CRC). */
+    void corruptNextFrame() {
+        FrameWriter w = writer;
+        if (w != null) {
+            w.corruptNextFrame();
+        }
+    }
+
     /** Reconnects now if paused (the manual {@code migrate:recover}); also re-arms the automatic attempts. */
     void recoverNow() {
         recoverSignal.release();
