@@ -247,6 +247,7 @@ public final class MigrationManager implements MigrationService, MigrationRun.Co
                 run.cancel();
             } catch (MigrationException e) {
                 LOG.debug("at deactivation: {}", e.getMessage());
+                run.abandonPostcopy(); // post-copy cannot be cancelled: its thread stops, the VM stays where it runs
             }
         }
         for (MigrationRun run : active.values()) {

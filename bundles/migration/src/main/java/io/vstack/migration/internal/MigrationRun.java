@@ -109,6 +109,7 @@ final class MigrationRun implements Runnable {
     private String postcopyReason;
     private long precopySyncs;
     private volatile PostcopyPhase postcopy;
+    private volatile Thread runner;
     private Path metricsFile;
     private MigrationReport report;
 
@@ -149,6 +150,14 @@ final class MigrationRun implements Runnable {
             throw new MigrationException("migration " + id + " of VM " + vmId + " is in post-copy and connected: nothing to recover");
         }
         pc.recoverNow();
+    }
+
+    /** At shutdown: ends a post-copy run's thread (interrupts it); the VM runs on at the destination. */
+    void abandonPostcopy() {
+        Thread t = runner;
+        if (postcopy != null && t != null) {
+            t.interrupt();
+        }
     }
 
     /** Sends the next post-copy frame with a wrong CRC (test hook); false if not in post-copy. */
@@ -196,6 +205,7 @@ final class MigrationRun implements Runnable {
 
     @Override
     public void run() {
+        runner = Thread.currentThread();
         MobilityEvent event = new MobilityEvent(id, vmId, source, destination, out.spec().interfaces());
         boolean completeSent = false;
         FrameWriter main = null;

@@ -190,7 +190,13 @@ final class PostcopyPhase {
         }, run.params.maxBandwidth());
         early.forEach(s::requestedEarly);
         source = s;
-        s.run(socket, main, reply, resumed);
+        try {
+            s.run(socket, main, reply, resumed);
+        } catch (InterruptedException | java.nio.channels.ClosedByInterruptException e) {
+            Thread.currentThread().interrupt();
+            throw new FailedAtDestination("post-copy abandoned (shutdown) with " + s.pendingPages() + " pages still at "
+                    + run.source + "; the VM runs on " + run.destination);
+        }
         Wire.Verified v = s.verified();
         run.timings.put("postcopyNanos", System.nanoTime() - run.t2);
         // The VM runs at the destination: the source's copy goes, whatever the verdict.
