@@ -80,6 +80,30 @@ public class MobilityIT {
         assertEquals("esx2", vms.vm("web").orElseThrow().host());
     }
 
+    @Test
+    public void aWritingVmMovesInPostcopyThroughTheShellAndEveryPageArrivesEqual() throws Exception {
+        Eventually.await("hosts esx1 and esx2", () -> hosts.host("esx1").isPresent() && hosts.host("esx2").isPresent());
+        execute("vm:create --memory 32M --vcpus 2 --nic net0:10.0.0.7 --start db esx1");
+        execute("vm:workload --dirty-rate 32M --working-set 8M --write-size 8 db");
+        Eventually.await("the guest writes", () -> vms.vm("db").orElseThrow().guestWrites() > 1000);
+
+        // The push is capped so that the guest, writing all over 8 MiB, touches pages before they come.
+        String out = execute("migrate:start --mode postcopy --max-bandwidth 32M db esx2");
+        assertTrue(out, out.contains("completed: db runs on esx2") && out.contains("digest verified") && out.contains("post-copy after"));
+        MigrationReport report = migrations.history().stream().filter(r -> r.status().vmId().equals("db")).reduce((a, b) -> b).orElseThrow();
+        assertTrue("every page arrived equal to the source's at the stun", report.digestVerified());
+        assertTrue(report.status().postcopy().toString(), report.status().postcopy().switched()
+                && report.status().postcopy().pagesRequested() + report.status().postcopy().pagesPushed() >= 32 * 256);
+        assertTrue(Files.readString(report.metricsFile().orElseThrow()).contains("\"faultP99Nanos\""));
+        String history = execute("migrate:history --no-format");
+        assertTrue(history, history.lines().anyMatch(l -> l.contains("db") && l.contains("postcopy") && l.contains("postcopy mode")));
+        long writes = vms.vm("db").orElseThrow().guestWrites();
+        Eventually.await("the guest runs on at esx2", () -> vms.vm("db").orElseThrow().guestWrites() > writes);
+        assertEquals("esx2", vms.vm("db").orElseThrow().host());
+        assertEquals("No migration of VM 'db' runs from this process; migrate:status shows them (recover on the source's process)",
+                executeExpectingError("migrate:recover db"));
+    }
+
     private String executeExpectingError(String command) throws Exception {
         try {
             execute(command);

@@ -8,6 +8,18 @@ public enum MigrationPhase {
     PRECOPY,
     /** The VM is stunned: final pages, vCPU and device state, verification. */
     SWITCHOVER,
+    /**
+     * Post-copy: the VM runs at the destination while the source pushes the pages it still holds
+     * and answers the destination's page requests first. Cannot be cancelled: the up-to-date
+     * memory is split between the two hosts.
+     */
+    POSTCOPY,
+    /**
+     * Post-copy with a broken connection (QEMU's {@code postcopy-paused}): the destination's vCPUs
+     * that touch a missing page wait, the source keeps its pages and reconnects (automatically, or
+     * on {@link MigrationService#recover}); outstanding page requests are resent on recovery.
+     */
+    POSTCOPY_PAUSED,
     /** The VM runs at the destination. */
     COMPLETED,
     /** Failed; the VM runs where it was. */

@@ -45,6 +45,18 @@ public interface MigrationService {
      */
     MigrationReport await(String id) throws MigrationException, InterruptedException;
 
+    /**
+     * Reconnects a post-copy migration of {@code vmId} whose connection broke
+     * ({@link MigrationPhase#POSTCOPY_PAUSED}) now, as QEMU's {@code migrate-recover} /
+     * {@code migrate resume=true}; the automatic retries do the same on their own. Returns once the
+     * attempt is started; {@link #status} follows it.
+     *
+     * @throws MigrationException if no migration of that VM is paused in post-copy here
+     */
+    default void recover(String vmId) throws MigrationException {
+        throw new MigrationException("this migration service cannot recover post-copy migrations");
+    }
+
     /** Finished migrations, oldest first (bounded history). */
     List<MigrationReport> history();
 }

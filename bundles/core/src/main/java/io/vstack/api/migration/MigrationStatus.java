@@ -20,11 +20,12 @@ import java.util.Optional;
  * @param transferredBytes        bytes on the wire so far, all channels
  * @param elapsedNanos            time since the migration started
  * @param error                   why it failed, when {@link MigrationPhase#FAILED}
+ * @param postcopy                post-copy figures ({@link PostcopyStats#NONE} unless it switched)
  */
 public record MigrationStatus(String id, String vmId, String sourceHost, String destinationHost, MigrationMode mode,
                               MigrationPhase phase, long iteration, long pendingBytes, long bandwidthBytesPerSecond,
                               long expectedDowntimeNanos, int throttlePercent, long transferredBytes, long elapsedNanos,
-                              Optional<String> error) {
+                              Optional<String> error, PostcopyStats postcopy) {
 
     /**
      * @throws NullPointerException if a reference field is null
@@ -37,5 +38,15 @@ public record MigrationStatus(String id, String vmId, String sourceHost, String 
         Objects.requireNonNull(mode, "mode");
         Objects.requireNonNull(phase, "phase");
         Objects.requireNonNull(error, "error");
+        Objects.requireNonNull(postcopy, "postcopy");
+    }
+
+    /** A status without post-copy figures (the form before post-copy existed). */
+    public MigrationStatus(String id, String vmId, String sourceHost, String destinationHost, MigrationMode mode,
+                           MigrationPhase phase, long iteration, long pendingBytes, long bandwidthBytesPerSecond,
+                           long expectedDowntimeNanos, int throttlePercent, long transferredBytes, long elapsedNanos,
+                           Optional<String> error) {
+        this(id, vmId, sourceHost, destinationHost, mode, phase, iteration, pendingBytes, bandwidthBytesPerSecond,
+                expectedDowntimeNanos, throttlePercent, transferredBytes, elapsedNanos, error, PostcopyStats.NONE);
     }
 }

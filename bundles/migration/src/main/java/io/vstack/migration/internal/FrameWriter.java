@@ -18,6 +18,7 @@ final class FrameWriter {
     private final ByteBuffer[] gather = new ByteBuffer[2];
     private final CRC32C crc = new CRC32C();
     private long seq;
+    private volatile boolean corruptNext;
 
     /** Writes on {@code channel}, adding every byte written to {@code bytes}. */
     FrameWriter(GatheringByteChannel channel, AtomicLong bytes) {
@@ -38,7 +39,12 @@ final class FrameWriter {
         crc.update(header.duplicate());
         crc.update(payload.duplicate());
         header.limit(Wire.HEADER_BYTES).position(16);
-        header.putInt((int) crc.getValue());
+        int sum = (int) crc.getValue();
+        if (corruptNext) {
+            corruptNext = false;
+            sum ^= 1; // test hook: a bit flipped on the wire
+        }
+        header.putInt(sum);
         header.flip();
         gather[0] = header;
         gather[1] = payload;
@@ -48,6 +54,11 @@ final class FrameWriter {
             written += channel.write(gather);
         }
         bytes.addAndGet(total);
+    }
+
+    /** Test hook: the next frame goes out with a wrong CRC, as if a bit flipped on the wire. */
+    void corruptNextFrame() {
+        corruptNext = true;
     }
 
     /** Writes a frame whose payload is {@code payload}'s bytes. */

@@ -44,6 +44,10 @@ final class IncomingSession {
     private volatile int[] crcs;
     private volatile boolean fullDigest;
     private volatile boolean finished;
+    private volatile boolean postcopy;
+    private volatile long[] missing;
+    private volatile PostcopyDestination pc;
+    private volatile boolean aborted;
 
     IncomingSession(String host, VmMobility mobility, Map<UUID, IncomingSession> sessions) {
         this.host = host;
@@ -65,7 +69,21 @@ final class IncomingSession {
                 // Always answer with our own preamble: a peer speaking another version learns ours.
                 Wire.writePreamble(socket, Wire.VERSION, Wire.ROLE_MAIN, 0, 0, new UUID(0, 0));
             }
-            if (preamble.role() == Wire.ROLE_MULTIFD) {
+            if (preamble.role() == Wire.ROLE_RECOVER) {
+                IncomingSession session = sessions.get(preamble.migrationId());
+                FrameWriter out = new FrameWriter(socket, new AtomicLong());
+                if (session == null) {
+                    sendError(out, "no post-copy migration " + preamble.migrationId() + " on host " + host);
+                    return;
+                }
+                session.serveRecovery(socket, peer, out);
+            } else if (preamble.role() == Wire.ROLE_PREEMPT) {
+                IncomingSession session = sessions.get(preamble.migrationId());
+                if (session == null) {
+                    throw new ProtocolException("preempt channel for unknown migration " + preamble.migrationId());
+                }
+                session.receivePreempt(socket, peer);
+            } else if (preamble.role() == Wire.ROLE_MULTIFD) {
                 IncomingSession session = sessions.get(preamble.migrationId());
                 if (session == null) {
                     throw new ProtocolException("extra channel for unknown migration " + preamble.migrationId());
@@ -82,6 +100,7 @@ final class IncomingSession {
     private void receiveMain(SocketChannel socket, String peer, Wire.Preamble preamble) throws IOException {
         id = preamble.migrationId();
         fullDigest = (preamble.caps() & Wire.CAP_FULL_DIGEST) != 0;
+        postcopy = (preamble.caps() & Wire.CAP_POSTCOPY) != 0;
         FrameWriter out = new FrameWriter(socket, bytes);
         FrameReader in = new FrameReader(socket, peer, bytes);
         byte[] cpuState = null;
@@ -119,6 +138,21 @@ final class IncomingSession {
                         complete(f.payload(), cpuState, out);
                         return;
                     }
+                    case Wire.PC_DISCARD -> {
+                        if (!postcopy) {
+                            throw new ProtocolException("PC_DISCARD without the post-copy capability");
+                        }
+                        awaitChannels();
+                        missing = Wire.decodeBitmap(f.payload(), gens.length);
+                    }
+                    case Wire.PC_RUN -> {
+                        if (!runPostcopy(f.payload(), cpuState, in, out, spec.name())) {
+                            return;
+                        }
+                        // Kept after DONE: a source that missed PC_VERIFIED reconnects and learns the verdict.
+                        release();
+                        return;
+                    }
                     case Wire.CANCEL, Wire.ERROR -> {
                         String why = Wire.getString(f.payload());
                         LOG.info("Incoming VM {} on {} aborted by the source: {}", spec.name(), host, why);
@@ -136,9 +170,95 @@ final class IncomingSession {
             sendError(out, e.getMessage());
             throw e;
         } finally {
-            if (id != null) {
+            if (id != null && pc == null) {
                 sessions.remove(id, this);
             }
+        }
+    }
+
+    /** PC_RUN: starts the VM with the discarded pages missing, answers RESUMED, receives pages. False if the VM did not start. */
+    private boolean runPostcopy(ByteBuffer p, byte[] cpuState, FrameReader in, FrameWriter out, String name) throws IOException {
+        boolean running = p.get() != 0;
+        if (cpuState == null || missing == null) {
+            throw new ProtocolException("PC_RUN without " + (cpuState == null ? "CPU_STATE" : "PC_DISCARD"));
+        }
+        PostcopyDestination d = new PostcopyDestination(name + "@" + host, vm, missing, crcs);
+        long started;
+        try {
+            d.attachWriter(out); // a vCPU may fault the moment it starts: its request goes out before RESUMED
+            vm.expectPages(missing, d);
+            synchronized (this) {
+                if (aborted) {
+                    throw new VmException("the incoming VM was aborted");
+                }
+                started = vm.activate(cpuState, running);
+                finished = true;
+                pc = d;
+                notifyAll();
+            }
+        } catch (VmException e) {
+            abort();
+            sendError(out, e.getMessage());
+            return false;
+        }
+        out.write(Wire.RESUMED, ByteBuffer.allocate(9).putLong(0, started).put(8, (byte) 1));
+        d.receive(in, out);
+        return true;
+    }
+
+    /** The PREEMPT connection of a post-copy migration: requested pages. */
+    private void receivePreempt(SocketChannel socket, String peer) throws IOException {
+        PostcopyDestination d = awaitPostcopy();
+        if (d == null) {
+            throw new ProtocolException("preempt channel for migration " + id + " that is not in post-copy");
+        }
+        d.receivePreempt(new FrameReader(socket, peer, bytes));
+    }
+
+    private synchronized PostcopyDestination awaitPostcopy() {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (pc == null && !aborted && System.nanoTime() < deadline) {
+            try {
+                wait(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return null;
+            }
+        }
+        return pc;
+    }
+
+    /** A recovery connection of a post-copy migration whose connection broke. */
+    private void serveRecovery(SocketChannel socket, String peer, FrameWriter out) throws IOException {
+        PostcopyDestination d = awaitPostcopy();
+        if (d == null) {
+            sendError(out, "no post-copy migration " + id + " running on host " + host + " (the VM did not start here)");
+            return;
+        }
+        if (d.recover(new FrameReader(socket, peer, bytes), out) && d.state() == PostcopyDestination.State.DONE) {
+            release();
+        }
+    }
+
+    /** After post-copy: drops the per-page arrays; the session stays known for a late recovery connection. */
+    private void release() {
+        gens = null;
+        crcs = null;
+    }
+
+    /** Post-copy figures of the destination side (tests). */
+    PostcopyDestination postcopyDestination() {
+        return pc;
+    }
+
+    private void awaitChannels() throws ProtocolException {
+        try {
+            if (!channelsFlushed.await(30, TimeUnit.SECONDS)) {
+                throw new ProtocolException("extra channels did not reach the final barrier");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ProtocolException("interrupted at the final barrier");
         }
     }
 
@@ -242,7 +362,7 @@ final class IncomingSession {
             Pages.zero(page);
             crcs[pfn] = Pages.ZERO_CRC;
         } else {
-            if (!fullDigest) {
+            if (!fullDigest || postcopy) {
                 crcs[pfn] = Pages.crc(crc, src.duplicate());
             }
             page.put(src);
@@ -250,6 +370,10 @@ final class IncomingSession {
     }
 
     private void abort() {
+        synchronized (this) {
+            aborted = true;
+            notifyAll();
+        }
         IncomingVm v = vm;
         if (v != null && !finished) {
             v.abort();

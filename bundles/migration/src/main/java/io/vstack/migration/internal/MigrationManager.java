@@ -3,7 +3,6 @@ package io.vstack.migration.internal;
 import io.vstack.api.hw.Host;
 import io.vstack.api.hw.HostRegistry;
 import io.vstack.api.migration.MigrationException;
-import io.vstack.api.migration.MigrationMode;
 import io.vstack.api.migration.MigrationParams;
 import io.vstack.api.migration.MigrationReport;
 import io.vstack.api.migration.MigrationService;
@@ -248,6 +247,7 @@ public final class MigrationManager implements MigrationService, MigrationRun.Co
                 run.cancel();
             } catch (MigrationException e) {
                 LOG.debug("at deactivation: {}", e.getMessage());
+                run.abandonPostcopy(); // post-copy cannot be cancelled: its thread stops, the VM stays where it runs
             }
         }
         for (MigrationRun run : active.values()) {
@@ -266,10 +266,6 @@ public final class MigrationManager implements MigrationService, MigrationRun.Co
 
     @Override
     public MigrationStatus start(String vmId, String destinationHost, MigrationParams params) throws MigrationException {
-        if (params.mode() != MigrationMode.PRECOPY) {
-            throw new MigrationException("mode " + params.mode().name().toLowerCase() + " is not available yet: "
-                    + "only pre-copy is implemented (use --mode precopy)");
-        }
         synchronized (this) {
             VmInfo vm = vms.vm(vmId).orElseThrow(() -> new MigrationException("No VM named '" + vmId + "'; vm:list shows the VMs"));
             InetSocketAddress address = address(destinationHost);
@@ -340,6 +336,30 @@ public final class MigrationManager implements MigrationService, MigrationRun.Co
             throw new MigrationException("No running migration '" + id + "'; migrate:status shows them");
         }
         run.cancel();
+    }
+
+    @Override
+    public void recover(String vmId) throws MigrationException {
+        for (MigrationRun run : active.values()) {
+            if (run.vmId.equals(vmId)) {
+                run.recover();
+                return;
+            }
+        }
+        throw new MigrationException("No migration of VM '" + vmId + "' runs from this process; migrate:status shows them"
+                + " (recover on the source's process)");
+    }
+
+    /** Sends the next post-copy frame of migration {@code id} with a wrong CRC (test hook). */
+    boolean corruptPostcopyFrame(String id) {
+        MigrationRun run = active.get(id);
+        return run != null && run.corruptPostcopyFrame();
+    }
+
+    /** Breaks the post-copy connection of migration {@code id} (test hook). */
+    boolean cutPostcopyConnection(String id) throws IOException {
+        MigrationRun run = active.get(id);
+        return run != null && run.cutPostcopyConnection();
     }
 
     @Override

@@ -1,10 +1,12 @@
 package io.vstack.migration.internal;
 
 import io.vstack.api.migration.MigrationException;
+import io.vstack.api.migration.MigrationMode;
 import io.vstack.api.migration.MigrationParams;
 import io.vstack.api.migration.MigrationPhase;
 import io.vstack.api.migration.MigrationReport;
 import io.vstack.api.migration.MigrationStatus;
+import io.vstack.api.migration.PostcopyStats;
 import io.vstack.api.net.MobilityEvent;
 import io.vstack.api.net.NetworkProgrammer;
 import io.vstack.api.net.NetworkProgrammingException;
@@ -73,36 +75,41 @@ final class MigrationRun implements Runnable {
     final String destination;
     final MigrationParams params;
     private final InetSocketAddress address;
-    private final OutgoingVm out;
-    private final Context context;
-    private final long started = System.nanoTime();
-    private final AtomicLong wire = new AtomicLong();
+    final OutgoingVm out;
+    final Context context;
+    final long started = System.nanoTime();
+    final AtomicLong wire = new AtomicLong();
     private final CountDownLatch done = new CountDownLatch(1);
     private final List<Iteration> iterations = new ArrayList<>();
-    private final List<NetworkProgrammer> prepared = new ArrayList<>();
-    private final Map<String, Object> timings = new LinkedHashMap<>();
+    final List<NetworkProgrammer> prepared = new ArrayList<>();
+    final Map<String, Object> timings = new LinkedHashMap<>();
     private final List<SocketChannel> sockets = new ArrayList<>();
 
-    private volatile MigrationPhase phase = MigrationPhase.SETUP;
-    private volatile long syncs;
-    private volatile long pendingBytes;
+    volatile MigrationPhase phase = MigrationPhase.SETUP;
+    volatile long syncs;
+    volatile long pendingBytes;
     private volatile long bandwidth;
     private volatile long expectedDowntime = -1;
     private volatile int throttle;
     private volatile boolean cancelRequested;
     private volatile String error;
     private volatile long ended;
-    private long t0 = -1;
-    private long t1 = -1;
-    private long t2 = -1;
-    private long t4 = -1;
-    private long stunNanos = -1;
-    private long finalPages;
+    long t0 = -1;
+    long t1 = -1;
+    long t2 = -1;
+    long t4 = -1;
+    long stunNanos = -1;
+    long finalPages;
     private long tickGap = -1;
-    private boolean digestVerified;
-    private boolean handedOver;
-    private String diskNote = "no disks";
-    private PageStream stream;
+    boolean digestVerified;
+    boolean handedOver;
+    String diskNote = "no disks";
+    PageStream stream;
+    /** Hybrid: pre-copy gave up, switch to post-copy (why). */
+    private String postcopyReason;
+    private long precopySyncs;
+    private volatile PostcopyPhase postcopy;
+    private volatile Thread runner;
     private Path metricsFile;
     private MigrationReport report;
 
@@ -120,12 +127,57 @@ final class MigrationRun implements Runnable {
 
     MigrationStatus status() {
         long end = ended;
-        return new MigrationStatus(id, vmId, source, destination, params.mode(), phase, syncs, pendingBytes, bandwidth,
-                expectedDowntime, throttle, wire.get(), (end == 0 ? System.nanoTime() : end) - started, Optional.ofNullable(error));
+        PostcopyPhase pc = postcopy;
+        MigrationPhase ph = phase;
+        long pending = pendingBytes;
+        if (pc != null && ph == MigrationPhase.POSTCOPY) {
+            ph = pc.paused() ? MigrationPhase.POSTCOPY_PAUSED : ph;
+            pending = pc.pendingPages() * Pages.SIZE;
+        }
+        return new MigrationStatus(id, vmId, source, destination, params.mode(), ph, syncs, pending, bandwidth,
+                expectedDowntime, throttle, wire.get(), (end == 0 ? System.nanoTime() : end) - started, Optional.ofNullable(error),
+                pc == null ? PostcopyStats.NONE : pc.stats(precopySyncs));
+    }
+
+    /** Reconnects a paused post-copy now (migrate:recover). */
+    void recover() throws MigrationException {
+        PostcopyPhase pc = postcopy;
+        if (pc == null || phase != MigrationPhase.POSTCOPY) {
+            throw new MigrationException("migration " + id + " of VM " + vmId + " is not in post-copy (it is "
+                    + phase.name().toLowerCase() + ")");
+        }
+        if (!pc.paused()) {
+            throw new MigrationException("migration " + id + " of VM " + vmId + " is in post-copy and connected: nothing to recover");
+        }
+        pc.recoverNow();
+    }
+
+    /** At shutdown: ends a post-copy run's thread (interrupts it); the VM runs on at the destination. */
+    void abandonPostcopy() {
+        Thread t = runner;
+        if (postcopy != null && t != null) {
+            t.interrupt();
+        }
+    }
+
+    /** Sends the next post-copy frame with a wrong CRC (test hook); false if not in post-copy. */
+    boolean corruptPostcopyFrame() {
+        PostcopyPhase pc = postcopy;
+        return pc != null && pc.corruptNextFrame();
+    }
+
+    /** Breaks the post-copy connection (test hook: a cable pulled); false if not in post-copy. */
+    boolean cutPostcopyConnection() throws IOException {
+        PostcopyPhase pc = postcopy;
+        return pc != null && pc.cut();
     }
 
     /** Asks the run to stop before its switchover. */
     void cancel() throws MigrationException {
+        if (phase == MigrationPhase.POSTCOPY) {
+            throw new MigrationException("migration " + id + " is in post-copy: the VM runs at " + destination
+                    + " and part of its memory is still at " + source + "; it can no longer be cancelled");
+        }
         if (phase == MigrationPhase.SWITCHOVER) {
             throw new MigrationException("migration " + id + " is switching over and can no longer be cancelled");
         }
@@ -153,6 +205,7 @@ final class MigrationRun implements Runnable {
 
     @Override
     public void run() {
+        runner = Thread.currentThread();
         MobilityEvent event = new MobilityEvent(id, vmId, source, destination, out.spec().interfaces());
         boolean completeSent = false;
         FrameWriter main = null;
@@ -174,11 +227,29 @@ final class MigrationRun implements Runnable {
                 p.prepare(event);
             }
             timings.put("networkPrepareNanos", System.nanoTime() - t);
-            long[] bitmap = precopy(pages);
-            completeSent = switchover(event, main, reply, bitmap, pages);
+            long[] bitmap;
+            if (params.mode() == MigrationMode.POSTCOPY) {
+                bitmap = allPages(pages);
+                postcopyReason = "postcopy mode";
+            } else {
+                bitmap = precopy(pages);
+            }
+            if (postcopyReason != null) {
+                precopySyncs = syncs;
+                PostcopyPhase pc = new PostcopyPhase(this, event, postcopyReason, this::connect);
+                postcopy = pc;
+                completeSent = true;
+                pc.run(main, reply, socket, bitmap, pages);
+            } else {
+                completeSent = switchover(event, main, reply, bitmap, pages);
+            }
             phase = MigrationPhase.COMPLETED;
-            LOG.info("Migration {} of VM {} {}→{} completed: {} iterations, downtime {} µs", id, vmId, source, destination,
-                    syncs, (t4 - t0) / 1000);
+            LOG.info("Migration {} of VM {} {}→{} completed ({}): {} iterations, downtime {} µs", id, vmId, source, destination,
+                    postcopyReason == null ? "pre-copy" : "post-copy: " + postcopyReason, syncs, (t4 - t0) / 1000);
+        } catch (PostcopyPhase.FailedAtDestination f) {
+            error = f.getMessage();
+            LOG.warn("Migration {} of VM {} {}→{}: {}", id, vmId, source, destination, error);
+            phase = MigrationPhase.FAILED;
         } catch (Cancelled c) {
             error = "cancelled";
             rollback(event, main, false, "cancelled by the user");
@@ -206,18 +277,32 @@ final class MigrationRun implements Runnable {
         }
     }
 
+    private SocketChannel connect(int role) throws IOException {
+        return connect(role, 0);
+    }
+
+    private static long[] allPages(int pages) {
+        long[] bitmap = new long[(pages + 63) / 64];
+        java.util.Arrays.fill(bitmap, -1L);
+        if (pages % 64 != 0) {
+            bitmap[bitmap.length - 1] = (1L << (pages % 64)) - 1;
+        }
+        return bitmap;
+    }
+
     private SocketChannel connect(int role, int channel) throws IOException {
         SocketChannel s = SocketChannel.open();
         sockets.add(s);
         s.setOption(StandardSocketOptions.SO_SNDBUF, Endpoint.SOCKET_BUFFER);
         s.setOption(StandardSocketOptions.SO_RCVBUF, Endpoint.SOCKET_BUFFER);
-        s.setOption(StandardSocketOptions.TCP_NODELAY, role == Wire.ROLE_MAIN);
+        s.setOption(StandardSocketOptions.TCP_NODELAY, role != Wire.ROLE_MULTIFD);
         try {
             s.socket().connect(address, 5000);
         } catch (IOException e) {
             throw new IOException("cannot reach the migration endpoint of " + destination + " at " + address + ": " + e.getMessage(), e);
         }
-        long caps = params.verifyFullMemory() ? Wire.CAP_FULL_DIGEST : 0;
+        long caps = (params.verifyFullMemory() ? Wire.CAP_FULL_DIGEST : 0)
+                | (params.mode() != MigrationMode.PRECOPY ? Wire.CAP_POSTCOPY : 0);
         Wire.writePreamble(s, Wire.VERSION, role, channel, caps, uuid);
         Wire.readPreamble(s, "destination " + destination);
         return s;
@@ -257,6 +342,7 @@ final class MigrationRun implements Runnable {
         long lastDirty = pages;
         long rlStart = System.nanoTime();
         long rlBytes = wire.get();
+        HybridPolicy hybrid = params.mode() == MigrationMode.HYBRID ? new HybridPolicy() : null;
         while (true) {
             if (cancelRequested) {
                 throw new Cancelled();
@@ -287,6 +373,13 @@ final class MigrationRun implements Runnable {
                 }
                 stream.generation((int) Math.min(Integer.MAX_VALUE, syncs + 1));
                 boolean capped = params.maxIterations() > 0 && syncs >= params.maxIterations();
+                if (hybrid != null && !cc.shouldComplete(pending * Pages.SIZE)) {
+                    Iteration last = iterations.get(iterations.size() - 1);
+                    if (hybrid.onSync(lastDirty, last.pagesRaw() + last.pagesZero(), pending) || capped) {
+                        postcopyReason = capped ? "iteration cap" : hybrid.reason();
+                        return bitmap;
+                    }
+                }
                 if (cc.shouldComplete(pending * Pages.SIZE) || capped) {
                     timings.put("switchoverReason", capped ? "iteration cap" : "pending below threshold");
                     timings.put("thresholdBytes", cc.thresholdBytes());
@@ -533,6 +626,20 @@ final class MigrationRun implements Runnable {
             m.put("pagesZero", stream.pagesZero());
             m.put("channelBytes", stream.channelBytes());
         }
+        PostcopyStats pcs = status().postcopy();
+        Map<String, Object> pc = new LinkedHashMap<>();
+        pc.put("switched", pcs.switched());
+        pc.put("switchedAfterNanos", pcs.switchedAfterNanos());
+        pc.put("switchReason", pcs.switchReason());
+        pc.put("precopyIterations", pcs.precopyIterations());
+        pc.put("faults", pcs.faults());
+        pc.put("faultP50Nanos", pcs.faultP50Nanos());
+        pc.put("faultP99Nanos", pcs.faultP99Nanos());
+        pc.put("faultMaxNanos", pcs.faultMaxNanos());
+        pc.put("pagesRequested", pcs.pagesRequested());
+        pc.put("pagesPushed", pcs.pagesPushed());
+        pc.put("recoveries", pcs.recoveries());
+        m.put("postcopy", pc);
         m.put("digestVerified", digestVerified);
         m.put("disks", diskNote);
         m.put("networkProgrammers", prepared.stream().map(NetworkProgrammer::name).toList());

@@ -17,6 +17,15 @@ import java.util.UUID;
  *   type u8 | flags u8 | rsvd u16 | len u32 | seq u64 | crc32c u32 (over the first 16 header bytes and the payload)
  * </pre>
  * {@code seq} counts the frames of one channel in one direction from 0, strictly by one.
+ * <p>Post-copy (capability {@link #CAP_POSTCOPY} in the preamble, QEMU's POSTCOPY_ADVISE): at the
+ * switch the source sends SWITCHOVER, CPU_STATE, DEVICE_STATE, PC_DISCARD (the bitmap of pages the
+ * destination must treat as missing), PC_RUN; the destination starts the VM and answers RESUMED.
+ * Then the main channel carries the background push (PAGES) and, the other way (the return path),
+ * PAGE_REQ; a PREEMPT connection carries the requested pages, each in a frame of its own. PC_END carries the digest of all
+ * pages at the stun; the destination answers PC_VERIFIED with its fault figures. After a broken
+ * connection the source opens a RECOVER connection; the destination sends RECV_BITMAP (the pages it
+ * holds) and PAGE_REQ for the pages its vCPUs wait for; the source answers RESUME_ACK and resends
+ * every page the destination lacks.
  */
 final class Wire {
 
@@ -28,9 +37,15 @@ final class Wire {
 
     static final int ROLE_MAIN = 0;
     static final int ROLE_MULTIFD = 1;
+    /** Post-copy: the connection that carries requested pages only (QEMU's postcopy-preempt channel). */
+    static final int ROLE_PREEMPT = 2;
+    /** A post-copy connection re-opened after the previous one broke. */
+    static final int ROLE_RECOVER = 3;
 
     /** Capability bit: the sender verifies a digest of every page read from memory. */
     static final long CAP_FULL_DIGEST = 1;
+    /** Capability bit: the migration may switch to post-copy (QEMU's POSTCOPY_ADVISE). */
+    static final long CAP_POSTCOPY = 2;
 
     static final int HELLO = 0x01;
     static final int HELLO_ACK = 0x02;
@@ -40,6 +55,13 @@ final class Wire {
     static final int CPU_STATE = 0x21;
     static final int DEVICE_STATE = 0x22;
     static final int COMPLETE = 0x24;
+    static final int PC_DISCARD = 0x41;
+    static final int PC_RUN = 0x42;
+    static final int PAGE_REQ = 0x43;
+    static final int RECV_BITMAP = 0x44;
+    static final int RESUME_ACK = 0x45;
+    static final int PC_END = 0x46;
+    static final int PC_VERIFIED = 0x47;
     static final int RESUMED = 0x30;
     static final int GUEST_TICK = 0x31;
     static final int CANCEL = 0x7E;
@@ -135,11 +157,99 @@ final class Wire {
             case CPU_STATE -> "CPU_STATE";
             case DEVICE_STATE -> "DEVICE_STATE";
             case COMPLETE -> "COMPLETE";
+            case PC_DISCARD -> "PC_DISCARD";
+            case PC_RUN -> "PC_RUN";
+            case PAGE_REQ -> "PAGE_REQ";
+            case RECV_BITMAP -> "RECV_BITMAP";
+            case RESUME_ACK -> "RESUME_ACK";
+            case PC_END -> "PC_END";
+            case PC_VERIFIED -> "PC_VERIFIED";
             case RESUMED -> "RESUMED";
             case GUEST_TICK -> "GUEST_TICK";
             case CANCEL -> "CANCEL";
             case ERROR -> "ERROR";
             default -> "0x" + Integer.toHexString(type);
         };
+    }
+
+    /** A page bitmap (PC_DISCARD, RECV_BITMAP): pages u32, then ceil(pages / 64) words. */
+    static ByteBuffer encodeBitmap(long[] bits, int pages) {
+        int words = (pages + 63) / 64;
+        ByteBuffer b = ByteBuffer.allocate(4 + words * 8);
+        b.putInt(pages);
+        for (int w = 0; w < words; w++) {
+            b.putLong(w < bits.length ? bits[w] : 0);
+        }
+        return b.flip();
+    }
+
+    /**
+     * Decodes a page bitmap of exactly {@code pages} pages; bits past the last page are cleared.
+     *
+     * @throws ProtocolException if the page count or length is not that of this VM
+     */
+    static long[] decodeBitmap(ByteBuffer b, int pages) throws ProtocolException {
+        int words = (pages + 63) / 64;
+        if (b.remaining() != 4 + words * 8L || b.getInt(b.position()) != pages) {
+            throw new ProtocolException("malformed page bitmap (" + b.remaining() + " bytes, expected " + pages + " pages)");
+        }
+        b.getInt();
+        long[] bits = new long[words];
+        for (int w = 0; w < words; w++) {
+            bits[w] = b.getLong();
+        }
+        if (pages % 64 != 0) {
+            bits[words - 1] &= (1L << (pages % 64)) - 1;
+        }
+        return bits;
+    }
+
+    /** PAGE_REQ: count u32, then that many pfn u64. */
+    static ByteBuffer encodePageRequest(long[] pfns, int from, int count) {
+        ByteBuffer b = ByteBuffer.allocate(4 + count * 8);
+        b.putInt(count);
+        for (int i = 0; i < count; i++) {
+            b.putLong(pfns[from + i]);
+        }
+        return b.flip();
+    }
+
+    /**
+     * Decodes a PAGE_REQ.
+     *
+     * @throws ProtocolException if it is malformed or names a page outside the VM
+     */
+    static long[] decodePageRequest(ByteBuffer b, long pages) throws ProtocolException {
+        int n = b.remaining() < 4 ? -1 : b.getInt();
+        if (n < 0 || b.remaining() != n * 8L) {
+            throw new ProtocolException("malformed page request (" + n + " pages in " + b.remaining() + " bytes)");
+        }
+        long[] pfns = new long[n];
+        for (int i = 0; i < n; i++) {
+            pfns[i] = b.getLong();
+            if (pfns[i] < 0 || pfns[i] >= pages) {
+                throw new ProtocolException("page request for page " + pfns[i] + " outside the VM's " + pages + " pages");
+            }
+        }
+        return pfns;
+    }
+
+    /** What the destination reports at the end of post-copy (PC_VERIFIED). */
+    record Verified(boolean digestMatches, long faults, long p50Nanos, long p99Nanos, long maxNanos, String message) {
+    }
+
+    static ByteBuffer encodeVerified(Verified v) {
+        ByteBuffer b = ByteBuffer.allocate(1 + 4 * 8 + 8 + v.message().length() * 3);
+        b.put((byte) (v.digestMatches() ? 1 : 0)).putLong(v.faults()).putLong(v.p50Nanos()).putLong(v.p99Nanos())
+                .putLong(v.maxNanos());
+        putString(b, v.message());
+        return b.flip();
+    }
+
+    static Verified decodeVerified(ByteBuffer b) throws ProtocolException {
+        if (b.remaining() < 1 + 4 * 8 + 4) {
+            throw new ProtocolException("malformed PC_VERIFIED of " + b.remaining() + " bytes");
+        }
+        return new Verified(b.get() != 0, b.getLong(), b.getLong(), b.getLong(), b.getLong(), getString(b));
     }
 }

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vstack.api.migration.MigrationException;
-import io.vstack.api.migration.MigrationMode;
 import io.vstack.api.migration.MigrationParams;
 import io.vstack.api.migration.MigrationPhase;
 import io.vstack.api.migration.MigrationReport;
@@ -215,8 +214,6 @@ class MigrationTest {
         assertEquals("No VM named 'nope'; vm:list shows the VMs", assertThrows(MigrationException.class, () -> migrations.start("nope", "esx2", p)).getMessage());
         assertEquals("No host named 'esx9'; host:list shows the hosts", assertThrows(MigrationException.class, () -> migrations.start("vm1", "esx9", p)).getMessage());
         assertEquals("VM vm1 is already on host esx1", assertThrows(MigrationException.class, () -> migrations.start("vm1", "esx1", p)).getMessage());
-        assertTrue(assertThrows(MigrationException.class, () -> migrations.start("vm1", "esx2", p.withMode(MigrationMode.POSTCOPY)))
-                .getMessage().startsWith("mode postcopy is not available yet"));
         MigrationStatus slow = migrations.start("vm1", "esx2", p.withMaxBandwidth(2 * MIB));
         MigrationException second = assertThrows(MigrationException.class, () -> migrations.start("vm1", "esx2", p));
         assertEquals("VM vm1 is already migrating (migration " + slow.id() + " to esx2)", second.getMessage());

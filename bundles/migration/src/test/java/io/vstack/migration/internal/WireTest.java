@@ -121,4 +121,32 @@ class WireTest {
         assertTrue(assertThrows(ProtocolException.class, () -> Wire.readPreamble(source(http), "peer")).getMessage()
                 .startsWith("peer does not speak the vstack migration protocol"));
     }
+
+    @Test
+    void postcopyFramesRoundTripAndMalformedOnesAreRefused() throws IOException {
+        long[] bits = {0x8000_0000_0000_0001L, -1L, 0x7L};
+        long[] back = Wire.decodeBitmap(Wire.encodeBitmap(bits, 130), 130);
+        assertEquals(java.util.List.of(0x8000_0000_0000_0001L, -1L, 0x3L),
+                java.util.Arrays.stream(back).boxed().toList(), "bits past the last page are cleared");
+        assertEquals("malformed page bitmap (28 bytes, expected 200 pages)",
+                assertThrows(ProtocolException.class, () -> Wire.decodeBitmap(Wire.encodeBitmap(bits, 130), 200)).getMessage());
+        long[] req = Wire.decodePageRequest(Wire.encodePageRequest(new long[] {9, 5, 77, 3}, 1, 2), 100);
+        assertEquals(java.util.List.of(5L, 77L), java.util.Arrays.stream(req).boxed().toList());
+        assertEquals("page request for page 77 outside the VM's 50 pages",
+                assertThrows(ProtocolException.class, () -> Wire.decodePageRequest(Wire.encodePageRequest(new long[] {77}, 0, 1), 50))
+                        .getMessage());
+        ByteBuffer truncated = Wire.encodePageRequest(new long[] {1, 2}, 0, 2);
+        truncated.limit(truncated.limit() - 1);
+        assertTrue(assertThrows(ProtocolException.class, () -> Wire.decodePageRequest(truncated, 50)).getMessage()
+                .startsWith("malformed page request"));
+        Wire.Verified v = new Wire.Verified(false, 12, 150_000, 900_000, 1_200_000, "3 pages never arrived");
+        assertEquals(v, Wire.decodeVerified(Wire.encodeVerified(v)));
+        // And through a real frame: a flipped bit in a PAGE_REQ is a CRC error, not a request for another page.
+        Sink sink = new Sink();
+        new FrameWriter(sink, new AtomicLong()).write(Wire.PAGE_REQ, Wire.encodePageRequest(new long[] {42}, 0, 1));
+        byte[] bytes = sink.bytes.toByteArray();
+        bytes[Wire.HEADER_BYTES + 11] ^= 0x01;
+        assertTrue(assertThrows(ProtocolException.class, () -> new FrameReader(source(bytes), "destination", new AtomicLong()).read())
+                .getMessage().startsWith("corrupt frame from destination: CRC mismatch in frame 0 (PAGE_REQ"));
+    }
 }

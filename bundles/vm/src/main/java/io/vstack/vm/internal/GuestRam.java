@@ -40,6 +40,8 @@ public final class GuestRam implements GuestMemory {
     private final Order order;
     private final Interleaving interleaving;
     private volatile boolean released;
+    /** Post-copy at a destination: which pages have arrived; null otherwise (one volatile read per access). */
+    private volatile PageFaults faults;
 
     private GuestRam(PhysicalMemory host, PageFrame[] frames, Order order, Interleaving interleaving) {
         this.host = host;
@@ -117,6 +119,10 @@ public final class GuestRam implements GuestMemory {
 
     /** A guest write of {@code value} to every 8-byte slot of [{@code offset}, {@code offset + length}) of page {@code pfn}. */
     public void write(long pfn, int offset, int length, long value) {
+        PageFaults f = faults;
+        if (f != null) {
+            f.touch(pfn);
+        }
         ByteBuffer page = pages[(int) pfn];
         if (order == Order.MARK_AFTER_WRITE) {
             for (int i = 0; i < length; i += Long.BYTES) {
@@ -135,7 +141,54 @@ public final class GuestRam implements GuestMemory {
 
     /** Reads the 8 bytes at {@code offset} of page {@code pfn}. */
     public long read(long pfn, int offset) {
+        PageFaults f = faults;
+        if (f != null) {
+            f.touch(checkedIndex(pfn));
+        }
         return pages[checkedIndex(pfn)].getLong(offset);
+    }
+
+    /**
+     * Post-copy: the pages set in {@code missing} have not arrived; guest accesses to them fault
+     * through {@code handler} and wait for {@link #placePage}. Call before the vCPUs start.
+     */
+    public void expectPages(long[] missing, io.vstack.api.vm.PageFaultHandler handler) {
+        PageFaults f = new PageFaults(pages, missing, handler);
+        faults = f.missing() == 0 ? null : f;
+    }
+
+    /** Post-copy: puts a missing page in place (bytes or zeros if null); false if it was there already. */
+    public boolean placePage(long pfn, ByteBuffer bytes) {
+        PageFaults f = faults;
+        if (f == null) {
+            checkedIndex(pfn);
+            return false;
+        }
+        boolean placed = f.place(pfn, bytes);
+        if (f.missing() == 0) {
+            faults = null; // every page is here: accesses go back to the plain path
+        }
+        return placed;
+    }
+
+    /** Post-copy: pages still missing. */
+    public long missingPages() {
+        PageFaults f = faults;
+        return f == null ? 0 : f.missing();
+    }
+
+    /** Post-copy: missing pages a vCPU waits for. */
+    public long[] awaitedPages() {
+        PageFaults f = faults;
+        return f == null ? new long[0] : f.awaited();
+    }
+
+    /** Releases vCPUs waiting for missing pages (the VM is being destroyed). */
+    public void cancelFaults() {
+        PageFaults f = faults;
+        if (f != null) {
+            f.cancel();
+        }
     }
 
     /** Gives every frame back to the host. Idempotent. */
@@ -144,6 +197,10 @@ public final class GuestRam implements GuestMemory {
             return;
         }
         released = true;
+        PageFaults f = faults;
+        if (f != null) {
+            f.cancel();
+        }
         for (PageFrame frame : frames) {
             host.free(frame);
         }

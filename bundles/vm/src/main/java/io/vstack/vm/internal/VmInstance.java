@@ -165,6 +165,7 @@ final class VmInstance {
 
     /** Ends the vCPUs and gives the memory back to the host. */
     void destroy() {
+        ram.cancelFaults();
         stun.end(Duration.ofSeconds(5));
         ram.release();
     }

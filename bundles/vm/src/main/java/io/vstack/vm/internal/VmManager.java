@@ -475,6 +475,31 @@ public final class VmManager implements VmService, VmMobility {
         }
 
         @Override
+        public void expectPages(long[] missing, io.vstack.api.vm.PageFaultHandler handler) throws VmException {
+            synchronized (VmManager.this) {
+                if (ended) {
+                    throw new VmException("VM " + spec.name() + " already started (or was aborted) on " + spec.host());
+                }
+                instance.ram().expectPages(missing, handler);
+            }
+        }
+
+        @Override
+        public boolean placePage(long pfn, ByteBuffer bytes) {
+            return instance.ram().placePage(pfn, bytes);
+        }
+
+        @Override
+        public long missingPages() {
+            return instance.ram().missingPages();
+        }
+
+        @Override
+        public long[] awaitedPages() {
+            return instance.ram().awaitedPages();
+        }
+
+        @Override
         public long awaitGuestTickGap(Duration timeout) throws InterruptedException {
             return instance.awaitTickGap(timeout);
         }

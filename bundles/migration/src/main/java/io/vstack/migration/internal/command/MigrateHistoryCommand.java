@@ -29,6 +29,7 @@ public class MigrateHistoryCommand implements Action {
         table.column("VM");
         table.column("From");
         table.column("To");
+        table.column("Mode");
         table.column("Result");
         table.column("Iterations").alignRight();
         table.column("Total").alignRight();
@@ -37,15 +38,19 @@ public class MigrateHistoryCommand implements Action {
         table.column("Guest saw").alignRight();
         table.column("Wire").alignRight();
         table.column("Zero pages").alignRight();
+        table.column("Post-copy switch");
+        table.column("Faults");
+        table.column("Recoveries").alignRight();
         table.column("Digest");
         table.column("Metrics");
         for (MigrationReport r : migrations.history()) {
             MigrationStatus s = r.status();
-            table.addRow().addContent(s.id(), s.vmId(), s.sourceHost(), s.destinationHost(),
+            table.addRow().addContent(s.id(), s.vmId(), s.sourceHost(), s.destinationHost(), s.mode().name().toLowerCase(Locale.ROOT),
                     s.phase().name().toLowerCase(Locale.ROOT) + s.error().map(e -> ": " + e).orElse(""), s.iteration(),
                     MigrationFormat.nanos(r.totalNanos()), MigrationFormat.nanos(r.downtimeNanos()),
                     MigrationFormat.nanos(r.sourceDowntimeNanos()), MigrationFormat.nanos(r.guestTickGapNanos()),
-                    MigrationFormat.bytes(r.wireBytes()), r.pagesZero(), r.digestVerified() ? "verified" : "-",
+                    MigrationFormat.bytes(r.wireBytes()), r.pagesZero(), MigrationFormat.switchPoint(s.postcopy()),
+                    MigrationFormat.faults(s.postcopy()), s.postcopy().recoveries(), r.digestVerified() ? "verified" : "-",
                     r.metricsFile().map(Object::toString).orElse("-"));
         }
         table.print(System.out, !noFormat);

@@ -23,13 +23,15 @@ public class MigrateStartCommand implements Action {
     @Reference
     MigrationService migrations;
 
-    @Option(name = "--mode", description = "precopy (postcopy and hybrid are not implemented yet)")
+    @Option(name = "--mode", description = "precopy (QEMU's default), postcopy (start at the destination at once, pages on demand)"
+            + " or hybrid (pre-copy, post-copy when it will not converge)")
     String mode = "precopy";
 
     @Option(name = "--downtime-limit", description = "Largest acceptable stop time (ours 20ms, QEMU 300ms)")
     String downtimeLimit = "20ms";
 
-    @Option(name = "--max-bandwidth", description = "Stream cap per second, e.g. 128M (ours 0 = none, QEMU 128M)")
+    @Option(name = "--max-bandwidth", description = "Stream cap per second, e.g. 128M (ours 0 = none, QEMU 128M);"
+            + " in post-copy it caps the background push only (QEMU max-postcopy-bandwidth, default 0)")
     String maxBandwidth = "0";
 
     @Option(name = "--channels", description = "Extra page channels (ours 0, QEMU multifd 2)")
@@ -87,6 +89,7 @@ public class MigrateStartCommand implements Action {
                 + " (source side " + MigrationFormat.nanos(report.sourceDowntimeNanos()) + ", guest saw "
                 + MigrationFormat.nanos(report.guestTickGapNanos()) + "), " + MigrationFormat.bytes(report.wireBytes())
                 + " on the wire, digest " + (report.digestVerified() ? "verified" : "NOT verified")
+                + (report.status().postcopy().switched() ? "; " + MigrationFormat.postcopy(report.status().postcopy()) : "")
                 + report.metricsFile().map(f -> "; metrics " + f).orElse(""));
         return null;
     }

@@ -30,16 +30,21 @@ public class MigrateStatusCommand implements Action {
         table.column("VM");
         table.column("From");
         table.column("To");
+        table.column("Mode");
         table.column("Phase");
         table.column("Iteration").alignRight();
         table.column("Pending").alignRight();
         table.column("Bandwidth").alignRight();
         table.column("Expected downtime").alignRight();
         table.column("Throttle").alignRight();
+        table.column("Post-copy switch");
+        table.column("Faults");
+        table.column("Recoveries").alignRight();
         for (MigrationStatus s : active) {
-            table.addRow().addContent(s.id(), s.vmId(), s.sourceHost(), s.destinationHost(), s.phase().name().toLowerCase(Locale.ROOT),
-                    s.iteration(), MigrationFormat.bytes(s.pendingBytes()), MigrationFormat.rate(s.bandwidthBytesPerSecond()),
-                    MigrationFormat.nanos(s.expectedDowntimeNanos()), s.throttlePercent() + "%");
+            table.addRow().addContent(s.id(), s.vmId(), s.sourceHost(), s.destinationHost(), s.mode().name().toLowerCase(Locale.ROOT),
+                    s.phase().name().toLowerCase(Locale.ROOT), s.iteration(), MigrationFormat.bytes(s.pendingBytes()), MigrationFormat.rate(s.bandwidthBytesPerSecond()),
+                    MigrationFormat.nanos(s.expectedDowntimeNanos()), s.throttlePercent() + "%",
+                    MigrationFormat.switchPoint(s.postcopy()), MigrationFormat.faults(s.postcopy()), s.postcopy().recoveries());
         }
         table.print(System.out, !noFormat);
         return null;
