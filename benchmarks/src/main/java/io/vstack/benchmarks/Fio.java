@@ -44,6 +44,11 @@ public final class Fio {
                 "--direct=" + (direct ? 1 : 0), "--ioengine=psync", "--iodepth=1", "--numjobs=" + jobs, "--group_reporting",
                 "--rw=" + rw, "--bs=" + blockSize, "--runtime=" + seconds, "--time_based", "--randrepeat=0",
                 "--output-format=json"));
+        if (!direct) {
+            // fio drops the file's pages from the page cache before a buffered job by default; the
+            // vstack side reads through a warm page cache, so fio must too.
+            command.add("--invalidate=0");
+        }
         if (splitFile) {
             command.add("--size=" + size / jobs);
             command.add("--offset_increment=" + size / jobs);

@@ -153,7 +153,7 @@ public final class DataPathFixture implements AutoCloseable {
         deleteTree(directory);
     }
 
-    static void deleteTree(Path dir) throws IOException {
+    public static void deleteTree(Path dir) throws IOException {
         if (!Files.exists(dir)) {
             return;
         }

@@ -4,6 +4,7 @@ import io.vstack.api.storage.BlockStore;
 import io.vstack.api.storage.StoreSpec;
 import io.vstack.api.testing.FakeHosts;
 import io.vstack.benchmarks.Fio;
+import io.vstack.benchmarks.datapath.DataPathFixture;
 import io.vstack.storage.cloud.internal.CloudBackend;
 import io.vstack.storage.cloud.internal.CloudConfig;
 import io.vstack.storage.local.internal.LocalStorageBackend;
@@ -47,7 +48,9 @@ public final class BackendBenchmark {
     }
 
     public static void main(String[] args) throws Exception {
-        Path work = Files.createDirectories(Path.of(args[0]));
+        Path work = Path.of(args[0]);
+        DataPathFixture.deleteTree(work);
+        Files.createDirectories(work);
         int seconds = Integer.parseInt(args[1]);
         int threads = Integer.parseInt(args[2]);
         long size = 256L << 20;
