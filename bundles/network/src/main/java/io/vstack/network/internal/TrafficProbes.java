@@ -18,6 +18,9 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,16 +43,37 @@ public final class TrafficProbes implements NetworkProgrammer {
     private static final long RESUME_WAIT_NANOS = 200_000_000L;
 
     private final DatacenterController controller;
-    private final VmService vms;
+    private volatile VmService vms;
     private final Map<String, Probe> probes = new ConcurrentHashMap<>();
     private final Map<String, Long> watching = new ConcurrentHashMap<>();
     private final AtomicInteger ids = new AtomicInteger();
 
-    /** The probes over the datacenter's controller and the VMs. */
+    /** The probes over the datacenter's controller; the VMs come with {@link #setVms} (the vm bundle is optional here). */
     @Activate
-    public TrafficProbes(@Reference DatacenterController controller, @Reference VmService vms) {
+    public TrafficProbes(@Reference DatacenterController controller) {
         this.controller = controller;
+    }
+
+    /** The probes over the datacenter's controller and the VMs (tests, benchmarks). */
+    public TrafficProbes(DatacenterController controller, VmService vms) {
+        this(controller);
         this.vms = vms;
+    }
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    void setVms(VmService service) {
+        vms = service;
+    }
+
+    void unsetVms(VmService service) {
+        if (vms == service) {
+            vms = null;
+        }
+    }
+
+    private Optional<String> hostOf(String vm) {
+        VmService service = vms;
+        return service == null ? Optional.empty() : service.vm(vm).map(VmInfo::host);
     }
 
     /** One gap in the deliveries longer than twice the period. */
@@ -97,7 +121,7 @@ public final class TrafficProbes implements NetworkProgrammer {
             long seq = 0;
             while (!stop) {
                 seq++;
-                Optional<String> host = vms.vm(vm).map(VmInfo::host);
+                Optional<String> host = hostOf(vm);
                 boolean ok = host.isPresent() && controller.vswitch(host.get()).send(srcIp, dstIp);
                 long now = System.nanoTime();
                 sent = seq;
@@ -144,7 +168,11 @@ public final class TrafficProbes implements NetworkProgrammer {
      * @throws IllegalArgumentException if the VM is unknown, the address is not one of its own, or the period is not from 100 µs to 1 s
      */
     public ProbeStatus start(String vm, String srcIp, String dstIp, Duration period) {
-        VmInfo info = vms.vm(vm).orElseThrow(() -> new IllegalArgumentException("No VM named '" + vm + "'; vm:list shows the VMs"));
+        VmService service = vms;
+        if (service == null) {
+            throw new IllegalArgumentException("no VM service: install the vstack-vm feature to probe a VM's traffic");
+        }
+        VmInfo info = service.vm(vm).orElseThrow(() -> new IllegalArgumentException("No VM named '" + vm + "'; vm:list shows the VMs"));
         if (info.spec().interfaces().stream().noneMatch(i -> i.addresses().contains(srcIp))) {
             throw new IllegalArgumentException("address " + srcIp + " is not one of VM " + vm + "'s");
         }
