@@ -7,10 +7,10 @@ import io.vstack.api.vm.VmInfo;
 import io.vstack.api.vm.VmSpec;
 import io.vstack.api.vm.WorkloadPattern;
 import io.vstack.api.vm.WorkloadSpec;
+import io.vstack.network.internal.BenchNetwork;
 import io.vstack.network.internal.DatacenterController;
 import io.vstack.network.internal.EniMoveProgrammer;
 import io.vstack.network.internal.TrafficProbes;
-import io.vstack.network.internal.VmNetworkListener;
 import io.vstack.vm.internal.GuestRam;
 import io.vstack.vm.internal.TestHosts;
 import io.vstack.vm.internal.VmManager;
@@ -76,7 +76,8 @@ public final class MigrationBench {
                 return "eni-move";
             }
         });
-        vms.addListener(new VmNetworkListener(controller));
+        BenchNetwork.attach(controller, NIC, "esx1", "bench");
+        BenchNetwork.attach(controller, PEER, "esx1", "peer");
         TrafficProbes probes = new TrafficProbes(controller, vms);
         MigrationManager migrations = new MigrationManager(new MigrationManager.Settings(InetAddress.getLoopbackAddress(), Map.of(),
                 Map.of(), 10_000), hosts, vms, vms, out.resolve("migrations"));
