@@ -37,7 +37,7 @@ import java.util.regex.Pattern;
  * source-side t2−t0); the blackout a 1 ms traffic probe sees. Real VMs (vm bundle), the real
  * migration manager over TCP, the real network controller, one JVM, two simulated hosts.
  * <p>Lives in the migration bundle's package (on the plain class path of this module) to build
- * the manager without OSGi, as the trust benchmark does. Args: {@code outDir [runs] [verifyFull]}.
+ * the manager without OSGi, as the trust benchmark does. Args: {@code outDir [runs] [sent|full|both]}.
  */
 public final class MigrationBench {
 
@@ -52,6 +52,7 @@ public final class MigrationBench {
     public static void main(String[] args) throws Exception {
         Path out = Path.of(args.length > 0 ? args[0] : "target/migration-bench");
         int runs = args.length > 1 ? Integer.parseInt(args[1]) : 10;
+        String modes = args.length > 2 ? args[2] : "both"; // sent, full or both: how the switchover's digest is made
         Files.createDirectories(out);
         System.out.println("date " + Instant.now() + "; " + uptime());
         System.out.println("jdk " + System.getProperty("java.version") + ", cores " + Runtime.getRuntime().availableProcessors());
@@ -93,6 +94,9 @@ public final class MigrationBench {
             probes.start("bench", "10.0.0.42", "10.0.0.43", Duration.ofMillis(1));
 
             for (boolean verifyFull : new boolean[] {false, true}) {
+                if (modes.equals(verifyFull ? "sent" : "full")) {
+                    continue;
+                }
                 MigrationParams params = MigrationParams.defaults().withVerifyFullMemory(verifyFull);
                 String tag = verifyFull ? "full-memory verification" : "--verify-sent";
                 System.out.println("== " + tag);

@@ -29,9 +29,9 @@ import org.slf4j.LoggerFactory;
  * from one of its addresses to another address, through the virtual switch of the host the VM
  * runs on now (as {@link VmService} reports it); every delivery is timed. Registered as the
  * network programmer {@code probe}, which programs nothing: it observes each migration, and its
- * {@link #figures} give, for the probes sending from the moving VM, the last frame delivered
- * before the longest gap that began after {@code prepare} and the first one after it (waiting
- * up to 200 ms for traffic to resume), so that the migration can report the blackout.
+ * {@link #figures} give, for the probe sending from the moving VM, the last frame delivered
+ * before the gap that spans the reprogramming (the VM is stunned then) and the first one after
+ * it (waiting up to 200 ms for traffic to resume), so that the migration can report the blackout.
  * One thread per probe, named {@code vstack-net-probe-<id>}, stopped with the probe or at deactivation.
  */
 @Component(service = {TrafficProbes.class, NetworkProgrammer.class}, immediate = true,
@@ -46,6 +46,7 @@ public final class TrafficProbes implements NetworkProgrammer {
     private volatile VmService vms;
     private final Map<String, Probe> probes = new ConcurrentHashMap<>();
     private final Map<String, Long> watching = new ConcurrentHashMap<>();
+    private final Map<String, Long> reprogrammed = new ConcurrentHashMap<>();
     private final AtomicInteger ids = new AtomicInteger();
 
     /** The probes over the datacenter's controller; the VMs come with {@link #setVms} (the vm bundle is optional here). */
@@ -232,7 +233,7 @@ public final class TrafficProbes implements NetworkProgrammer {
 
     @Override
     public void reprogram(MobilityEvent event) {
-        // observes only
+        reprogrammed.put(event.migrationId(), System.nanoTime()); // observes only: the VM is stunned now
     }
 
     @Override
@@ -255,19 +256,23 @@ public final class TrafficProbes implements NetworkProgrammer {
         while (probe.lastDelivered < asked && System.nanoTime() - asked < RESUME_WAIT_NANOS) {
             LockSupport.parkNanos(probe.periodNanos);
         }
-        Gap longest = null;
+        // The blackout is the gap in deliveries around the switchover: the one that spans the
+        // moment the network was reprogrammed (the VM stunned), not a pause of the probe's own
+        // thread earlier in the pre-copy (those lose no frame and are not counted).
+        Long at = reprogrammed.remove(event.migrationId());
+        Gap around = null;
         for (Gap g : probe.gaps()) {
-            if (g.firstAfterNanos() > since && (longest == null || g.nanos() > longest.nanos())) {
-                longest = g;
+            if (g.firstAfterNanos() > since && at != null && g.lastBeforeNanos() <= at && at <= g.firstAfterNanos()) {
+                around = g;
             }
         }
         out.put("probePeriodNanos", probe.periodNanos);
         out.put("probeResumed", probe.lastDelivered >= asked ? 1L : 0L);
-        if (longest != null) {
-            out.put("lastDeliveredBeforeNanos", longest.lastBeforeNanos());
-            out.put("firstDeliveredAfterNanos", longest.firstAfterNanos());
-            out.put("longestGapNanos", longest.nanos());
-            out.put("framesLostInGap", longest.framesLost());
+        if (around != null) {
+            out.put("lastDeliveredBeforeNanos", around.lastBeforeNanos());
+            out.put("firstDeliveredAfterNanos", around.firstAfterNanos());
+            out.put("gapNanos", around.nanos());
+            out.put("framesLostInGap", around.framesLost());
         }
         return out;
     }
