@@ -4,26 +4,16 @@ import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
 
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import org.junit.After;
 import org.junit.Before;
 import org.junit.Test;
@@ -40,55 +30,26 @@ import org.junit.Test;
  */
 public class KillNineIT {
 
-    private static final Duration BOOT = Duration.ofSeconds(120);
-    private static final Duration COMMAND = Duration.ofSeconds(60);
-    private static final String USER = "kill9";
+    private static final Duration COMMAND = DistributionProcess.COMMAND;
     private static final String DISK = "k9";
     private static final int REGION_BLOCKS = 8192;     // --size 32M of 4 KiB blocks
     private static final Pattern SUMMARY = Pattern.compile(
             "disk (\\S+), (\\S+) bs=(\\d+) threads=(\\d+), [\\d.]+ s, errors (\\d+), verified blocks (\\d+), verify failures (\\d+), (\\w+)");
 
-    private final List<Process> processes = new ArrayList<>();
+    private DistributionProcess dist;
     private Path work;
     private Path home;
-    private String password;
-    private int port;
-    private Process karaf;
-    private int boots;
 
     @Before
     public void unpackACopyWithATestLogin() throws Exception {
-        Path dist = Path.of(requiredProperty("vstack.dist"));
-        work = Path.of("target", "kill9").toAbsolutePath();
-        deleteTree(work);
-        Files.createDirectories(work);
-        run(List.of("tar", "-xzf", dist.toString(), "-C", work.toString()), work.resolve("tar.out"), COMMAND);
-        try (Stream<Path> entries = Files.list(work)) {
-            home = entries.filter(p -> Files.isDirectory(p)).findFirst()
-                    .orElseThrow(() -> new AssertionError(dist + " unpacked to nothing"));
-        }
-        byte[] secret = new byte[16];
-        new SecureRandom().nextBytes(secret);
-        password = HexFormat.of().formatHex(secret);
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            port = socket.getLocalPort();
-        }
-        // A login for this copy only, in the admin group (which has the ssh role).
-        Files.writeString(home.resolve("etc/users.properties"), USER + " = " + password + ",_g_:admingroup\n"
-                + "_g_\\:admingroup = group,admin,manager,viewer,systembundles,ssh\n", StandardCharsets.ISO_8859_1);
-        Path shellCfg = home.resolve("etc/org.apache.karaf.shell.cfg");
-        String cfg = Files.readString(shellCfg, StandardCharsets.ISO_8859_1);
-        String edited = cfg.replaceAll("(?m)^sshPort\\s*=.*$", "sshPort = " + port)
-                .replaceAll("(?m)^sshHost\\s*=.*$", "sshHost = 127.0.0.1");
-        assertTrue("sshPort set in " + shellCfg, edited.contains("sshPort = " + port));
-        Files.writeString(shellCfg, edited, StandardCharsets.ISO_8859_1);
+        dist = new DistributionProcess("kill9");
+        work = dist.work();
+        home = dist.home();
     }
 
     @After
     public void stopEverything() throws Exception {
-        for (Process p : processes) {
-            killTree(p.toHandle());
-        }
+        dist.close();
     }
 
     @Test
@@ -98,7 +59,7 @@ public class KillNineIT {
         client("filter:attach " + DISK + " checksum");
         assertEquals(List.of("checksum"), filters(client("disk:list --no-format")));
 
-        Process workload = startClient(Files.writeString(work.resolve("workload.in"), "workload:run --rw write --verify"
+        Process workload = dist.startClient(Files.writeString(work.resolve("workload.in"), "workload:run --rw write --verify"
                 + " --flush-every 64 --duration 60s --size 32M --quiet --no-format " + DISK + "\n"), work.resolve("workload.out"));
         // Enough writes for several flushes and more than one pass over some blocks' neighbours.
         long[] writes = {0};
@@ -109,10 +70,7 @@ public class KillNineIT {
         });
         assertTrue("the workload still runs when the JVM is killed", workload.isAlive());
 
-        ProcessHandle jvm = karafJvm();
-        run(List.of("kill", "-9", Long.toString(jvm.pid())), work.resolve("kill.out"), COMMAND);
-        assertTrue("the Karaf JVM died", jvm.onExit().get(COMMAND.toSeconds(), TimeUnit.SECONDS) != null);
-        assertTrue("the launcher ended", karaf.waitFor(COMMAND.toSeconds(), TimeUnit.SECONDS));
+        dist.killNine();
         assertTrue("the workload client ended", workload.waitFor(COMMAND.toSeconds(), TimeUnit.SECONDS));
         String cut = read(work.resolve("workload.out"));
         assertFalse("the workload was cut short, it did not finish: " + cut, SUMMARY.matcher(cut).find());
@@ -152,36 +110,8 @@ public class KillNineIT {
         System.out.println("after a byte changed in block 5 under the checksum filter:\n" + corrupt);
     }
 
-    /** Starts {@code bin/karaf server} and waits until the client gets in and the disk commands answer. */
     private void start() throws Exception {
-        boots++;
-        ProcessBuilder builder = new ProcessBuilder(home.resolve("bin/karaf").toString(), "server")
-                .directory(home.toFile())
-                .redirectErrorStream(true)
-                .redirectOutput(work.resolve("karaf-" + boots + ".out").toFile());
-        Map<String, String> env = builder.environment();
-        env.put("JAVA_HOME", System.getProperty("java.home"));
-        env.remove("KARAF_DEBUG");
-        karaf = builder.start();
-        processes.add(karaf);
-        Eventually.await("the distribution answers on port " + port + " (boot " + boots + ")", BOOT, () -> {
-            assertTrue("Karaf exited: " + read(work.resolve("karaf-" + boots + ".out")), karaf.isAlive());
-            try {
-                client("disk:list --no-format", Duration.ofSeconds(30));
-                return true;
-            } catch (AssertionError | Exception e) {
-                return false;       // not up yet: the client cannot connect or log in, or the commands are not there
-            }
-        });
-    }
-
-    /** The Karaf JVM: the launched process itself if the script exec'd it, else its java descendant. */
-    private ProcessHandle karafJvm() {
-        ProcessHandle launcher = karaf.toHandle();
-        return Stream.concat(Stream.of(launcher), launcher.descendants())
-                .filter(p -> p.info().command().map(c -> c.endsWith("/java")).orElse(false))
-                .findFirst()
-                .orElseThrow(() -> new AssertionError("no java process under " + launcher.pid()));
+        dist.start("disk:list --no-format");
     }
 
     private interface Call {
@@ -199,39 +129,7 @@ public class KillNineIT {
     }
 
     private String client(String command) throws Exception {
-        return client(command, COMMAND);
-    }
-
-    /** Runs one command through {@code bin/client} in batch mode; fails on an error line. */
-    private String client(String command, Duration timeout) throws Exception {
-        Path out = Files.createTempFile(work, "client", ".out");
-        Path in = Files.writeString(Files.createTempFile(work, "client", ".in"), command + "\n");
-        Process p = startClient(in, out);
-        if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-            killTree(p.toHandle());
-            throw new AssertionError("bin/client did not answer within " + timeout.toSeconds() + " s: " + command);
-        }
-        processes.remove(p);
-        String text = read(out);
-        Files.delete(out);
-        Files.delete(in);
-        if (text.contains("Error executing command") || text.contains("Command not found") || p.exitValue() != 0) {
-            throw new AssertionError(command + " failed (exit " + p.exitValue() + "): " + text);
-        }
-        return text;
-    }
-
-    private Process startClient(Path in, Path out) throws IOException {
-        ProcessBuilder builder = new ProcessBuilder(home.resolve("bin/client").toString(), "-u", USER, "-p", password,
-                "-h", "127.0.0.1", "-a", Integer.toString(port), "-b")
-                .directory(home.toFile())
-                .redirectErrorStream(true)
-                .redirectInput(in.toFile())
-                .redirectOutput(out.toFile());
-        builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
-        Process p = builder.start();
-        processes.add(p);
-        return p;
+        return dist.client(command);
     }
 
     /** The filter names of the disk's row in {@code disk:list --no-format}. */
@@ -251,55 +149,7 @@ public class KillNineIT {
         return Long.parseLong(m.group(1));
     }
 
-    private static void run(List<String> command, Path out, Duration timeout) throws Exception {
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(out.toFile()).start();
-        if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-            p.destroyForcibly();
-            throw new AssertionError(command + " did not end within " + timeout.toSeconds() + " s");
-        }
-        assertEquals(command + ": " + read(out), 0, p.exitValue());
-    }
-
-    private static void killTree(ProcessHandle process) throws InterruptedException {
-        List<ProcessHandle> all = new ArrayList<>();
-        process.descendants().forEach(all::add);
-        all.add(process);
-        for (ProcessHandle p : all) {
-            p.destroyForcibly();
-        }
-        for (ProcessHandle p : all) {
-            try {
-                p.onExit().get(30, TimeUnit.SECONDS);
-            } catch (Exception e) {
-                // Gone already, or it will not go: nothing more can be done here.
-            }
-        }
-    }
-
     private static String read(Path file) {
-        try {
-            return Files.exists(file) ? Files.readString(file, StandardCharsets.UTF_8) : "";
-        } catch (IOException e) {
-            return "(" + file + " unreadable: " + e.getMessage() + ")";
-        }
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(dir)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        }
-    }
-
-    private static String requiredProperty(String name) {
-        String value = System.getProperty(name);
-        if (value == null) {
-            throw new IllegalStateException("system property " + name + " is not set: run the integration tests through Maven");
-        }
-        return value;
+        return DistributionProcess.read(file);
     }
 }

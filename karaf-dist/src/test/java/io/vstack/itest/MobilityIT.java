@@ -51,11 +51,13 @@ public class MobilityIT {
     @Test
     public void aRunningVmMigratesThroughTheShellWithEveryPageVerifiedAndItsNetworkFollowing() throws Exception {
         Eventually.await("hosts esx1 and esx2", () -> hosts.host("esx1").isPresent() && hosts.host("esx2").isPresent());
-        execute("vm:create --memory 64M --vcpus 2 --nic net0:10.0.0.5 --start web esx1");
+        assertTrue(execute("disk:create --size 16M --host esx1 webdisk").contains("Created disk webdisk"));
+        execute("vm:create --memory 64M --vcpus 2 --disk webdisk --nic net0:10.0.0.5 --start web esx1");
         execute("vm:create --memory 16M --vcpus 1 --nic net0:10.0.0.6 --start peer esx1");
         execute("vm:workload --dirty-rate 20M --working-set 16M web");
         Eventually.await("the guest writes", () -> vms.vm("web").orElseThrow().guestWrites() > 1000);
         assertEquals("delivered", execute("net:send esx1 10.0.0.5 10.0.0.6").trim());
+        assertTrue(execute("net:probe --period 1ms web 10.0.0.5 10.0.0.6").contains("started"));
 
         String out = execute("migrate:start --downtime-limit 20ms --channels 1 web esx2");
         assertTrue(out, out.contains("completed: web runs on esx2") && out.contains("digest verified"));
@@ -67,6 +69,13 @@ public class MobilityIT {
         assertTrue(report.digestVerified());
         assertTrue(Files.readString(report.metricsFile().orElseThrow()).contains("\"digestVerified\": true"));
         assertTrue(execute("migrate:history --no-format").contains("verified"));
+        String json = Files.readString(report.metricsFile().orElseThrow());
+        assertTrue(json, json.contains("\"disks\": \"handed over to esx2\""));
+        assertTrue(json, json.contains("\"probeResumed\": 1") && json.contains("\"networkBlackoutNanos\""));
+        String owner = execute("disk:info --no-format webdisk").lines().filter(l -> l.startsWith("Owner")).findFirst().orElseThrow();
+        assertTrue(owner, owner.endsWith("esx2"));
+        String probe = execute("net:probe-list --no-format").lines().filter(l -> l.startsWith("p")).findFirst().orElseThrow();
+        assertTrue(probe, probe.trim().endsWith("esx2"));
 
         String enis = execute("net:eni-list --no-format");
         String webEni = enis.lines().filter(l -> l.startsWith("eni-web-0")).findFirst().orElseThrow();

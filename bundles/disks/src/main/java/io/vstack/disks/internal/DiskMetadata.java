@@ -92,6 +92,10 @@ record DiskMetadata(String id, long capacity, int blockSize, String backend, Str
         return new DiskMetadata(id, capacity, blockSize, backend, owner, parent, filters, store, contentVersion + 1);
     }
 
+    DiskMetadata withOwner(String newOwner) {
+        return new DiskMetadata(id, capacity, blockSize, backend, newOwner, parent, filters);
+    }
+
     Optional<Attachment> filter(String name) {
         return filters.stream().filter(a -> a.name().equals(name)).findFirst();
     }

@@ -286,6 +286,41 @@ final class DiskRuntime implements VirtualDisk, MetricSource {
                 service.timeoutText(), old.inFlight.get()));
     }
 
+    /**
+     * Replaces every linked filter by the one {@code recreate} makes (for a new owner host): new
+     * I/O waits at a barrier, in-flight requests drain, the old filters close, the new ones are
+     * created and published together, then the held I/O goes on. A filter that cannot be
+     * re-created stays attached but inactive; its name is returned. Caller holds the lock.
+     */
+    List<String> relinkAll(java.util.function.Function<Stage, Stage> recreate) {
+        List<String> failed = new ArrayList<>();
+        Chain old = chain;
+        CountDownLatch latch = new CountDownLatch(1);
+        chain = Chain.barrier(old, latch);
+        try {
+            drain(old);
+            List<Stage> previous = List.copyOf(linked.values());
+            for (Stage s : previous) {
+                try {
+                    s.filter.close();
+                } catch (RuntimeException | LinkageError e) {
+                    LOG.warn("disk {}: filter {} failed to close: {}", id, s.name, e.toString(), e);
+                }
+                linked.remove(s.name);
+                try {
+                    linked.put(s.name, recreate.apply(s));
+                } catch (RuntimeException e) {
+                    failed.add(s.name);
+                    LOG.warn("disk {}: filter {} cannot be re-created; it stays inactive: {}", id, s.name, e.getMessage(), e);
+                }
+            }
+        } finally {
+            chain = Chain.of(id, metadata.capacity(), List.copyOf(linked.values()), store);
+            latch.countDown();
+        }
+        return failed;
+    }
+
     /** Kills the disk: new I/O fails with {@code reason}, in-flight I/O finishes, filters and store close. */
     void kill(String reason) {
         lock.lock();

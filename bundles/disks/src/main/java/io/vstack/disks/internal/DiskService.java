@@ -451,6 +451,37 @@ public class DiskService implements DiskAdmin {
         }
     }
 
+    /**
+     * Makes {@code to} the owner of disk {@code id}: the metadata is rewritten crash-safely, then
+     * the filter chain moves to {@code to}'s framework (each filter re-created with {@code to} as
+     * its host, I/O held meanwhile). Nothing happens if {@code to} owns it already. Used by
+     * {@link OwnershipHandover}; returns the filters that could not be re-created.
+     *
+     * @throws IllegalArgumentException if there is no such disk or neither host owns it
+     * @throws IOException if the metadata cannot be written (nothing changed then)
+     */
+    List<String> changeOwner(String id, String from, String to) throws IOException {
+        DiskRuntime disk = requireDisk(id, null);
+        disk.lock().lock();
+        try {
+            DiskMetadata metadata = disk.metadata();
+            if (metadata.owner().equals(to)) {
+                return List.of();
+            }
+            if (!metadata.owner().equals(from)) {
+                throw new IllegalArgumentException("disk " + id + " is owned by host " + metadata.owner() + ", not " + from);
+            }
+            DiskMetadata updated = metadata.withOwner(to);
+            updated.write(directory);
+            disk.metadata(updated);
+            LOG.info("Disk {}: owner {} -> {}", id, from, to);
+            return disk.relinkAll(s -> new Stage(id, s.descriptor, createFilter(s.factory, updated, s.name,
+                    updated.filter(s.name).map(DiskMetadata.Attachment::config).orElse(Map.of())), s.factory));
+        } finally {
+            disk.lock().unlock();
+        }
+    }
+
     @Override
     public List<FilterReport> filterReports() {
         List<FilterReport> reports = new ArrayList<>();

@@ -84,6 +84,7 @@ final class MigrationRun implements Runnable {
     final List<NetworkProgrammer> prepared = new ArrayList<>();
     final Map<String, Object> timings = new LinkedHashMap<>();
     private final List<SocketChannel> sockets = new ArrayList<>();
+    private final Map<String, Object> networkFigures = new LinkedHashMap<>();
 
     volatile MigrationPhase phase = MigrationPhase.SETUP;
     volatile long syncs;
@@ -272,6 +273,7 @@ final class MigrationRun implements Runnable {
                 }
             }
             ended = System.nanoTime();
+            collectNetworkFigures(event);
             context.finished(this);
             done.countDown();
         }
@@ -526,6 +528,25 @@ final class MigrationRun implements Runnable {
         return true;
     }
 
+    /** What the programmers measured (e.g. a traffic probe's gap), and the blackout counted from the stun. */
+    private void collectNetworkFigures(MobilityEvent event) {
+        for (NetworkProgrammer p : prepared) {
+            try {
+                Map<String, Long> f = p.figures(event);
+                if (!f.isEmpty()) {
+                    networkFigures.put(p.name(), f);
+                    Long first = f.get("firstDeliveredAfterNanos");
+                    Long last = f.get("lastDeliveredBeforeNanos");
+                    if (first != null && last != null && t0 > 0 && first > t0) {
+                        timings.put("networkBlackoutNanos", first - Math.min(last, t0));
+                    }
+                }
+            } catch (RuntimeException e) {
+                LOG.debug("figures of network programmer {}: {}", p.name(), e.toString());
+            }
+        }
+    }
+
     private int[] streamCrcsOrThrow() {
         return stream.sentCrcs();
     }
@@ -643,6 +664,7 @@ final class MigrationRun implements Runnable {
         m.put("digestVerified", digestVerified);
         m.put("disks", diskNote);
         m.put("networkProgrammers", prepared.stream().map(NetworkProgrammer::name).toList());
+        m.put("network", networkFigures);
         return m;
     }
 

@@ -1,0 +1,230 @@
+package io.vstack.migration.internal;
+
+import io.vstack.api.migration.MigrationParams;
+import io.vstack.api.migration.MigrationReport;
+import io.vstack.api.net.VmInterface;
+import io.vstack.api.vm.VmInfo;
+import io.vstack.api.vm.VmSpec;
+import io.vstack.api.vm.WorkloadPattern;
+import io.vstack.api.vm.WorkloadSpec;
+import io.vstack.network.internal.BenchNetwork;
+import io.vstack.network.internal.DatacenterController;
+import io.vstack.network.internal.EniMoveProgrammer;
+import io.vstack.network.internal.TrafficProbes;
+import io.vstack.vm.internal.GuestRam;
+import io.vstack.vm.internal.TestHosts;
+import io.vstack.vm.internal.VmManager;
+import java.io.IOException;
+import java.lang.annotation.Annotation;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Live-migration benchmark (docs/BENCHMARKS.md, "Live migration"), all in one run on loopback:
+ * single-stream iperf3 as the peer; the stream rate of a 1 GiB VM whose every page holds data;
+ * the total time of that VM migrating idle; downtime p50/p99 at a 20 ms limit over N migrations
+ * for idle, 100 MB/s over 64 MiB and 1 GB/s over 1 GiB (destination-side t4−t0 and QEMU's
+ * source-side t2−t0); the blackout a 1 ms traffic probe sees. Real VMs (vm bundle), the real
+ * migration manager over TCP, the real network controller, one JVM, two simulated hosts.
+ * <p>Lives in the migration bundle's package (on the plain class path of this module) to build
+ * the manager without OSGi, as the trust benchmark does. Args: {@code outDir [runs] [sent|full|both]}.
+ */
+public final class MigrationBench {
+
+    private static final long MIB = 1L << 20;
+    private static final long GIB = 1L << 30;
+    private static final VmInterface NIC = new VmInterface("eni-bench", "02:00:00:00:00:42", "net0", List.of("10.0.0.42"));
+    private static final VmInterface PEER = new VmInterface("eni-peer", "02:00:00:00:00:43", "net0", List.of("10.0.0.43"));
+
+    private MigrationBench() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Path out = Path.of(args.length > 0 ? args[0] : "target/migration-bench");
+        int runs = args.length > 1 ? Integer.parseInt(args[1]) : 10;
+        String modes = args.length > 2 ? args[2] : "both"; // sent, full or both: how the switchover's digest is made
+        Files.createDirectories(out);
+        System.out.println("date " + Instant.now() + "; " + uptime());
+        System.out.println("jdk " + System.getProperty("java.version") + ", cores " + Runtime.getRuntime().availableProcessors());
+        double iperf = iperf3();
+        System.out.printf("P0 iperf3 single stream 127.0.0.1, 5 s: %.2f Gbit/s%n", iperf / 1e9);
+
+        TestHosts hosts = TestHosts.of(GIB + 256 * MIB, "esx1", "esx2");
+        VmManager vms = new VmManager(hosts, out.resolve("vms"), GuestRam.Order.MARK_AFTER_WRITE);
+        DatacenterController controller = new DatacenterController(new DatacenterController.Config() {
+            @Override
+            public Class<? extends Annotation> annotationType() {
+                return DatacenterController.Config.class;
+            }
+
+            @Override
+            public String networks() {
+                return "";
+            }
+
+            @Override
+            public String defaultProgrammer() {
+                return "eni-move";
+            }
+        });
+        BenchNetwork.attach(controller, NIC, "esx1", "bench");
+        BenchNetwork.attach(controller, PEER, "esx1", "peer");
+        TrafficProbes probes = new TrafficProbes(controller, vms);
+        MigrationManager migrations = new MigrationManager(new MigrationManager.Settings(InetAddress.getLoopbackAddress(), Map.of(),
+                Map.of(), 10_000), hosts, vms, vms, out.resolve("migrations"));
+        hosts.hosts().forEach(migrations::addHost);
+        migrations.addProgrammer(new EniMoveProgrammer(controller));
+        migrations.addProgrammer(probes);
+        try {
+            vms.create(new VmSpec("peer", "esx1", 4 * MIB, 1, List.of(), List.of(PEER), WorkloadSpec.idle()));
+            vms.start("peer");
+            vms.create(new VmSpec("bench", "esx1", GIB, 2, List.of(), List.of(NIC), WorkloadSpec.idle()));
+            vms.start("bench");
+            fill(vms);
+            probes.start("bench", "10.0.0.42", "10.0.0.43", Duration.ofMillis(1));
+
+            for (boolean verifyFull : new boolean[] {false, true}) {
+                if (modes.equals(verifyFull ? "sent" : "full")) {
+                    continue;
+                }
+                MigrationParams params = MigrationParams.defaults().withVerifyFullMemory(verifyFull);
+                String tag = verifyFull ? "full-memory verification" : "--verify-sent";
+                System.out.println("== " + tag);
+                MigrationReport first = migrate(migrations, vms, params);
+                Map<String, Double> it0 = iteration0(first);
+                double stream = it0.get("wireBytes") * 8e9 / it0.get("nanos");
+                System.out.printf("P1 stream, 1 GiB of data pages, iteration 0 (%d pages raw): %.2f Gbit/s = %.0f %% of iperf3; "
+                        + "whole run %.2f Gbit/s%n", (long) (double) it0.get("pagesRaw"), stream / 1e9, 100 * stream / iperf,
+                        first.wireBytes() * 8.0 / first.totalNanos());
+                System.out.printf("P3 idle 1 GiB VM (data in every page), total time: %.3f s (downtime %.2f ms, source-side %.2f ms)%n",
+                        first.totalNanos() / 1e9, first.downtimeNanos() / 1e6, first.sourceDowntimeNanos() / 1e6);
+                scenario(migrations, vms, params, "P5 idle", WorkloadSpec.idle(), runs);
+                scenario(migrations, vms, params, "P6 100 MB/s over 64 MiB",
+                        new WorkloadSpec(100_000_000L, 64 * MIB, WorkloadPattern.UNIFORM, 0.99, 4096, 0, Duration.ofMillis(1)), runs);
+                scenario(migrations, vms, params, "P8 1 GB/s over 1 GiB",
+                        new WorkloadSpec(1_000_000_000L, GIB - 8 * MIB, WorkloadPattern.UNIFORM, 0.99, 4096, 0, Duration.ofMillis(1)), runs);
+            }
+            System.out.println("date " + Instant.now() + "; " + uptime());
+        } finally {
+            probes.deactivate();
+            migrations.deactivate();
+            vms.deactivate();
+        }
+    }
+
+    /** Writes every page of the VM (sequential full-page writes) so that no page is zero, then idles it. */
+    private static void fill(VmManager vms) throws Exception {
+        long pages = GIB / 4096;
+        long start = vms.vm("bench").orElseThrow().guestWrites();
+        vms.setWorkload("bench", new WorkloadSpec(8_000_000_000L, GIB - 8 * MIB, WorkloadPattern.SEQUENTIAL, 0.99, 4096, 0,
+                Duration.ofMillis(1)));
+        long t = System.nanoTime();
+        while (vms.vm("bench").orElseThrow().guestWrites() - start < pages + 4096) {
+            TimeUnit.MILLISECONDS.sleep(20);
+        }
+        vms.setWorkload("bench", WorkloadSpec.idle());
+        System.out.printf("filled 1 GiB in %.2f s%n", (System.nanoTime() - t) / 1e9);
+    }
+
+    private static MigrationReport migrate(MigrationManager migrations, VmManager vms, MigrationParams params) throws Exception {
+        VmInfo vm = vms.vm("bench").orElseThrow();
+        String to = vm.host().equals("esx1") ? "esx2" : "esx1";
+        MigrationReport r = migrations.await(migrations.start("bench", to, params).id());
+        if (!r.digestVerified()) {
+            throw new IllegalStateException("digest not verified");
+        }
+        return r;
+    }
+
+    private static void scenario(MigrationManager migrations, VmManager vms, MigrationParams params, String name, WorkloadSpec w,
+                                 int runs) throws Exception {
+        vms.setWorkload("bench", w);
+        long[] down = new long[runs];
+        long[] source = new long[runs];
+        long[] total = new long[runs];
+        long[] blackout = new long[runs];
+        long[] tick = new long[runs];
+        long w0 = vms.vm("bench").orElseThrow().guestWrites();
+        long t0 = System.nanoTime();
+        TimeUnit.SECONDS.sleep(1);
+        double rate = (vms.vm("bench").orElseThrow().guestWrites() - w0) * (double) w.writeSize() / ((System.nanoTime() - t0) / 1e9);
+        for (int i = 0; i < runs; i++) {
+            MigrationReport r = migrate(migrations, vms, params);
+            down[i] = r.downtimeNanos();
+            source[i] = r.sourceDowntimeNanos();
+            total[i] = r.totalNanos();
+            tick[i] = r.guestTickGapNanos();
+            blackout[i] = number(r, "networkBlackoutNanos");
+        }
+        vms.setWorkload("bench", WorkloadSpec.idle());
+        System.out.printf("%s (guest dirtied %.0f MB/s before migrating), %d runs: downtime p50 %.2f ms p99 %.2f ms max %.2f | source-side (QEMU) p50 %.2f p99 %.2f ms | "
+                        + "guest tick gap p50 %.2f p99 %.2f ms | blackout p50 %.2f p99 %.2f ms | total p50 %.2f s p99 %.2f s%n",
+                name, rate / 1e6, runs, ms(down, 50), ms(down, 99), ms(down, 100), ms(source, 50), ms(source, 99), ms(tick, 50), ms(tick, 99),
+                ms(blackout, 50), ms(blackout, 99), ms(total, 50) / 1000, ms(total, 99) / 1000);
+    }
+
+    private static double ms(long[] values, int p) {
+        long[] s = values.clone();
+        Arrays.sort(s);
+        int rank = (int) Math.ceil(p / 100.0 * s.length);
+        return s[Math.max(0, Math.min(s.length - 1, rank - 1))] / 1e6;
+    }
+
+    private static long number(MigrationReport r, String key) throws IOException {
+        String json = Files.readString(r.metricsFile().orElseThrow(), StandardCharsets.UTF_8);
+        Matcher m = Pattern.compile("\"" + key + "\": (-?\\d+)").matcher(json);
+        return m.find() ? Long.parseLong(m.group(1)) : -1;
+    }
+
+    /** Figures of iteration 0 (every page sent once) from the run's JSON. */
+    private static Map<String, Double> iteration0(MigrationReport r) throws IOException {
+        String json = Files.readString(r.metricsFile().orElseThrow(), StandardCharsets.UTF_8);
+        int at = json.indexOf("\"iterations\"");
+        String it = json.substring(at, json.indexOf('}', at));
+        java.util.HashMap<String, Double> m = new java.util.HashMap<>();
+        for (String key : List.of("pagesRaw", "wireBytes", "nanos")) {
+            Matcher x = Pattern.compile("\"" + key + "\": (\\d+)").matcher(it);
+            if (!x.find()) {
+                throw new IllegalStateException("no " + key + " in iteration 0");
+            }
+            m.put(key, Double.parseDouble(x.group(1)));
+        }
+        return m;
+    }
+
+    private static double iperf3() throws Exception {
+        Process server = new ProcessBuilder("iperf3", "-s", "-1", "-p", "5299").redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        try {
+            TimeUnit.MILLISECONDS.sleep(500);
+            Process client = new ProcessBuilder("iperf3", "-c", "127.0.0.1", "-p", "5299", "-t", "5", "-J").redirectErrorStream(true).start();
+            String json = new String(client.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            client.waitFor();
+            int at = json.indexOf("\"sum_received\"");
+            Matcher m = Pattern.compile("\"bits_per_second\":\\s*([0-9.e+]+)").matcher(json.substring(at));
+            if (at < 0 || !m.find()) {
+                throw new IllegalStateException("iperf3 gave no result: " + json);
+            }
+            return Double.parseDouble(m.group(1));
+        } finally {
+            server.destroy();
+        }
+    }
+
+    private static String uptime() throws Exception {
+        Process p = new ProcessBuilder("uptime").redirectErrorStream(true).start();
+        String s = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+        p.waitFor();
+        return s.substring(s.indexOf("load average"));
+    }
+}
