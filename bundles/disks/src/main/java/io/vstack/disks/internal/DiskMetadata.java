@@ -93,7 +93,7 @@ record DiskMetadata(String id, long capacity, int blockSize, String backend, Str
     }
 
     DiskMetadata withOwner(String newOwner) {
-        return new DiskMetadata(id, capacity, blockSize, backend, newOwner, parent, filters);
+        return new DiskMetadata(id, capacity, blockSize, backend, newOwner, parent, filters, store, contentVersion);
     }
 
     Optional<Attachment> filter(String name) {

@@ -475,7 +475,7 @@ public class DiskService implements DiskAdmin {
             updated.write(directory);
             disk.metadata(updated);
             LOG.info("Disk {}: owner {} -> {}", id, from, to);
-            return disk.relinkAll(s -> new Stage(id, s.descriptor, createFilter(s.factory, updated, s.name,
+            return disk.relinkAll(s -> new Stage(id, s.descriptor, createFilter(s.factory, disk, s.name,
                     updated.filter(s.name).map(DiskMetadata.Attachment::config).orElse(Map.of())), s.factory));
         } finally {
             disk.lock().unlock();

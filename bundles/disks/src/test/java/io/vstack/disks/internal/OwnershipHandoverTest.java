@@ -110,6 +110,36 @@ class OwnershipHandoverTest {
     }
 
     @Test
+    void aSnapshottedDiskKeepsItsChainAcrossAHandoverAndARestart() throws Exception {
+        service.create(DiskSpec.of("d1", 4 * M, BackendType.LOCAL, "esx1"));
+        try (DiskHandle h = service.disk("d1").orElseThrow().open("vm")) {
+            h.write(0, block(1));
+            h.flush();
+        }
+        service.snapshot("d1", "d1-snap");
+        try (DiskHandle h = service.disk("d1").orElseThrow().open("vm")) {
+            h.write(4096, block(2));
+            h.flush();
+        }
+        handover.handOver("web", List.of("d1"), "esx1", "esx2");
+        service.close();
+        services.remove(service);
+        DiskService restarted = newService();
+
+        assertEquals(List.of("d1", "d1-snap"), restarted.chain("d1"), "the chain survives the owner change");
+        assertEquals(Optional.of("d1-snap"), restarted.disks().stream().filter(d -> d.id().equals("d1")).findFirst()
+                .orElseThrow().parent());
+        try (DiskHandle h = restarted.disk("d1").orElseThrow().open("vm")) {
+            ByteBuffer back = ByteBuffer.allocateDirect(4096);
+            h.read(0, back);
+            assertEquals(block(1), back.flip(), "the snapshot's block reads through");
+            back.clear();
+            h.read(4096, back);
+            assertEquals(block(2), back.flip(), "the block written after the snapshot is the disk's own");
+        }
+    }
+
+    @Test
     void handOverFlushesRecordsTheNewOwnerDurablyAndMovesTheChainThenHandBackUndoesIt() throws Exception {
         service.create(DiskSpec.of("d1", 4 * M, BackendType.LOCAL, "esx1"));
         service.attach("d1", "oplog", Map.of("k", "v"));
