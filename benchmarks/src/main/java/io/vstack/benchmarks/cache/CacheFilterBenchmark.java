@@ -1,12 +1,12 @@
 package io.vstack.benchmarks.cache;
 
+import io.vstack.api.testing.FakeHosts;
 import io.vstack.api.disk.DiskException;
 import io.vstack.api.disk.DiskHandle;
 import io.vstack.api.disk.DiskSpec;
 import io.vstack.api.disk.VirtualDisk;
 import io.vstack.api.io.IoException;
 import io.vstack.api.storage.BackendType;
-import io.vstack.benchmarks.datapath.BenchHosts;
 import io.vstack.cache.internal.block.BlockCaches;
 import io.vstack.cache.internal.block.FrameBlockCache;
 import io.vstack.cache.internal.filter.CacheFilterFactory;
@@ -96,7 +96,7 @@ public class CacheFilterBenchmark {
             }
             return;
         }
-        BenchHosts hosts = new BenchHosts().add(HOST, stores, 128L << 20);
+        FakeHosts hosts = new FakeHosts().add(HOST, stores, 1L << 40, 128L << 20);
         LocalStorageBackend backend = new LocalStorageBackend(hosts, localConfig(stores), null);
         caches = new BlockCaches(cache -> () -> { });
         caches.addHost(hosts.hosts().get(0));

@@ -1,5 +1,6 @@
 package io.vstack.migration.internal;
 
+import io.vstack.api.testing.FakeHosts;
 import io.vstack.api.migration.MigrationParams;
 import io.vstack.api.migration.MigrationReport;
 import io.vstack.api.net.VmInterface;
@@ -12,7 +13,6 @@ import io.vstack.network.internal.DatacenterController;
 import io.vstack.network.internal.EniMoveProgrammer;
 import io.vstack.network.internal.TrafficProbes;
 import io.vstack.vm.internal.GuestRam;
-import io.vstack.vm.internal.TestHosts;
 import io.vstack.vm.internal.VmManager;
 import java.io.IOException;
 import java.lang.annotation.Annotation;
@@ -59,7 +59,7 @@ public final class MigrationBench {
         double iperf = iperf3();
         System.out.printf("P0 iperf3 single stream 127.0.0.1, 5 s: %.2f Gbit/s%n", iperf / 1e9);
 
-        TestHosts hosts = TestHosts.of(GIB + 256 * MIB, "esx1", "esx2");
+        FakeHosts hosts = FakeHosts.withMemory(GIB + 256 * MIB, "esx1", "esx2");
         VmManager vms = new VmManager(hosts, out.resolve("vms"), GuestRam.Order.MARK_AFTER_WRITE);
         DatacenterController controller = new DatacenterController(new DatacenterController.Config() {
             @Override

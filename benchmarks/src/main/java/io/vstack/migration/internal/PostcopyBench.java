@@ -1,5 +1,6 @@
 package io.vstack.migration.internal;
 
+import io.vstack.api.testing.FakeHosts;
 import io.vstack.api.migration.MigrationMode;
 import io.vstack.api.migration.MigrationParams;
 import io.vstack.api.migration.MigrationReport;
@@ -8,7 +9,6 @@ import io.vstack.api.vm.VmSpec;
 import io.vstack.api.vm.WorkloadPattern;
 import io.vstack.api.vm.WorkloadSpec;
 import io.vstack.vm.internal.GuestRam;
-import io.vstack.vm.internal.TestHosts;
 import io.vstack.vm.internal.VmManager;
 import java.net.InetAddress;
 import java.nio.file.Files;
@@ -36,7 +36,7 @@ public final class PostcopyBench {
         long dirty = (args.length > 2 ? Long.parseLong(args[2]) : 256) << 20;
         long memory = mib << 20;
         Path dir = Files.createTempDirectory("postcopy-bench");
-        TestHosts hosts = TestHosts.of(memory + (64L << 20), "esx1", "esx2");
+        FakeHosts hosts = FakeHosts.withMemory(memory + (64L << 20), "esx1", "esx2");
         VmManager vms = new VmManager(hosts, dir.resolve("vms"), GuestRam.Order.MARK_AFTER_WRITE);
         MigrationManager migrations = new MigrationManager(new MigrationManager.Settings(InetAddress.getLoopbackAddress(), Map.of(),
                 Map.of(), 1000), hosts, vms, vms, dir.resolve("migrations"));

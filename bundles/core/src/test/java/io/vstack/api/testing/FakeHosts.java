@@ -20,9 +20,10 @@ import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A registry of fake hosts, each with one block device {@code local0} in a real directory and
- * fault knobs that count operations and fail them on demand (device down, failure rate 1). The
- * hosts have no CPUs, NICs or memory. Thread-safe.
+ * A registry of fake hosts: each may have one block device {@code local0} in a real directory,
+ * with fault knobs that count operations and fail them on demand (device down, failure rate 1),
+ * and physical memory of real off-heap frames ({@link FakeMemory}). The hosts have no CPUs or
+ * NICs. Thread-safe.
  */
 public final class FakeHosts implements HostRegistry {
 
@@ -37,9 +38,29 @@ public final class FakeHosts implements HostRegistry {
         return registry;
     }
 
-    /** Adds host {@code name} whose {@code local0} lives in {@code local0} and holds {@code capacity} bytes. */
+    /** Hosts {@code names}, each with {@code memoryBytes} of memory and no block device. */
+    public static FakeHosts withMemory(long memoryBytes, String... names) {
+        FakeHosts registry = new FakeHosts();
+        for (String name : names) {
+            registry.hosts.put(name, host(name, FakeMemory.ofBytes(name, memoryBytes)));
+        }
+        return registry;
+    }
+
+    /** A host with only a name and {@code memory}, outside any registry. */
+    public static Host host(String name, PhysicalMemory memory) {
+        return new FakeHost(name, List.of(), memory);
+    }
+
+    /** Adds host {@code name} whose {@code local0} lives in {@code local0} and holds {@code capacity} bytes; no memory. */
     public FakeHosts add(String name, Path local0, long capacity) {
-        hosts.put(name, new FakeHost(name, new FakeDevice(local0, capacity, new FakeKnobs(name + "/local0"))));
+        return add(name, local0, capacity, 0);
+    }
+
+    /** Adds host {@code name} with a {@code local0} as above and {@code memoryBytes} of memory. */
+    public FakeHosts add(String name, Path local0, long capacity, long memoryBytes) {
+        BlockDevice device = new FakeDevice(local0, capacity, new FakeKnobs(name + "/local0"));
+        hosts.put(name, new FakeHost(name, List.of(device), memoryBytes > 0 ? FakeMemory.ofBytes(name, memoryBytes) : null));
         return this;
     }
 
@@ -58,7 +79,7 @@ public final class FakeHosts implements HostRegistry {
         return Optional.ofNullable(hosts.get(name));
     }
 
-    private record FakeHost(String name, BlockDevice device) implements Host {
+    private record FakeHost(String name, List<BlockDevice> blockDevices, PhysicalMemory physicalMemory) implements Host {
         @Override
         public List<Cpu> cpus() {
             return List.of();
@@ -66,7 +87,10 @@ public final class FakeHosts implements HostRegistry {
 
         @Override
         public PhysicalMemory memory() {
-            throw new UnsupportedOperationException("no memory in this fake");
+            if (physicalMemory == null) {
+                throw new UnsupportedOperationException("host " + name + " has no memory in this fake");
+            }
+            return physicalMemory;
         }
 
         @Override
@@ -79,10 +103,6 @@ public final class FakeHosts implements HostRegistry {
             return List.of();
         }
 
-        @Override
-        public List<BlockDevice> blockDevices() {
-            return List.of(device);
-        }
     }
 
     private record FakeDevice(Path path, long capacity, SimulationKnobs simulation) implements BlockDevice {

@@ -1,5 +1,6 @@
 package io.vstack.migration.internal;
 
+import io.vstack.api.testing.FakeHosts;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -10,7 +11,6 @@ import io.vstack.api.migration.MigrationReport;
 import io.vstack.api.vm.VmSpec;
 import io.vstack.api.vm.WorkloadSpec;
 import io.vstack.vm.internal.GuestRam;
-import io.vstack.vm.internal.TestHosts;
 import io.vstack.vm.internal.VmManager;
 import java.net.InetAddress;
 import java.nio.file.Path;
@@ -28,7 +28,7 @@ class MigrationMetricsTest {
 
     @Test
     void afterTwoMigrationsTheSourceShowsTheirCountTheLastRunAndTheDowntimePercentiles() throws Exception {
-        TestHosts hosts = TestHosts.of(64 << 20, "esx1", "esx2");
+        FakeHosts hosts = FakeHosts.withMemory(64 << 20, "esx1", "esx2");
         VmManager vms = new VmManager(hosts, dir.resolve("vms"), GuestRam.Order.MARK_AFTER_WRITE);
         MigrationManager migrations = new MigrationManager(new MigrationManager.Settings(InetAddress.getLoopbackAddress(), Map.of(),
                 Map.of(), 100), hosts, vms, vms, dir.resolve("migrations"));

@@ -1,5 +1,6 @@
 package io.vstack.migration.internal;
 
+import io.vstack.api.testing.FakeHosts;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -23,7 +24,6 @@ import io.vstack.api.vm.WorkloadPattern;
 import io.vstack.api.vm.WorkloadSpec;
 import io.vstack.vm.internal.Eventually;
 import io.vstack.vm.internal.GuestRam;
-import io.vstack.vm.internal.TestHosts;
 import io.vstack.vm.internal.VmManager;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -51,7 +51,7 @@ class MigrationTest {
     @TempDir
     Path dir;
 
-    private final TestHosts hosts = TestHosts.of(160 * MIB, "esx1", "esx2");
+    private final FakeHosts hosts = FakeHosts.withMemory(160 * MIB, "esx1", "esx2");
     private final List<String> calls = new CopyOnWriteArrayList<>();
     private VmManager vms;
     private MigrationManager migrations;

@@ -1,5 +1,6 @@
 package io.vstack.migration.internal;
 
+import io.vstack.api.testing.FakeHosts;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -18,7 +19,6 @@ import io.vstack.api.vm.WorkloadPattern;
 import io.vstack.api.vm.WorkloadSpec;
 import io.vstack.vm.internal.Eventually;
 import io.vstack.vm.internal.GuestRam;
-import io.vstack.vm.internal.TestHosts;
 import io.vstack.vm.internal.VmManager;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -40,7 +40,7 @@ class PostcopyTest {
     @TempDir
     Path dir;
 
-    private final TestHosts hosts = TestHosts.of(160 * MIB, "esx1", "esx2");
+    private final FakeHosts hosts = FakeHosts.withMemory(160 * MIB, "esx1", "esx2");
     private VmManager vms;
     private MigrationManager migrations;
 

@@ -1,5 +1,6 @@
 package io.vstack.vm.internal;
 
+import io.vstack.api.testing.FakeMemory;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -87,7 +88,7 @@ class DirtyLogTest {
 
     /** Writes one page with a migration round forced between the two steps of the write. */
     private static boolean loses(GuestRam.Order order) throws Exception {
-        TestHosts.FakeMemory memory = new TestHosts.FakeMemory("h", 64);
+        FakeMemory memory = new FakeMemory("h", 64);
         AtomicReference<Runnable> round = new AtomicReference<>();
         GuestRam ram = GuestRam.allocate(memory, 16, order, pfn -> {
             Runnable r = round.getAndSet(null);
@@ -107,7 +108,7 @@ class DirtyLogTest {
 
     @Test
     void aWriterRacingTheCopierLosesNoUpdate() throws Exception {
-        TestHosts.FakeMemory memory = new TestHosts.FakeMemory("h", 256);
+        FakeMemory memory = new FakeMemory("h", 256);
         GuestRam ram = GuestRam.allocate(memory, 128, GuestRam.Order.MARK_AFTER_WRITE, pfn -> { });
         ByteBuffer[] shadow = shadow(128);
         long[] bitmap = new long[ram.dirtyLog().words()];

@@ -1,5 +1,6 @@
 package io.vstack.vm.internal;
 
+import io.vstack.api.testing.FakeHosts;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -14,7 +15,7 @@ import org.junit.jupiter.api.Test;
 /** Post-copy at the destination: a guest access to a missing page faults once, waits, and never loses a write. */
 class PageFaultsTest {
 
-    private final TestHosts hosts = TestHosts.of(1 << 20, "esx2");
+    private final FakeHosts hosts = FakeHosts.withMemory(1 << 20, "esx2");
 
     private GuestRam ram() throws Exception {
         return GuestRam.allocate(hosts.host("esx2").orElseThrow().memory(), 128);

@@ -1,5 +1,6 @@
 package io.vstack.vm.internal;
 
+import io.vstack.api.testing.FakeHosts;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -30,7 +31,7 @@ class VmManagerTest {
     @TempDir
     Path dir;
 
-    private final TestHosts hosts = TestHosts.of(64 * MIB, "esx1", "esx2");
+    private final FakeHosts hosts = FakeHosts.withMemory(64 * MIB, "esx1", "esx2");
     private VmManager manager;
 
     private VmManager manager() {

@@ -1,5 +1,7 @@
 package io.vstack.cache.internal.block;
 
+import io.vstack.api.testing.FakeHosts;
+import io.vstack.api.testing.FakeMemory;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -20,7 +22,7 @@ class BlockCachesTest {
         published.add(cache.name() + "@" + cache.host());
         return () -> published.remove(cache.name() + "@" + cache.host());
     });
-    private final TestMemory memory = new TestMemory(1024);   // 4 MiB host
+    private final FakeMemory memory = new FakeMemory("h", 1024);   // 4 MiB host
 
     private static Dictionary<String, Object> props(Map<String, Object> map) {
         return new Hashtable<>(map);
@@ -30,7 +32,7 @@ class BlockCachesTest {
     void aConfigurationBecomesACacheWhenHostAndPolicyArePresent() {
         caches.update("io.vstack.cache.block~esx1", props(Map.of("size", "1M")));
         assertEquals(List.of(), caches.caches(), "waits for its host and policy");
-        caches.addHost(new TestHost("esx1", memory));
+        caches.addHost(FakeHosts.host("esx1", memory));
         caches.addPolicy(new TwoPhaseFactory());
         FrameBlockCache cache = caches.cacheOfHost("esx1").orElseThrow();
         assertEquals("esx1", cache.name());
@@ -41,12 +43,12 @@ class BlockCachesTest {
         caches.update("io.vstack.cache.block~esx1", props(Map.of("size", "512K")));
         assertEquals(128, caches.cache("esx1").orElseThrow().capacity(), "resized in place");
         assertTrue(cache == caches.cache("esx1").orElseThrow());
-        caches.removeHost(new TestHost("esx1", new TestMemory(1)));   // another host of the same name: not that host
+        caches.removeHost(FakeHosts.host("esx1", new FakeMemory("h", 1)));   // another host of the same name: not that host
         assertEquals(1, caches.caches().size());
-        caches.removeHost(new TestHost("esx1", memory));
+        caches.removeHost(FakeHosts.host("esx1", memory));
         assertEquals(List.of(), caches.caches(), "the host went: its cache goes");
         assertEquals(1024, memory.freeFrames());
-        caches.addHost(new TestHost("esx1", memory));
+        caches.addHost(FakeHosts.host("esx1", memory));
         assertEquals(128, caches.cache("esx1").orElseThrow().capacity(), "and comes back with it");
         caches.delete("io.vstack.cache.block~esx1");
         assertEquals(List.of(), caches.caches());
@@ -56,7 +58,7 @@ class BlockCachesTest {
 
     @Test
     void badConfigurationsAreRefusedWithOneLineAndChangeNothing() {
-        caches.addHost(new TestHost("esx1", memory));
+        caches.addHost(FakeHosts.host("esx1", memory));
         caches.addPolicy(new LruFactory());
         caches.update("io.vstack.cache.block~c1", props(Map.of("host", "esx1", "size", "64K", "policy", "lru")));
         FrameBlockCache cache = caches.cache("c1").orElseThrow();

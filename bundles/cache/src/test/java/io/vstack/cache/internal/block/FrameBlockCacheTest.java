@@ -1,5 +1,6 @@
 package io.vstack.cache.internal.block;
 
+import io.vstack.api.testing.FakeMemory;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -45,7 +46,7 @@ class FrameBlockCacheTest {
 
     @Test
     void hitsMissesEvictionsAndInvalidations() {
-        TestMemory memory = new TestMemory(64);
+        FakeMemory memory = new FakeMemory("h", 64);
         FrameBlockCache cache = new FrameBlockCache("c", "esx1", memory, new LruFactory(), 2);
         assertEquals(62, memory.freeFrames(), "the cache's data lives in two frames of the host");
         ByteBuffer dst = ByteBuffer.allocate(B);
@@ -82,7 +83,7 @@ class FrameBlockCacheTest {
 
     @Test
     void refusesSizesAtOrBelowZeroAndBeyondTheHostKeepingNothing() throws OutOfFramesException {
-        TestMemory memory = new TestMemory(8);
+        FakeMemory memory = new FakeMemory("h", 8);
         assertThrows(IllegalArgumentException.class, () -> new FrameBlockCache("c", "h", memory, new LruFactory(), 0));
         IllegalArgumentException beyond = assertThrows(IllegalArgumentException.class,
                 () -> new FrameBlockCache("c", "h", memory, new LruFactory(), 9));
@@ -102,7 +103,7 @@ class FrameBlockCacheTest {
 
     @Test
     void aShrinkKeepsReclaimableReferencesThatReadBackIntactOrMissAfterReuse() throws OutOfFramesException {
-        TestMemory memory = new TestMemory(16);
+        FakeMemory memory = new FakeMemory("h", 16);
         FrameBlockCache cache = new FrameBlockCache("c", "h", memory, new LruFactory(), 4);
         for (long b = 0; b < 4; b++) {
             cache.put("d", b, block(1, b));
@@ -134,7 +135,7 @@ class FrameBlockCacheTest {
 
     @Test
     void aWriteDropsTheReclaimableReference() {
-        TestMemory memory = new TestMemory(16);
+        FakeMemory memory = new FakeMemory("h", 16);
         FrameBlockCache cache = new FrameBlockCache("c", "h", memory, new LruFactory(), 2);
         cache.put("d", 0, block(1, 0));
         cache.put("d", 1, block(1, 1));
@@ -148,7 +149,7 @@ class FrameBlockCacheTest {
 
     @Test
     void aHitAllocatesNothing() {
-        FrameBlockCache cache = new FrameBlockCache("c", "h", new TestMemory(16), new TwoPhaseFactory(), 8);
+        FrameBlockCache cache = new FrameBlockCache("c", "h", new FakeMemory("h", 16), new TwoPhaseFactory(), 8);
         int index = cache.diskIndex("d", 0, true);
         cache.put(index, 5, block(1, 5), 0);
         ByteBuffer heap = ByteBuffer.allocate(B);
@@ -172,7 +173,7 @@ class FrameBlockCacheTest {
 
     @Test
     void concurrentReadersNeverSeeAnotherBlocksBytesWhileSlotsAreReused() throws Exception {
-        FrameBlockCache cache = new FrameBlockCache("c", "h", new TestMemory(16), new LruFactory(), 8);
+        FrameBlockCache cache = new FrameBlockCache("c", "h", new FakeMemory("h", 16), new LruFactory(), 8);
         int index = cache.diskIndex("d", 0, true);
         int blocks = 64;
         ByteBuffer[] contents = new ByteBuffer[blocks];
@@ -225,7 +226,7 @@ class FrameBlockCacheTest {
 
     @Test
     void contentVersionsAreSeparateDisks() {
-        FrameBlockCache cache = new FrameBlockCache("c", "h", new TestMemory(16), new LruFactory(), 4);
+        FrameBlockCache cache = new FrameBlockCache("c", "h", new FakeMemory("h", 16), new LruFactory(), 4);
         int v0 = cache.diskIndex("base", 0, true);
         int v1 = cache.diskIndex("base", 1, true);
         assertTrue(v0 != v1);

@@ -1,5 +1,7 @@
 package io.vstack.cache.internal.command;
 
+import io.vstack.api.testing.FakeHosts;
+import io.vstack.api.testing.FakeMemory;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -7,8 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.vstack.api.testing.SystemOut;
 import io.vstack.cache.internal.block.BlockCaches;
 import io.vstack.cache.internal.block.FrameBlockCache;
-import io.vstack.cache.internal.block.TestHost;
-import io.vstack.cache.internal.block.TestMemory;
 import io.vstack.cache.internal.policy.LruFactory;
 import java.nio.ByteBuffer;
 import java.util.Hashtable;
@@ -22,7 +22,7 @@ class BlockCacheCommandsTest {
     private final BlockCaches caches = new BlockCaches(cache -> () -> { });
 
     BlockCacheCommandsTest() {
-        caches.addHost(new TestHost("esx1", new TestMemory(64)));
+        caches.addHost(FakeHosts.host("esx1", new FakeMemory("h", 64)));
         caches.addPolicy(new LruFactory());
         caches.update("io.vstack.cache.block~esx1", new Hashtable<>(Map.of("size", "64K", "policy", "lru")));
         FrameBlockCache cache = caches.cache("esx1").orElseThrow();

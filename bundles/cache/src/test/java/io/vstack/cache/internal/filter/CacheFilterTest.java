@@ -1,5 +1,7 @@
 package io.vstack.cache.internal.filter;
 
+import io.vstack.api.testing.FakeHosts;
+import io.vstack.api.testing.FakeMemory;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -12,8 +14,6 @@ import io.vstack.api.disk.DiskChain;
 import io.vstack.api.testing.TestFilterContext;
 import io.vstack.cache.internal.block.BlockCaches;
 import io.vstack.cache.internal.block.FrameBlockCache;
-import io.vstack.cache.internal.block.TestHost;
-import io.vstack.cache.internal.block.TestMemory;
 import io.vstack.cache.internal.policy.LruFactory;
 import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
@@ -35,7 +35,7 @@ class CacheFilterTest {
     private final FrameBlockCache cache;
 
     CacheFilterTest() {
-        caches.addHost(new TestHost("esx1", new TestMemory(256)));
+        caches.addHost(FakeHosts.host("esx1", new FakeMemory("h", 256)));
         caches.addPolicy(new LruFactory());
         caches.update("io.vstack.cache.block~esx1", new Hashtable<>(Map.of("size", "256K", "policy", "lru")));
         cache = caches.cache("esx1").orElseThrow();

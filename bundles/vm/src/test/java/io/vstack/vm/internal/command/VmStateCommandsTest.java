@@ -1,5 +1,6 @@
 package io.vstack.vm.internal.command;
 
+import io.vstack.api.testing.FakeHosts;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -10,7 +11,6 @@ import io.vstack.api.vm.VmSpec;
 import io.vstack.api.vm.VmState;
 import io.vstack.api.vm.WorkloadSpec;
 import io.vstack.vm.internal.GuestRam;
-import io.vstack.vm.internal.TestHosts;
 import io.vstack.vm.internal.VmManager;
 import java.nio.file.Path;
 import java.util.List;
@@ -28,7 +28,7 @@ class VmStateCommandsTest {
 
     @BeforeEach
     void setUp() throws VmException {
-        vms = new VmManager(TestHosts.of(32 << 20, "esx1"), dir, GuestRam.Order.MARK_AFTER_WRITE);
+        vms = new VmManager(FakeHosts.withMemory(32 << 20, "esx1"), dir, GuestRam.Order.MARK_AFTER_WRITE);
         vms.create(new VmSpec("vm1", "esx1", 8 << 20, 1, List.of(), List.of(), WorkloadSpec.idle()));
     }
 

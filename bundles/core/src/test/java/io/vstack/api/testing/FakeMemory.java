@@ -1,4 +1,4 @@
-package io.vstack.cache.internal.block;
+package io.vstack.api.testing;
 
 import io.vstack.api.hw.OutOfFramesException;
 import io.vstack.api.hw.PageFrame;
@@ -8,24 +8,34 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 
 /**
- * Physical memory for tests, with hw-sim's contract: off-heap frames, most recently freed frame
- * reused first, zeroed and with a new generation on reuse; reads through references copy under
- * the monitor. Uses the interface's default {@code readIfUnchanged} unless {@code monitorReads}.
+ * Physical memory for tests and benchmarks with hw-sim's contract: off-heap 4 KiB frames backed
+ * lazily in 2 MiB direct regions; the most recently freed frame is reused first, zeroed and with a
+ * new generation; {@link #readIfUnchanged} copies under the monitor. Thread-safe.
  */
-public final class TestMemory implements PhysicalMemory {
+public final class FakeMemory implements PhysicalMemory {
 
     private static final int FRAME = 4096;
-    private final ByteBuffer bytes;
+    private static final int PER_REGION = 512;
+
+    private final String host;
+    private final ByteBuffer[] regions;
     private final long[] generations;
     private final boolean[] allocated;
     private final Deque<Integer> freed = new ArrayDeque<>();
     private int neverUsed;
-    private int allocatedCount;
+    private int used;
 
-    public TestMemory(int frames) {
-        bytes = ByteBuffer.allocateDirect(frames * FRAME);
-        generations = new long[frames];
-        allocated = new boolean[frames];
+    /** {@code frames} frames of host {@code host} (the name is only for errors). */
+    public FakeMemory(String host, int frames) {
+        this.host = host;
+        this.regions = new ByteBuffer[(frames + PER_REGION - 1) / PER_REGION];
+        this.generations = new long[frames];
+        this.allocated = new boolean[frames];
+    }
+
+    /** {@code bytes} of memory, in whole frames. */
+    public static FakeMemory ofBytes(String host, long bytes) {
+        return new FakeMemory(host, Math.toIntExact(bytes / FRAME));
     }
 
     @Override
@@ -40,12 +50,16 @@ public final class TestMemory implements PhysicalMemory {
 
     @Override
     public synchronized long freeFrames() {
-        return generations.length - allocatedCount;
+        return generations.length - used;
     }
 
     @Override
-    public long backedBytes() {
-        return bytes.capacity();
+    public synchronized long backedBytes() {
+        long n = 0;
+        for (ByteBuffer region : regions) {
+            n += region == null ? 0 : region.capacity();
+        }
+        return n;
     }
 
     @Override
@@ -53,17 +67,18 @@ public final class TestMemory implements PhysicalMemory {
         int n;
         if (!freed.isEmpty()) {
             n = freed.pop();
-            for (int i = 0; i < FRAME; i++) {
-                bytes.put(n * FRAME + i, (byte) 0);
+            ByteBuffer b = slice(n);
+            for (int i = 0; i < FRAME; i += 8) {
+                b.putLong(i, 0);
             }
         } else if (neverUsed < generations.length) {
             n = neverUsed++;
         } else {
-            throw new OutOfFramesException("test memory is full");
+            throw new OutOfFramesException("host " + host + " has no free page frame");
         }
         generations[n]++;
         allocated[n] = true;
-        allocatedCount++;
+        used++;
         return new Frame(n);
     }
 
@@ -74,23 +89,34 @@ public final class TestMemory implements PhysicalMemory {
             throw new IllegalArgumentException("frame " + n + " is not allocated");
         }
         allocated[n] = false;
-        allocatedCount--;
+        used--;
         freed.push(n);
     }
 
     @Override
     public PageFrame frame(long number) {
+        if (number < 0 || number >= generations.length) {
+            throw new IllegalArgumentException("no frame " + number + " on host " + host);
+        }
         return new Frame((int) number);
     }
 
     @Override
     public synchronized boolean readIfUnchanged(long number, long generation, ByteBuffer dst, int dstIndex, int length) {
-        int n = (int) number;
+        int n = (int) frame(number).number();
         if (allocated[n] || generations[n] != generation) {
             return false;
         }
-        dst.put(dstIndex, bytes, n * FRAME, length);
+        dst.put(dstIndex, slice(n), 0, length);
         return true;
+    }
+
+    private ByteBuffer slice(int number) {
+        int r = number / PER_REGION;
+        if (regions[r] == null) {
+            regions[r] = ByteBuffer.allocateDirect(PER_REGION * FRAME);
+        }
+        return regions[r].slice((number % PER_REGION) * FRAME, FRAME);
     }
 
     private final class Frame implements PageFrame {
@@ -107,21 +133,23 @@ public final class TestMemory implements PhysicalMemory {
 
         @Override
         public long generation() {
-            synchronized (TestMemory.this) {
+            synchronized (FakeMemory.this) {
                 return generations[number];
             }
         }
 
         @Override
         public boolean allocated() {
-            synchronized (TestMemory.this) {
+            synchronized (FakeMemory.this) {
                 return allocated[number];
             }
         }
 
         @Override
         public ByteBuffer buffer() {
-            return bytes.slice(number * FRAME, FRAME);
+            synchronized (FakeMemory.this) {
+                return slice(number);
+            }
         }
     }
 }
