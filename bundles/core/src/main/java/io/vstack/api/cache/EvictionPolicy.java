@@ -8,9 +8,10 @@ import org.osgi.annotation.versioning.ConsumerType;
  * policy gives it, so the policy's metadata is all there is per entry.
  * <p>Keys are {@code long}s: a cache combines (disk, block) with {@link BlockKeys#key}; a
  * trace replay uses the trace's keys. No method allocates in steady state.
- * <p><b>Threads.</b> {@link #lookup} may be called by many threads at once and must not block;
- * whether {@link #admit} and {@link #invalidate} may run concurrently with each other is the
- * policy's to declare in {@link #concurrent()} — if not, the cache serializes them.
+ * <p><b>Threads.</b> A policy that is {@link #concurrent()} takes {@link #lookup} from many
+ * threads at once, also while {@link #admit} and {@link #invalidate} run, and must not block in
+ * it. A policy that is not (its lookups reorder lists, as LRU's do) gets every call serialized
+ * by the cache, lookups included.
  */
 @ConsumerType
 public interface EvictionPolicy {
@@ -43,7 +44,7 @@ public interface EvictionPolicy {
      */
     boolean invalidate(long key);
 
-    /** Whether {@link #admit} and {@link #invalidate} are safe from several threads at once. */
+    /** Whether every method is safe from several threads at once, lookups lock-free (see the class comment). */
     default boolean concurrent() {
         return false;
     }

@@ -212,7 +212,7 @@ public final class FrameBlockCache implements BlockCache {
         long key = BlockKeys.key(diskIndex, block);
         State s = state;
         if (s != null) {
-            int slot = s.policy.lookup(key);
+            int slot = s.policy.concurrent() ? s.policy.lookup(key) : lookupSerialized(s, key);
             if (slot >= 0) {
                 long before = s.sequences.get(slot);
                 if ((before & 1) == 0 && s.keys[slot] == key) {
@@ -232,6 +232,20 @@ public final class FrameBlockCache implements BlockCache {
         }
         misses.increment();
         return false;
+    }
+
+    /**
+     * A lookup under the cache's lock, for policies that are not {@link EvictionPolicy#concurrent()}:
+     * their lookups reorder lists that admissions change too (LRU, ARC, 2Q), so the hit is not
+     * lock-free with them; the default two-phase policy is concurrent.
+     */
+    private int lookupSerialized(State s, long key) {
+        lock.lock();
+        try {
+            return s.policy.lookup(key);
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** Reads a block back through its reclaimable reference, if it has one and the frame is intact. */

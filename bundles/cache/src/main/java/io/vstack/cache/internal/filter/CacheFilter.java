@@ -1,5 +1,6 @@
 package io.vstack.cache.internal.filter;
 
+import io.vstack.api.filter.BlockRangeLocks;
 import io.vstack.api.disk.DiskChain;
 import io.vstack.api.filter.IoFilter;
 import io.vstack.api.io.IoChain;
@@ -8,8 +9,6 @@ import io.vstack.api.io.IoRequest;
 import io.vstack.cache.internal.block.FrameBlockCache;
 import java.nio.ByteBuffer;
 import java.util.List;
-import java.util.concurrent.locks.Lock;
-import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
  * The {@code cache} filter on one disk: serves reads from the host's {@link FrameBlockCache}.
@@ -53,8 +52,7 @@ final class CacheFilter implements IoFilter {
     private final DiskChain chain;
     private final Mode mode;
     private final int blockSize;
-    private final Lock[] readLocks = new Lock[STRIPES];
-    private final Lock[] writeLocks = new Lock[STRIPES];
+    private final BlockRangeLocks locks = new BlockRangeLocks(STRIPES, BLOCKS_PER_STRIPE_SHIFT);
     private volatile Members members;
 
     /** The chain's members as last seen and, per member, the cache index of its content version. */
@@ -76,11 +74,6 @@ final class CacheFilter implements IoFilter {
         this.chain = chain;
         this.mode = mode;
         this.blockSize = cache.blockSize();
-        for (int i = 0; i < STRIPES; i++) {
-            ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
-            readLocks[i] = lock.readLock();
-            writeLocks[i] = lock.writeLock();
-        }
         this.members = new Members(chain.members());
         // the disk may have been written while no cache filter was attached: forget its own blocks
         cache.invalidateAll(index(0));
@@ -129,7 +122,7 @@ final class CacheFilter implements IoFilter {
         if (hit) {
             return;
         }
-        lock(readLocks, first, blocks);
+        locks.lockShared(first, blocks);
         try {
             next.proceed(request);
             for (int i = 0; i < blocks; i++) {
@@ -137,7 +130,7 @@ final class CacheFilter implements IoFilter {
                 cache.put(readIndex(block), block, buffer, position + i * blockSize);
             }
         } finally {
-            unlock(readLocks, first, blocks);
+            locks.unlockShared(first, blocks);
         }
     }
 
@@ -150,7 +143,7 @@ final class CacheFilter implements IoFilter {
         boolean aligned = aligned(offset, length);
         ByteBuffer buffer = request.buffer();
         int position = buffer.position();
-        lock(writeLocks, first, blocks);
+        locks.lockExclusive(first, blocks);
         try {
             boolean done = false;
             try {
@@ -168,7 +161,7 @@ final class CacheFilter implements IoFilter {
                 }
             }
         } finally {
-            unlock(writeLocks, first, blocks);
+            locks.unlockExclusive(first, blocks);
         }
     }
 
@@ -176,8 +169,7 @@ final class CacheFilter implements IoFilter {
         long first = request.offset() / blockSize;
         long end = (request.offset() + request.length() + blockSize - 1) / blockSize;
         long count = end - first;
-        int locked = (int) Math.min(count, STRIPES << BLOCKS_PER_STRIPE_SHIFT);
-        lock(writeLocks, first, locked);
+        locks.lockExclusive(first, count);
         try {
             next.proceed(request);
         } finally {
@@ -191,7 +183,7 @@ final class CacheFilter implements IoFilter {
                     }
                 }
             } finally {
-                unlock(writeLocks, first, locked);
+                locks.unlockExclusive(first, count);
             }
         }
     }
@@ -236,54 +228,5 @@ final class CacheFilter implements IoFilter {
             members = m;
         }
         return m;
-    }
-
-    /** Locks the stripes of blocks [first, first + count) in ascending stripe order. */
-    private static void lock(Lock[] locks, long first, int count) {
-        int a = stripe(first);
-        int b = stripe(first + Math.max(count, 1) - 1);
-        long span = ((first + Math.max(count, 1) - 1) >>> BLOCKS_PER_STRIPE_SHIFT) - (first >>> BLOCKS_PER_STRIPE_SHIFT);
-        if (span >= STRIPES - 1) {
-            for (int i = 0; i < STRIPES; i++) {
-                locks[i].lock();
-            }
-        } else if (a <= b) {
-            for (int i = a; i <= b; i++) {
-                locks[i].lock();
-            }
-        } else {
-            for (int i = 0; i <= b; i++) {
-                locks[i].lock();
-            }
-            for (int i = a; i < STRIPES; i++) {
-                locks[i].lock();
-            }
-        }
-    }
-
-    private static void unlock(Lock[] locks, long first, int count) {
-        int a = stripe(first);
-        int b = stripe(first + Math.max(count, 1) - 1);
-        long span = ((first + Math.max(count, 1) - 1) >>> BLOCKS_PER_STRIPE_SHIFT) - (first >>> BLOCKS_PER_STRIPE_SHIFT);
-        if (span >= STRIPES - 1) {
-            for (int i = 0; i < STRIPES; i++) {
-                locks[i].unlock();
-            }
-        } else if (a <= b) {
-            for (int i = a; i <= b; i++) {
-                locks[i].unlock();
-            }
-        } else {
-            for (int i = 0; i <= b; i++) {
-                locks[i].unlock();
-            }
-            for (int i = a; i < STRIPES; i++) {
-                locks[i].unlock();
-            }
-        }
-    }
-
-    private static int stripe(long block) {
-        return (int) ((block >>> BLOCKS_PER_STRIPE_SHIFT) & (STRIPES - 1));
     }
 }

@@ -1,5 +1,6 @@
 package io.vstack.filters.basic.internal.checksum;
 
+import io.vstack.api.filter.BlockRangeLocks;
 import io.vstack.api.filter.IoFilter;
 import io.vstack.api.io.DataIntegrityException;
 import io.vstack.api.io.InvalidIoException;
@@ -10,8 +11,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.concurrent.locks.Lock;
-import java.util.concurrent.locks.StampedLock;
 import java.util.zip.CRC32C;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,8 +50,7 @@ public final class ChecksumFilter implements IoFilter {
     private final String diskId;
     private final int blockSize;
     private final ChecksumStore store;
-    private final Lock[] readLocks = new Lock[STRIPES];
-    private final Lock[] writeLocks = new Lock[STRIPES];
+    private final BlockRangeLocks locks = new BlockRangeLocks(STRIPES, 0);
     private final ThreadLocal<CRC32C> crcs = ThreadLocal.withInitial(CRC32C::new);
     private final LongAdder verified = new LongAdder();
     private final LongAdder mismatches = new LongAdder();
@@ -61,11 +59,6 @@ public final class ChecksumFilter implements IoFilter {
         this.diskId = diskId;
         this.blockSize = blockSize;
         this.store = store;
-        for (int i = 0; i < STRIPES; i++) {
-            StampedLock lock = new StampedLock();
-            readLocks[i] = lock.asReadLock();
-            writeLocks[i] = lock.asWriteLock();
-        }
     }
 
     /**
@@ -128,7 +121,7 @@ public final class ChecksumFilter implements IoFilter {
         long count = request.length() / blockSize;
         ByteBuffer buffer = request.buffer();
         int start = buffer.position();
-        lock(writeLocks, first, count);
+        locks.lockExclusive(first, count);
         try {
             for (long b = 0; b < count; b++) {
                 store.put(first + b, 0);
@@ -145,7 +138,7 @@ public final class ChecksumFilter implements IoFilter {
                 buffer.limit(limit).position(position);
             }
         } finally {
-            unlock(writeLocks, first, count);
+            locks.unlockExclusive(first, count);
         }
     }
 
@@ -154,7 +147,7 @@ public final class ChecksumFilter implements IoFilter {
         long count = request.length() / blockSize;
         ByteBuffer buffer = request.buffer();
         int start = buffer.position();
-        lock(readLocks, first, count);
+        locks.lockShared(first, count);
         try {
             next.proceed(request);
             int position = buffer.position();
@@ -188,21 +181,21 @@ public final class ChecksumFilter implements IoFilter {
                         + "expected crc32c %08x, read %08x", diskId, mismatchBlock, mismatchBlock * blockSize, expected, actual));
             }
         } finally {
-            unlock(readLocks, first, count);
+            locks.unlockShared(first, count);
         }
     }
 
     private void trim(IoRequest request, IoChain next) throws IoException {
         long first = firstBlock(request);
         long count = request.length() / blockSize;
-        lock(writeLocks, first, count);
+        locks.lockExclusive(first, count);
         try {
             next.proceed(request);
             for (long b = 0; b < count; b++) {
                 store.put(first + b, 0);
             }
         } finally {
-            unlock(writeLocks, first, count);
+            locks.unlockExclusive(first, count);
         }
     }
 
@@ -212,53 +205,6 @@ public final class ChecksumFilter implements IoFilter {
         buffer.limit(from + blockSize).position(from);
         crc.update(buffer);
         return crc.getValue();
-    }
-
-    /** Locks the stripes of blocks [first, first + count) in ascending stripe order (no deadlock). */
-    private static void lock(Lock[] locks, long first, long count) {
-        if (count >= STRIPES) {
-            for (Lock lock : locks) {
-                lock.lock();
-            }
-            return;
-        }
-        int from = (int) (first % STRIPES);
-        int to = (int) ((first + count - 1) % STRIPES);
-        if (from <= to) {
-            for (int i = from; i <= to; i++) {
-                locks[i].lock();
-            }
-        } else {
-            for (int i = 0; i <= to; i++) {
-                locks[i].lock();
-            }
-            for (int i = from; i < STRIPES; i++) {
-                locks[i].lock();
-            }
-        }
-    }
-
-    private static void unlock(Lock[] locks, long first, long count) {
-        if (count >= STRIPES) {
-            for (Lock lock : locks) {
-                lock.unlock();
-            }
-            return;
-        }
-        int from = (int) (first % STRIPES);
-        int to = (int) ((first + count - 1) % STRIPES);
-        if (from <= to) {
-            for (int i = from; i <= to; i++) {
-                locks[i].unlock();
-            }
-        } else {
-            for (int i = 0; i <= to; i++) {
-                locks[i].unlock();
-            }
-            for (int i = from; i < STRIPES; i++) {
-                locks[i].unlock();
-            }
-        }
     }
 
     @Override
