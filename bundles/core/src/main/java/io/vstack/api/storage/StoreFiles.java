@@ -33,8 +33,12 @@ public final class StoreFiles {
         void write(long offset, ByteBuffer src) throws StorageException;
     }
 
-    /** Replaces {@code file} with {@code content} crash-safely (temp file, fsync, atomic rename, directory fsync). */
+    /**
+     * Replaces {@code file} with {@code content} crash-safely (temp file {@code <name>.tmp}, fsync,
+     * atomic rename, directory fsync), creating its directory if needed.
+     */
     public static void writeAtomically(Path file, byte[] content) throws IOException {
+        Files.createDirectories(file.getParent());
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
         try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING)) {

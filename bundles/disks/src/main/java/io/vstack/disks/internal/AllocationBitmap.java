@@ -1,5 +1,6 @@
 package io.vstack.disks.internal;
 
+import io.vstack.api.storage.StoreFiles;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -125,7 +126,7 @@ final class AllocationBitmap {
         CRC32C crc = new CRC32C();
         crc.update(buffer.array(), 0, buffer.position());
         buffer.putInt((int) crc.getValue());
-        DiskMetadata.writeAtomically(file, buffer.array());
+        StoreFiles.writeAtomically(file, buffer.array());
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.vstack.disks.internal;
 
+import io.vstack.api.storage.StoreFiles;
 import io.vstack.api.disk.DiskException;
 import io.vstack.api.disk.DiskSpec;
 import io.vstack.api.filter.FilterClass;
@@ -10,14 +11,10 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.io.InputStream;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -184,36 +181,12 @@ record DiskMetadata(String id, long capacity, int blockSize, String backend, Str
 
     /** Writes the metadata crash-safely into {@code dir}. */
     void write(Path dir) throws IOException {
-        writeAtomically(file(dir, id), bytes());
-    }
-
-    /** Writes {@code content} to {@code file} through a temp file, fsync and an atomic rename. */
-    static void writeAtomically(Path file, byte[] content) throws IOException {
-        Path dir = file.getParent();
-        Files.createDirectories(dir);
-        Path temp = file.resolveSibling(file.getFileName() + TEMP_SUFFIX);
-        try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
-            ByteBuffer buffer = ByteBuffer.wrap(content);
-            while (buffer.hasRemaining()) {
-                channel.write(buffer);
-            }
-            channel.force(true);
-        }
-        Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        syncDirectory(dir);
+        StoreFiles.writeAtomically(file(dir, id), bytes());
     }
 
     /** Deletes the metadata file of disk {@code id}, durably. */
     static void delete(Path dir, String id) throws IOException {
-        Files.deleteIfExists(file(dir, id));
-        syncDirectory(dir);
-    }
-
-    static void syncDirectory(Path dir) throws IOException {
-        try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
-            channel.force(true);
-        }
+        StoreFiles.deleteDurably(file(dir, id));
     }
 
     /**

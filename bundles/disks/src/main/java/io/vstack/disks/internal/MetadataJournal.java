@@ -1,5 +1,6 @@
 package io.vstack.disks.internal;
 
+import io.vstack.api.storage.StoreFiles;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -37,7 +38,7 @@ final class MetadataJournal {
         Path journal = prepare(dir, files);
         apply(dir, files);
         Files.delete(journal);
-        DiskMetadata.syncDirectory(journal.getParent());
+        StoreFiles.syncDirectory(journal.getParent());
     }
 
     /** Writes the journal of a change: its commit point. Returns the journal file. */
@@ -54,13 +55,13 @@ final class MetadataJournal {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         p.store(bytes, " vstack disks: a metadata change in progress; replayed at start");
         Path journal = dir.resolve(DIRECTORY).resolve(System.nanoTime() + SUFFIX);
-        DiskMetadata.writeAtomically(journal, bytes.toByteArray());
+        StoreFiles.writeAtomically(journal, bytes.toByteArray());
         return journal;
     }
 
     private static void apply(Path dir, Map<Path, byte[]> files) throws IOException {
         for (Map.Entry<Path, byte[]> e : files.entrySet()) {
-            DiskMetadata.writeAtomically(e.getKey(), e.getValue());
+            StoreFiles.writeAtomically(e.getKey(), e.getValue());
         }
     }
 

@@ -1,5 +1,6 @@
 package io.vstack.migration.internal;
 
+import io.vstack.api.storage.StoreFiles;
 import io.vstack.api.hw.Host;
 import io.vstack.api.hw.HostRegistry;
 import io.vstack.api.migration.MigrationException;
@@ -18,13 +19,8 @@ import io.vstack.api.vm.VmState;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.LinkedHashMap;
@@ -421,18 +417,8 @@ public final class MigrationManager implements MigrationService, MigrationRun.Co
 
     private Optional<Path> writeMetrics(MigrationRun run) {
         try {
-            Files.createDirectories(historyDir);
             Path file = historyDir.resolve(run.id + ".json");
-            Path tmp = historyDir.resolve(run.id + ".json.tmp");
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                    StandardOpenOption.TRUNCATE_EXISTING)) {
-                ByteBuffer b = ByteBuffer.wrap(Json.write(run.metrics()).getBytes(StandardCharsets.UTF_8));
-                while (b.hasRemaining()) {
-                    ch.write(b);
-                }
-                ch.force(true);
-            }
-            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            StoreFiles.writeAtomically(file, Json.write(run.metrics()).getBytes(StandardCharsets.UTF_8));
             return Optional.of(file);
         } catch (IOException | RuntimeException e) {
             LOG.warn("metrics of migration {} could not be written under {}: {}", run.id, historyDir, e.toString());
