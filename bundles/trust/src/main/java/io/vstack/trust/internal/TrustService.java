@@ -5,14 +5,11 @@ import io.vstack.api.trust.TrustException;
 import io.vstack.api.trust.TrustRecord;
 import io.vstack.api.trust.TrustStore;
 import io.vstack.api.trust.Verdict;
-import io.vstack.trust.internal.BundleEvaluator.BundleFacts;
 import io.vstack.trust.internal.BundleEvaluator.Evaluation;
 import io.vstack.trust.internal.TrustConfig.Mode;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
-import java.net.URL;
 import java.security.cert.X509Certificate;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -24,52 +21,36 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.BundleException;
-import org.osgi.framework.FrameworkEvent;
 import org.osgi.framework.ServiceReference;
 import org.osgi.service.cm.Configuration;
 import org.osgi.service.cm.ConfigurationAdmin;
-import org.osgi.framework.wiring.FrameworkWiring;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The enforcement engine and the approved installer. The framework hooks ask it whether a bundle
  * may resolve ({@link #mayResolve}) or start ({@link #onStarting}); it evaluates each bundle once
- * per change (cached by bundle, location file stamp, store generation and configuration), logs and
- * audits each refusal once, and in {@code enforce} mode quarantines a tainted bundle that is
- * already resolved: stops it and refreshes it so that it cannot resolve again.
- * <p>Thread-safe. Quarantine runs on the component's own thread {@code vstack-trust-enforcer}.
+ * per change ({@link EvaluationCache}), logs and audits each refusal once, and in {@code enforce}
+ * mode has a tainted bundle that is already resolved put in {@link Quarantine}.
+ * <p>Thread-safe.
  */
 final class TrustService implements TrustStore, TrustAccess {
 
     private static final Logger LOG = LoggerFactory.getLogger(TrustService.class);
 
-    private record Cached(long bundleModified, Optional<String> stamp, long storeGeneration, long configGeneration,
-                          Evaluation evaluation) {
-    }
-
-
     private final BundleContext context;
     private final FileTrustStore store;
     private final BundleSource source;
-    private final BundleEvaluator evaluator;
     private final Path storeDir;
-    private final Map<Long, Cached> cache = new ConcurrentHashMap<>();
-    private final Set<Long> denied = ConcurrentHashMap.newKeySet();
+    private final EvaluationCache evaluations;
+    private final Quarantine quarantine;
     private final Set<String> logged = ConcurrentHashMap.newKeySet();
-    private final ExecutorService enforcer = Executors.newSingleThreadExecutor(r -> new Thread(r, "vstack-trust-enforcer"));
     private volatile TrustConfig config;
-    private volatile long configGeneration;
     private final PlatformDigests platform;
     private volatile String pendingModeBy = "config";
-    private static final String NO_DIGEST = "0".repeat(64);
 
     TrustService(BundleContext context, TrustConfig config, FileTrustStore store, BundleSource source,
                  PlatformDigests platform, Path storeDir, java.time.Instant platformApprovedAt) {
@@ -79,8 +60,9 @@ final class TrustService implements TrustStore, TrustAccess {
         this.source = source;
         this.platform = platform;
         this.storeDir = storeDir;
-        this.evaluator = new BundleEvaluator(source, store, () -> platform, () -> this.config, storeDir.resolve("tmp"),
-                platformApprovedAt);
+        this.evaluations = new EvaluationCache(new BundleEvaluator(source, store, () -> platform, () -> this.config,
+                storeDir.resolve("tmp"), platformApprovedAt), source, store);
+        this.quarantine = new Quarantine(context, store);
     }
 
     // ---- configuration -------------------------------------------------------------------
@@ -105,8 +87,7 @@ final class TrustService implements TrustStore, TrustAccess {
     void configure(TrustConfig next, String by) {
         TrustConfig previous = config;
         config = next;
-        configGeneration++;
-        cache.clear();
+        evaluations.invalidateAll();
         if (!next.storeDir().equals(previous.storeDir()) || !next.keyFile().equals(previous.keyFile())
                 || !next.platformDigests().equals(previous.platformDigests())) {
             LOG.warn("Trust configuration: storeDir, keyFile and platformDigests take effect when io.vstack.trust restarts");
@@ -119,7 +100,7 @@ final class TrustService implements TrustStore, TrustAccess {
             LOG.info("Trust mode {} -> {} ({})", previous.mode(), next.mode(), by);
             store.auditQuietly(FileTrustStore.MODE, Map.of("mode", next.mode().toString(), "by", by));
             if (next.mode() == Mode.ENFORCE) {
-                enforcer.execute(this::scanAll);
+                quarantine.execute(this::scanAll);
             }
         }
     }
@@ -128,41 +109,7 @@ final class TrustService implements TrustStore, TrustAccess {
 
     /** The evaluation of {@code bundle}, from the cache when nothing it depends on changed. */
     Evaluation evaluate(Bundle bundle) {
-        long id = bundle.getBundleId();
-        if (id == 0) {
-            return systemEvaluation(bundle);
-        }
-        String location = bundle.getLocation();
-        Optional<String> stamp = source.stamp(location);
-        Cached cached = cache.get(id);
-        long storeGeneration = store.generation();
-        if (cached != null && cached.bundleModified() == bundle.getLastModified() && cached.stamp().equals(stamp)
-                && cached.storeGeneration() == storeGeneration && cached.configGeneration() == configGeneration) {
-            return cached.evaluation();
-        }
-        Evaluation evaluation = evaluator.evaluate(facts(bundle));
-        cache.put(id, new Cached(bundle.getLastModified(), stamp, store.generation(), configGeneration, evaluation));
-        return evaluation;
-    }
-
-    private Evaluation systemEvaluation(Bundle bundle) {
-        BinaryIdentity identity = new BinaryIdentity(bundle.getLocation(), String.valueOf(bundle.getSymbolicName()),
-                bundle.getVersion().toString(), "0".repeat(64), "0".repeat(64), Optional.empty());
-        return new Evaluation(new Verdict.Trusted(new TrustRecord(identity, "build",
-                java.time.Instant.ofEpochMilli(bundle.getLastModified()), false)), Optional.of(identity), true);
-    }
-
-    private static BundleFacts facts(Bundle bundle) {
-        Optional<String> manifest = Optional.empty();
-        URL entry = bundle.getEntry(JarInspection.MANIFEST);
-        if (entry != null) {
-            try (InputStream in = entry.openStream()) {
-                manifest = Optional.of(JarInspection.manifestDigest(in));
-            } catch (IOException e) {
-                LOG.debug("manifest of bundle {} unreadable", bundle.getBundleId(), e);
-            }
-        }
-        return new BundleFacts(bundle.getBundleId(), String.valueOf(bundle.getSymbolicName()), bundle.getLocation(), manifest);
+        return evaluations.evaluate(bundle);
     }
 
     /** Resolver hook: whether {@code bundle} may resolve; refusals are logged and audited once. */
@@ -181,8 +128,7 @@ final class TrustService implements TrustStore, TrustAccess {
         if (!evaluation.trusted() && !isSelf(bundle)) {
             refuse(bundle, evaluation, "start");
             if (config.mode() == Mode.ENFORCE) {
-                denied.add(bundle.getBundleId());
-                enforcer.execute(() -> quarantine(bundle, evaluation));
+                quarantine.later(bundle, evaluation);
             }
         }
     }
@@ -194,12 +140,12 @@ final class TrustService implements TrustStore, TrustAccess {
 
     /** Weaving hook: whether classes of {@code bundleId} may be defined. */
     boolean classesDenied(long bundleId) {
-        return denied.contains(bundleId);
+        return quarantine.classesDenied(bundleId);
     }
 
     /** Drops the cached evaluation of a bundle (installed, updated, uninstalled). */
     void forget(long bundleId) {
-        cache.remove(bundleId);
+        evaluations.forget(bundleId);
     }
 
     /** Evaluates every installed bundle; in enforce mode quarantines the tainted ones that resolved before. */
@@ -214,8 +160,7 @@ final class TrustService implements TrustStore, TrustAccess {
             tainted++;
             refuse(bundle, evaluation, "scan");
             if (config.mode() == Mode.ENFORCE && !isSelf(bundle) && (bundle.getState() & (Bundle.RESOLVED | Bundle.STARTING | Bundle.ACTIVE)) != 0) {
-                denied.add(bundle.getBundleId());
-                enforcer.execute(() -> quarantine(bundle, evaluation));
+                quarantine.later(bundle, evaluation);
             }
         }
         LOG.info("Trust scan: {} bundles checked, {} not trusted, in {} ms (mode {})", context.getBundles().length,
@@ -240,43 +185,6 @@ final class TrustService implements TrustStore, TrustAccess {
         fields.put("detail", tainted.detail());
         fields.put("mode", config.mode().toString());
         store.auditRefusalOnce(fields);
-    }
-
-    /** Stops a bundle and refreshes it, so that the resolver hook keeps it from resolving again. */
-    private void quarantine(Bundle bundle, Evaluation evaluation) {
-        try {
-            if (bundle.getState() == Bundle.UNINSTALLED) {
-                return;
-            }
-            boolean wasRunning = (bundle.getState() & (Bundle.STARTING | Bundle.ACTIVE)) != 0;
-            if (wasRunning) {
-                bundle.stop();
-            }
-            refreshAndWait(List.of(bundle));
-            Verdict.Tainted tainted = (Verdict.Tainted) evaluation.verdict();
-            LOG.warn("Bundle {} {} quarantined ({}): stopped and unresolved until it is approved again",
-                    bundle.getBundleId(), bundle.getSymbolicName(), tainted.reason());
-            store.auditQuietly(FileTrustStore.STOP, Map.of("loc", bundle.getLocation(),
-                    "bsn", String.valueOf(bundle.getSymbolicName()), "reason", tainted.reason().name(),
-                    "running", String.valueOf(wasRunning)));
-        } catch (BundleException | IllegalStateException e) {
-            LOG.error("Could not quarantine bundle {} {}", bundle.getBundleId(), bundle.getSymbolicName(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    private void refreshAndWait(List<Bundle> bundles) throws InterruptedException {
-        FrameworkWiring wiring = context.getBundle(0).adapt(FrameworkWiring.class);
-        CountDownLatch done = new CountDownLatch(1);
-        wiring.refreshBundles(bundles, event -> {
-            if (event.getType() == FrameworkEvent.PACKAGES_REFRESHED || event.getType() == FrameworkEvent.ERROR) {
-                done.countDown();
-            }
-        });
-        if (!done.await(60, TimeUnit.SECONDS)) {
-            LOG.warn("Refresh of {} did not finish within 60 s", bundles);
-        }
     }
 
     // ---- TrustStore ----------------------------------------------------------------------
@@ -332,8 +240,8 @@ final class TrustService implements TrustStore, TrustAccess {
                 // Re-approval of a tainted (or older) bundle at this location: replace it outright,
                 // rather than updating a revision that the hooks refused before.
                 previous.uninstall();
-                refreshAndWait(List.of(previous));
-                denied.remove(previous.getBundleId());
+                quarantine.refreshAndWait(List.of(previous));
+                quarantine.release(previous.getBundleId());
                 forget(previous.getBundleId());
             }
             bundle = context.installBundle(where, new ByteArrayInputStream(jar));
@@ -360,8 +268,7 @@ final class TrustService implements TrustStore, TrustAccess {
                 Evaluation evaluation = evaluate(bundle);
                 if (!evaluation.trusted()) {
                     refuse(bundle, evaluation, "revoke");
-                    denied.add(bundle.getBundleId());
-                    quarantine(bundle, evaluation);
+                    quarantine.now(bundle, evaluation);
                 }
             }
         }
@@ -380,7 +287,7 @@ final class TrustService implements TrustStore, TrustAccess {
         for (Bundle bundle : context.getBundles()) {
             Evaluation evaluation = evaluate(bundle);
             Optional<BinaryIdentity> identity = evaluation.identity();
-            Optional<String> sha = identity.map(BinaryIdentity::contentSha256).filter(s -> !s.equals(NO_DIGEST));
+            Optional<String> sha = identity.map(BinaryIdentity::contentSha256).filter(s -> !s.equals(EvaluationCache.NO_DIGEST));
             Optional<String> signer = evaluation.verdict() instanceof Verdict.Trusted trusted
                     ? trusted.record().binary().signer() : identity.flatMap(BinaryIdentity::signer);
             rows.add(new Row(bundle.getBundleId(), String.valueOf(bundle.getSymbolicName()), bundle.getVersion().toString(),
@@ -472,13 +379,13 @@ final class TrustService implements TrustStore, TrustAccess {
     @Override
     public Path repair(String by) throws TrustException {
         Path moved = store.repair(by);
-        cache.clear();
-        enforcer.execute(this::scanAll);
+        evaluations.invalidateAll();
+        quarantine.execute(this::scanAll);
         return moved;
     }
 
     /** Shuts the enforcer thread down. */
     void close() {
-        enforcer.shutdownNow();
+        quarantine.close();
     }
 }
