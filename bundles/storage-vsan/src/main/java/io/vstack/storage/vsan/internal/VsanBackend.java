@@ -13,9 +13,7 @@ import io.vstack.api.metrics.MetricSource;
 import io.vstack.api.storage.BackendStatus;
 import io.vstack.api.storage.BackendStatus.Health;
 import io.vstack.api.storage.BackendType;
-import io.vstack.api.storage.BackendUnavailableException;
 import io.vstack.api.storage.BlockStore;
-import io.vstack.api.storage.CapacityExceededException;
 import io.vstack.api.storage.StorageBackend;
 import io.vstack.api.storage.StorageException;
 import io.vstack.api.storage.StoreExistsException;
@@ -31,7 +29,6 @@ import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -95,7 +92,7 @@ public final class VsanBackend implements StorageBackend, MetricSource, AutoClos
     private final HostRegistry hosts;
     private final Path cluster;
     private final int replicaCount;
-    private final List<String> members;
+    private final Placement placement;
     private final Map<String, VsanObject> open = new HashMap<>();
     private final Map<String, VsanObject> resyncing = new ConcurrentHashMap<>();
     private final ScheduledExecutorService resyncThread;
@@ -127,7 +124,7 @@ public final class VsanBackend implements StorageBackend, MetricSource, AutoClos
         this.hosts = hosts;
         this.cluster = Files.createDirectories(cluster);
         this.replicaCount = failuresToTolerate + 1;
-        this.members = List.copyOf(members);
+        this.placement = new Placement(hosts, members, replicaCount);
         if (resyncInterval.isZero()) {
             resyncThread = null;
         } else {
@@ -140,7 +137,7 @@ public final class VsanBackend implements StorageBackend, MetricSource, AutoClos
             resyncThread.scheduleWithFixedDelay(this::resyncQuietly, millis, millis, TimeUnit.MILLISECONDS);
         }
         LOG.info("vSAN ready: {} replicas per object, members {}, object records under {}", replicaCount,
-                this.members.isEmpty() ? "(every host)" : this.members, cluster);
+                members.isEmpty() ? "(every host)" : members, cluster);
     }
 
     static List<String> memberList(String text) {
@@ -198,40 +195,10 @@ public final class VsanBackend implements StorageBackend, MetricSource, AutoClos
         if (Files.exists(record)) {
             throw new StoreExistsException(name() + ": object " + spec.id() + " exists already");
         }
-        Map<String, Long> reserved = reservedPerHost();
-        List<Host> up = new ArrayList<>();
-        List<String> refused = new ArrayList<>();
-        boolean spaceShort = false;
-        for (Host host : memberHosts()) {
-            Optional<BlockDevice> device = host.blockDevice(DEVICE);
-            if (device.isEmpty()) {
-                refused.add(host.name() + ": no " + DEVICE);
-                continue;
-            }
-            try {
-                device.get().simulation().beforeOperation("vsan create");
-            } catch (Exception e) {
-                refused.add(e.getMessage());
-                continue;
-            }
-            long free = device.get().capacity() - reserved.getOrDefault(host.name(), 0L);
-            if (free < spec.capacity()) {
-                refused.add(host.name() + ": " + ByteSize.ofBytes(Math.max(0, free)).toHumanString() + " free");
-                spaceShort = true;
-                continue;
-            }
-            up.add(host);
-        }
-        if (up.size() < replicaCount) {
-            String message = name() + ": cannot place object " + spec.id() + " of "
-                    + ByteSize.ofBytes(spec.capacity()).toHumanString() + ": it needs " + replicaCount
-                    + " hosts with room, " + up.size() + " have it" + (refused.isEmpty() ? "" : " (" + String.join("; ", refused) + ")");
-            throw spaceShort ? new CapacityExceededException(message) : new BackendUnavailableException(message);
-        }
-        up.sort(Comparator.comparingLong((Host h) -> reserved.getOrDefault(h.name(), 0L)).thenComparing(Host::name));
-        List<String> placement = up.subList(0, replicaCount).stream().map(Host::name).toList();
+        List<Host> chosen = placement.choose(spec, Placement.reservedPerHost(descriptors().values()));
+        List<String> replicaHosts = chosen.stream().map(Host::name).toList();
         try {
-            for (Host host : up.subList(0, replicaCount)) {
+            for (Host host : chosen) {
                 Path file = componentFile(host.blockDevice(DEVICE).orElseThrow().path(), spec.id());
                 Files.createDirectories(file.getParent());
                 try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
@@ -240,11 +207,11 @@ public final class VsanBackend implements StorageBackend, MetricSource, AutoClos
                     raf.getChannel().force(true);
                 }
             }
-            new VsanDescriptor(spec.capacity(), spec.blockSize(), spec.host(), placement, Set.of(), 1).write(record);
+            new VsanDescriptor(spec.capacity(), spec.blockSize(), spec.host(), replicaHosts, Set.of(), 1).write(record);
         } catch (IOException e) {
             throw new StorageException(name() + ": creating object " + spec.id() + " failed: " + e.getMessage(), e);
         }
-        LOG.info("vSAN object {} created ({}) with replicas on {}", spec.id(), ByteSize.ofBytes(spec.capacity()), placement);
+        LOG.info("vSAN object {} created ({}) with replicas on {}", spec.id(), ByteSize.ofBytes(spec.capacity()), replicaHosts);
         return open(spec.id(), spec.host());
     }
 
@@ -354,9 +321,9 @@ public final class VsanBackend implements StorageBackend, MetricSource, AutoClos
     void persist(VsanObject object) throws StorageException {
         synchronized (object) {
             Set<String> stale = new TreeSet<>();
-            List<String> placement = new ArrayList<>();
+            List<String> replicaHosts = new ArrayList<>();
             for (Replica replica : object.replicas) {
-                placement.add(replica.host);
+                replicaHosts.add(replica.host);
                 if (replica.stale()) {
                     stale.add(replica.host);
                 }
@@ -364,7 +331,7 @@ public final class VsanBackend implements StorageBackend, MetricSource, AutoClos
             try {
                 Path record = record(object.id);
                 long generation = Files.exists(record) ? VsanDescriptor.read(record).generation() + 1 : 1;
-                new VsanDescriptor(object.capacity, object.blockSize, object.creator, placement, stale, generation).write(record);
+                new VsanDescriptor(object.capacity, object.blockSize, object.creator, replicaHosts, stale, generation).write(record);
             } catch (IOException e) {
                 throw new StorageException(name() + ": object " + object.id + ": recording replica state failed: "
                         + e.getMessage(), e);
@@ -411,21 +378,6 @@ public final class VsanBackend implements StorageBackend, MetricSource, AutoClos
         return hosts.host(hostName).flatMap(h -> h.blockDevice(DEVICE)).map(BlockDevice::simulation).orElse(null);
     }
 
-    private List<Host> memberHosts() {
-        if (members.isEmpty()) {
-            return hosts.hosts();
-        }
-        return members.stream().map(hosts::host).flatMap(Optional::stream).toList();
-    }
-
-    private Map<String, Long> reservedPerHost() {
-        Map<String, Long> reserved = new HashMap<>();
-        for (VsanDescriptor descriptor : descriptors().values()) {
-            descriptor.replicas().forEach(h -> reserved.merge(h, descriptor.capacity(), Long::sum));
-        }
-        return reserved;
-    }
-
     private Map<String, VsanDescriptor> descriptors() {
         Map<String, VsanDescriptor> all = new java.util.TreeMap<>();
         try (Stream<Path> files = Files.list(cluster)) {
@@ -445,7 +397,7 @@ public final class VsanBackend implements StorageBackend, MetricSource, AutoClos
 
     @Override
     public BackendStatus status() {
-        List<String> names = members.isEmpty() ? hosts.hosts().stream().map(Host::name).toList() : members;
+        List<String> names = placement.memberNames();
         long capacity = 0;
         List<String> down = new ArrayList<>();
         for (String hostName : names) {
