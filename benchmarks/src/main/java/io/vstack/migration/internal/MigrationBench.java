@@ -98,7 +98,7 @@ public final class MigrationBench {
                     continue;
                 }
                 MigrationParams params = MigrationParams.defaults().withVerifyFullMemory(verifyFull);
-                String tag = verifyFull ? "full-memory verification" : "--verify-sent";
+                String tag = verifyFull ? "--verify-memory" : "sent-page digest (default)";
                 System.out.println("== " + tag);
                 MigrationReport first = migrate(migrations, vms, params);
                 Map<String, Double> it0 = iteration0(first);

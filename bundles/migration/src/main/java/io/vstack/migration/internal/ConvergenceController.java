@@ -13,7 +13,14 @@ import io.vstack.api.migration.MigrationParams;
  * <li>the dirty log is synced (exact count) only when the cheap estimate (pages still marked in
  *     the migration bitmap) is at or below the threshold ({@code migration_iteration_run}), or —
  *     with auto-converge — when no sync happened for 5 s ({@code CPU_THROTTLE_DIRTY_SYNC_TIMESLICE_MS});</li>
- * <li>switchover when the exact pending is 0 or below the threshold;</li>
+ * <li>switchover when the exact pending is 0 or below the threshold ({@link #shouldComplete}) —
+ *     QEMU's rule, which stops the VM with up to a whole limit's worth of pages still to send.
+ *     Beyond QEMU ({@link #shouldSwitchOver}): below the threshold the run keeps sending while
+ *     each sync shrinks the pending set, syncing again when what is left falls to the goal
+ *     (a twentieth of the threshold), and switches over at the goal, when a sync no longer shrinks
+ *     the set, or after {@value #MAX_TIGHTENING_SYNCS} such syncs. The switchover still happens
+ *     only below the threshold, so the downtime stays within the limit; an idle or slowly
+ *     writing guest stops with only what it dirtied since the last sync;</li>
  * <li>expected downtime = bytes found dirty at the last sync / bandwidth;</li>
  * <li>auto-converge ({@code migration_trigger_throttle}): per rate period of at least 1 s, if the
  *     bytes dirtied exceed sent bytes × trigger-threshold %, a strike; at the 2nd strike (then
@@ -28,6 +35,10 @@ final class ConvergenceController {
     static final long RATE_PERIOD_NANOS = 1_000_000_000L;
     static final long FORCED_SYNC_NANOS = 5_000_000_000L;
     static final int PAGE = 4096;
+    /** Syncs below the threshold spent shrinking the pending set before the switchover is forced. */
+    static final int MAX_TIGHTENING_SYNCS = 8;
+    /** The goal of the final set, as a fraction of the threshold: 1 ms of sending at a 20 ms limit. */
+    static final int GOAL_DIVISOR = 20;
 
     private final MigrationParams params;
     private final long limitNanos;
@@ -44,6 +55,9 @@ final class ConvergenceController {
     private long dirtyPagesPerSecond = -1;
     private int highCount;
     private int throttle;
+    private int tighteningSyncs;
+    private long lastPendingBelowThreshold = -1;
+    private String switchoverReason = "";
 
     ConvergenceController(MigrationParams params, long nowNanos) {
         this.params = params;
@@ -69,9 +83,13 @@ final class ConvergenceController {
         windowStartBytes = transferred;
     }
 
-    /** Whether to sync the dirty log now, given the estimate of pending bytes. */
+    /**
+     * Whether to sync the dirty log now, given the estimate of pending bytes: at or below the
+     * threshold (QEMU), or at or below the goal once a sync below the threshold chose to go on.
+     */
     boolean shouldSync(long now, long pendingEstimateBytes) {
-        return pendingEstimateBytes <= thresholdBytes
+        long trigger = lastPendingBelowThreshold >= 0 ? goalBytes() : thresholdBytes;
+        return pendingEstimateBytes <= trigger
                 || (params.autoConverge() && now - lastSync >= FORCED_SYNC_NANOS);
     }
 
@@ -103,9 +121,41 @@ final class ConvergenceController {
         return throttle;
     }
 
-    /** Whether the exact pending bytes allow the switchover. */
+    /** QEMU's rule: whether the exact pending bytes allow the switchover. */
     boolean shouldComplete(long pendingBytes) {
         return pendingBytes == 0 || pendingBytes < thresholdBytes;
+    }
+
+    /**
+     * The decision after a sync found {@code pendingBytes} exactly: switch over now, or keep
+     * sending. Call once per sync (it remembers the pending set of the syncs below the threshold).
+     */
+    boolean shouldSwitchOver(long pendingBytes) {
+        if (!shouldComplete(pendingBytes)) {
+            lastPendingBelowThreshold = -1;
+            tighteningSyncs = 0;
+            return false;
+        }
+        boolean stalled = lastPendingBelowThreshold >= 0 && pendingBytes >= lastPendingBelowThreshold;
+        if (pendingBytes <= goalBytes() || stalled || tighteningSyncs >= MAX_TIGHTENING_SYNCS) {
+            switchoverReason = pendingBytes <= goalBytes() ? "pending at the goal"
+                    : stalled ? "pending below threshold, no longer shrinking"
+                    : "pending below threshold after " + MAX_TIGHTENING_SYNCS + " tightening syncs";
+            return true;
+        }
+        tighteningSyncs++;
+        lastPendingBelowThreshold = pendingBytes;
+        return false;
+    }
+
+    /** Why {@link #shouldSwitchOver} last said yes. */
+    String switchoverReason() {
+        return switchoverReason;
+    }
+
+    /** The size of final set the run aims at: a twentieth of the threshold. */
+    long goalBytes() {
+        return thresholdBytes / GOAL_DIVISOR;
     }
 
     long thresholdBytes() {

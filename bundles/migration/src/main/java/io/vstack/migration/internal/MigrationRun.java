@@ -38,7 +38,8 @@ import org.slf4j.LoggerFactory;
  * <p>Setup: connect (main + extra channels), HELLO, {@link NetworkProgrammer#prepare}. Pre-copy:
  * the migration bitmap starts all set; each loop closes the 100 ms bandwidth window, syncs the
  * dirty log when the estimate is at or below the threshold ({@link ConvergenceController}),
- * switches over when the exact pending is below it, otherwise sends up to {@value #CHUNK_PAGES}
+ * switches over when the exact pending is below it and no longer worth shrinking while the VM
+ * runs ({@link ConvergenceController#shouldSwitchOver}), otherwise sends up to {@value #CHUNK_PAGES}
  * more pages (rate-limited to {@code max-bandwidth} in 100 ms windows). Switchover: stun (t0→t1),
  * final harvest, final pages, channel barrier, CPU and device state, disk ownership, network
  * {@code reprogram}, COMPLETE with the digest (t2); the destination verifies, runs the VM (t4) and
@@ -382,9 +383,10 @@ final class MigrationRun implements Runnable {
                         return bitmap;
                     }
                 }
-                if (cc.shouldComplete(pending * Pages.SIZE) || capped) {
-                    timings.put("switchoverReason", capped ? "iteration cap" : "pending below threshold");
+                if (capped || cc.shouldSwitchOver(pending * Pages.SIZE)) {
+                    timings.put("switchoverReason", capped ? "iteration cap" : cc.switchoverReason());
                     timings.put("thresholdBytes", cc.thresholdBytes());
+                    timings.put("goalBytes", cc.goalBytes());
                     timings.put("dirtyPagesPerSecond", cc.dirtyPagesPerSecond());
                     return bitmap;
                 }

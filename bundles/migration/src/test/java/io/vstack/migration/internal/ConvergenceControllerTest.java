@@ -49,6 +49,36 @@ class ConvergenceControllerTest {
     }
 
     @Test
+    void belowTheThresholdTheRunGoesOnWhileSyncsShrinkThePendingSet() {
+        ConvergenceController cc = new ConvergenceController(MigrationParams.defaults().withAutoConverge(false), 0);
+        cc.update(100 * MS, 100_000_000); // 1 GB/s: threshold 20 MB, goal 1 MB
+        assertEquals(1_000_000, cc.goalBytes());
+        assertFalse(cc.shouldSwitchOver(30_000_000), "above the threshold");
+        assertFalse(cc.shouldSwitchOver(15_000_000), "below the threshold but above the goal: go on");
+        assertFalse(cc.shouldSync(100 * MS, 10_000_000), "next sync only at the goal");
+        assertTrue(cc.shouldSync(100 * MS, 1_000_000));
+        assertFalse(cc.shouldSwitchOver(9_000_000), "still shrinking");
+        assertTrue(cc.shouldSwitchOver(9_500_000), "no longer shrinking: switch over within the limit");
+    }
+
+    @Test
+    void theGoalSwitchesOverAtOnceAndTighteningIsBounded() {
+        ConvergenceController cc = new ConvergenceController(MigrationParams.defaults().withAutoConverge(false), 0);
+        cc.update(100 * MS, 100_000_000);
+        assertTrue(cc.shouldSwitchOver(1_000_000), "at the goal");
+        ConvergenceController slow = new ConvergenceController(MigrationParams.defaults().withAutoConverge(false), 0);
+        slow.update(100 * MS, 100_000_000);
+        long pending = 19_000_000;
+        for (int i = 0; i < ConvergenceController.MAX_TIGHTENING_SYNCS; i++) {
+            assertFalse(slow.shouldSwitchOver(pending), "sync " + i);
+            pending -= 100_000;
+        }
+        assertTrue(slow.shouldSwitchOver(pending), "after " + ConvergenceController.MAX_TIGHTENING_SYNCS + " syncs below the threshold");
+        assertFalse(slow.shouldSwitchOver(25_000_000), "back above the threshold: the count starts again");
+        assertFalse(slow.shouldSwitchOver(19_000_000));
+    }
+
+    @Test
     void autoConvergeForcesASyncEveryFiveSeconds() {
         ConvergenceController cc = new ConvergenceController(MigrationParams.defaults(), 0);
         cc.update(100 * MS, 100_000_000);

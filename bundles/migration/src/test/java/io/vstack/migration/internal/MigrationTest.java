@@ -195,10 +195,13 @@ class MigrationTest {
     void manyMigrationsUnderAWritingWorkloadLoseNoUpdate() throws Exception {
         start(Map.of());
         // 8-byte writes at 64 MB/s of dirty pages over all of a 16 MiB VM: every round races the guest.
+        // Full-memory verification: the destination's pages must equal the source's memory at the stun,
+        // so a guest write the dirty log lost (never re-sent) fails the run.
         runningVm("vm1", 16 * MIB, writing(64 * MIB, 0, 8));
         String[] hostsInTurn = {"esx2", "esx1"};
-        for (int i = 0; i < 12; i++) {
-            MigrationParams params = MigrationParams.defaults().withChannels(i % 3).withDowntimeLimit(Duration.ofMillis(5 + i));
+        for (int i = 0; i < 20; i++) {
+            MigrationParams params = MigrationParams.defaults().withVerifyFullMemory(true).withChannels(i % 3)
+                    .withDowntimeLimit(Duration.ofMillis(5 + i));
             MigrationReport report = migrations.await(migrations.start("vm1", hostsInTurn[i % 2], params).id());
             assertTrue(report.digestVerified(), "run " + i);
             assertEquals(hostsInTurn[i % 2], vms.vm("vm1").orElseThrow().host());

@@ -43,8 +43,9 @@ public class MigrateStartCommand implements Action {
     @Option(name = "--max-iterations", description = "Force the switchover after this many dirty syncs (0 = never, as QEMU)")
     int maxIterations;
 
-    @Option(name = "--verify-sent", description = "Verify the checksums of pages as sent instead of re-reading all memory at switchover")
-    boolean verifySent;
+    @Option(name = "--verify-memory", description = "Re-read all memory on both sides at switchover and compare"
+            + " (catches a lost dirty page; costs a pass over memory inside the downtime). Default: the checksums of pages as sent")
+    boolean verifyMemory;
 
     @Option(name = "--background", aliases = "-b", description = "Return at once; follow with migrate:status")
     boolean background;
@@ -64,7 +65,7 @@ public class MigrateStartCommand implements Action {
             throw new IllegalArgumentException("--mode '" + mode + "' must be precopy, postcopy or hybrid");
         }
         MigrationParams params = new MigrationParams(m, Durations.parse(downtimeLimit), ByteSize.parse(maxBandwidth).bytes(), 0,
-                channels, !noAutoConverge, 50, 20, 10, 99, maxIterations, !verifySent);
+                channels, !noAutoConverge, 50, 20, 10, 99, maxIterations, verifyMemory);
         MigrationStatus started = migrations.start(vm, host, params);
         if (background) {
             System.out.println("Migration " + started.id() + " of " + vm + " to " + host + " started; migrate:status follows it");
