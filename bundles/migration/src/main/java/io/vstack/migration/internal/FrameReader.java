@@ -7,8 +7,9 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.zip.CRC32C;
 
 /**
- * Reads and checks frames from one channel: length bound, sequence, CRC32C. The returned
- * payload is a view valid until the next {@link #read}. Not thread-safe: one reader per channel.
+ * Reads and checks frames from one channel: length bound, sequence, CRC32C (of a PAGES frame:
+ * over its directory; {@link PagesFrame#decode} checks each page). The returned payload is a view
+ * valid until the next {@link #read}. Not thread-safe: one reader per channel.
  */
 final class FrameReader {
 
@@ -41,6 +42,8 @@ final class FrameReader {
         Wire.readFully(channel, header);
         header.flip();
         int type = Byte.toUnsignedInt(header.get(0));
+        int flags = Byte.toUnsignedInt(header.get(1));
+        int covered = Short.toUnsignedInt(header.getShort(2));
         int len = header.getInt(4);
         long seq = header.getLong(8);
         int expectedCrc = header.getInt(16);
@@ -58,10 +61,18 @@ final class FrameReader {
         payload.flip();
         crc.reset();
         crc.update(header.duplicate().limit(16));
-        crc.update(payload.duplicate());
+        crc.update(payload.duplicate().limit(flags == 0 ? len : Math.min(covered, len)));
         if ((int) crc.getValue() != expectedCrc) {
             throw new ProtocolException("corrupt frame from " + peer + ": CRC mismatch in frame " + seq + " ("
                     + Wire.typeName(type) + ", " + len + " bytes)");
+        }
+        if (flags != 0 && (flags != Wire.FLAG_HEAD_CRC || type != Wire.PAGES || covered > len)) {
+            throw new ProtocolException("corrupt frame from " + peer + ": flags 0x" + Integer.toHexString(flags) + " on "
+                    + Wire.typeName(type) + " (" + covered + " of " + len + " bytes checksummed)");
+        }
+        if (flags != 0 && (len < PagesFrame.HEAD || covered != PagesFrame.HEAD + (long) payload.getInt(0) * PagesFrame.ENTRY)) {
+            throw new ProtocolException("corrupt frame from " + peer + ": frame " + seq + " checksums " + covered
+                    + " bytes, not its page directory");
         }
         expectedSeq++;
         bytes.addAndGet(Wire.HEADER_BYTES + (long) len);

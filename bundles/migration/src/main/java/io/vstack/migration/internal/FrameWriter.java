@@ -8,14 +8,16 @@ import java.util.zip.CRC32C;
 
 /**
  * Writes frames on one channel: header and payload in one gathering write, CRC32C over the
- * header's first 16 bytes and the payload. Thread-safe (writes are serialized).
+ * header's first 16 bytes and the payload (for PAGES frames: the payload's directory, see
+ * {@link PagesFrame}). Thread-safe (writes are serialized).
  */
 final class FrameWriter {
 
     private final GatheringByteChannel channel;
     private final AtomicLong bytes;
     private final ByteBuffer header = ByteBuffer.allocateDirect(Wire.HEADER_BYTES);
-    private final ByteBuffer[] gather = new ByteBuffer[2];
+    private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
+    private final ByteBuffer[] gather = new ByteBuffer[3];
     private final CRC32C crc = new CRC32C();
     private long seq;
     private volatile boolean corruptNext;
@@ -26,18 +28,33 @@ final class FrameWriter {
         this.bytes = bytes;
     }
 
-    /** Writes one frame; {@code payload} from its position to its limit (consumed). */
+    /** Writes one frame; {@code payload} from its position to its limit (consumed); the CRC covers all of it. */
     synchronized void write(int type, ByteBuffer payload) throws IOException {
-        int len = payload.remaining();
-        if (len > Wire.MAX_PAYLOAD) {
-            throw new IllegalArgumentException("payload of " + len + " bytes exceeds " + Wire.MAX_PAYLOAD);
+        gather[1] = payload;
+        gather[2] = EMPTY;
+        writeFrame(type, 0, payload.remaining(), payload.remaining());
+    }
+
+    /**
+     * Writes a PAGES frame: {@code directory} then {@code data} (both consumed); the frame's CRC
+     * covers the header and the directory only, the pages carry their own ({@link PagesFrame}).
+     */
+    synchronized void writePages(ByteBuffer directory, ByteBuffer data) throws IOException {
+        gather[1] = directory;
+        gather[2] = data;
+        writeFrame(Wire.PAGES, Wire.FLAG_HEAD_CRC, directory.remaining(), directory.remaining() + data.remaining());
+    }
+
+    private void writeFrame(int type, int flags, int covered, int len) throws IOException {
+        if (len > Wire.MAX_PAYLOAD || covered > 0xFFFF && flags != 0) {
+            throw new IllegalArgumentException("payload of " + len + " bytes (" + covered + " checksummed) exceeds the frame's bounds");
         }
         header.clear();
-        header.put((byte) type).put((byte) 0).putShort((short) 0).putInt(len).putLong(seq++);
+        header.put((byte) type).put((byte) flags).putShort((short) (flags == 0 ? 0 : covered)).putInt(len).putLong(seq++);
         crc.reset();
         header.flip();
         crc.update(header.duplicate());
-        crc.update(payload.duplicate());
+        crc.update(gather[1].duplicate());
         header.limit(Wire.HEADER_BYTES).position(16);
         int sum = (int) crc.getValue();
         if (corruptNext) {
@@ -47,12 +64,13 @@ final class FrameWriter {
         header.putInt(sum);
         header.flip();
         gather[0] = header;
-        gather[1] = payload;
         long total = Wire.HEADER_BYTES + (long) len;
         long written = 0;
         while (written < total) {
             written += channel.write(gather);
         }
+        gather[1] = null;
+        gather[2] = null;
         bytes.addAndGet(total);
     }
 

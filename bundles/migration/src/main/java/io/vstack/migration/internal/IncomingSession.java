@@ -329,44 +329,30 @@ final class IncomingSession {
         if (finished || vm == null) {
             throw new ProtocolException("PAGES outside a migration");
         }
-        int count = p.getInt();
-        int gen = p.getInt();
-        int[] g = gens;
-        for (int i = 0; i < count; i++) {
-            long pfn = p.getLong();
-            int enc = p.get();
-            int len = p.getInt();
-            if (pfn < 0 || pfn >= g.length || !(enc == Wire.ENC_RAW && len == Pages.SIZE || enc == Wire.ENC_ZERO && len == 0)
-                    || len > p.remaining()) {
-                throw new ProtocolException("malformed page record (pfn " + pfn + ", encoding " + enc + ", " + len + " bytes)");
-            }
-            ByteBuffer src = p.slice(p.position(), len);
-            p.position(p.position() + len);
-            if (concurrent) {
-                synchronized (stripes[(int) (pfn % STRIPES)]) {
-                    applyOne((int) pfn, gen, enc, src, crc);
-                }
-            } else {
-                applyOne((int) pfn, gen, enc, src, crc);
-            }
-        }
+        PagesFrame.decode(p, gens.length, crc, concurrent ? applyLocked : applyOne);
     }
 
-    private void applyOne(int pfn, int gen, int enc, ByteBuffer src, CRC32C crc) {
+    /** With extra channels a page may arrive on two channels at once: one stripe lock per page group. */
+    private final PagesFrame.Sink applyLocked = (pfn, gen, bytes, crc) -> {
+        synchronized (stripes[pfn % STRIPES]) {
+            applyOne(pfn, gen, bytes, crc);
+        }
+    };
+
+    private final PagesFrame.Sink applyOne = this::applyOne;
+
+    private void applyOne(int pfn, int gen, ByteBuffer bytes, int crc) {
         if (gen < gens[pfn]) {
             return; // an older copy arriving late on another channel
         }
         gens[pfn] = gen;
         ByteBuffer page = vm.memory().page(pfn);
-        if (enc == Wire.ENC_ZERO) {
+        if (bytes == null) {
             Pages.zero(page);
-            crcs[pfn] = Pages.ZERO_CRC;
         } else {
-            if (!fullDigest || postcopy) {
-                crcs[pfn] = Pages.crc(crc, src.duplicate());
-            }
-            page.put(src);
+            page.put(bytes);
         }
+        crcs[pfn] = crc;
     }
 
     private void abort() {

@@ -9,11 +9,10 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.zip.CRC32C;
 
 /**
- * The source's page sender: packs pages into PAGES frames of up to {@value Wire#PAGES_PER_FRAME}
- * pages (zero pages as 13-byte records), each tagged with the generation (sync count) in which
+ * The source's page sender: packs pages into PAGES frames ({@link PagesFrame}) of up to
+ * {@value Wire#PAGES_PER_FRAME} pages (zero pages as directory entries only), each tagged with the generation (sync count) in which
  * its pages were harvested. With no extra channel the frames go on the main channel from the
  * caller's thread; with extra channels they go round-robin to one sender thread per channel,
  * and {@link #barrier} is the ITER_END flush that the destination waits for before it verifies.
@@ -21,19 +20,15 @@ import java.util.zip.CRC32C;
  */
 final class PageStream implements AutoCloseable {
 
-    private static final int FRAME_CAPACITY = Wire.PAGES_HEADER + Wire.PAGES_PER_FRAME * (Wire.ENTRY_HEADER + Pages.SIZE);
-
     private final FrameWriter main;
     private final List<Sender> senders = new ArrayList<>();
     private final int[] sentCrcs;
-    private final CRC32C crc = new CRC32C();
-    private ByteBuffer batch;
-    private int batchCount;
+    private PagesFrame batch;
     private int gen;
     private int next;
     private long pagesRaw;
     private long pagesZero;
-    private final ByteBuffer mainBuffer;
+    private final PagesFrame mainFrame;
 
     /**
      * @param sentCrcs if not null, receives the CRC32C of every page as sent (digest of sent pages)
@@ -46,7 +41,7 @@ final class PageStream implements AutoCloseable {
             senders.add(s);
             s.thread.start();
         }
-        this.mainBuffer = senders.isEmpty() ? ByteBuffer.allocateDirect(FRAME_CAPACITY) : null;
+        this.mainFrame = senders.isEmpty() ? new PagesFrame(Wire.PAGES_PER_FRAME) : null;
     }
 
     /** Pages sent from now on carry generation {@code generation}. */
@@ -59,25 +54,18 @@ final class PageStream implements AutoCloseable {
     void add(long pfn, ByteBuffer page) throws IOException {
         if (batch == null) {
             batch = acquire();
-            batch.clear().position(Wire.PAGES_HEADER);
-            batchCount = 0;
         }
-        if (Pages.isZero(page)) {
-            batch.putLong(pfn).put((byte) Wire.ENC_ZERO).putInt(0);
+        boolean zero = Pages.isZero(page);
+        int crc = batch.add(pfn, page, zero);
+        if (zero) {
             pagesZero++;
-            if (sentCrcs != null) {
-                sentCrcs[(int) pfn] = Pages.ZERO_CRC;
-            }
         } else {
-            batch.putLong(pfn).put((byte) Wire.ENC_RAW).putInt(Pages.SIZE);
-            int at = batch.position();
-            batch.put(page);
             pagesRaw++;
-            if (sentCrcs != null) {
-                sentCrcs[(int) pfn] = Pages.crc(crc, batch.duplicate().position(at).limit(at + Pages.SIZE));
-            }
         }
-        if (++batchCount == Wire.PAGES_PER_FRAME) {
+        if (sentCrcs != null) {
+            sentCrcs[(int) pfn] = crc;
+        }
+        if (batch.isFull()) {
             flush();
         }
     }
@@ -87,16 +75,14 @@ final class PageStream implements AutoCloseable {
         if (batch == null) {
             return;
         }
-        batch.putInt(0, batchCount).putInt(4, gen);
-        batch.flip();
-        ByteBuffer full = batch;
+        PagesFrame full = batch;
         batch = null;
         if (senders.isEmpty()) {
-            main.write(Wire.PAGES, full);
+            full.send(main, gen);
         } else {
             Sender s = senders.get(next);
             next = (next + 1) % senders.size();
-            s.submit(full);
+            s.submit(full, gen);
         }
     }
 
@@ -137,9 +123,9 @@ final class PageStream implements AutoCloseable {
         return senders.stream().map(s -> s.bytes.get()).toList();
     }
 
-    private ByteBuffer acquire() throws IOException {
+    private PagesFrame acquire() throws IOException {
         if (senders.isEmpty()) {
-            return mainBuffer;
+            return mainFrame;
         }
         return senders.get(next).acquire();
     }
@@ -153,26 +139,26 @@ final class PageStream implements AutoCloseable {
 
     /** One extra channel's sender thread with two buffers in flight. */
     private static final class Sender {
-        private record Item(ByteBuffer payload, long iteration, CountDownLatch done) {
+        private record Item(PagesFrame frame, int gen, long iteration, CountDownLatch done) {
         }
 
         final FrameWriter writer;
         final Thread thread;
         final AtomicLong bytes = new AtomicLong();
         final BlockingQueue<Item> queue = new ArrayBlockingQueue<>(2);
-        final BlockingQueue<ByteBuffer> free = new ArrayBlockingQueue<>(3);
+        final BlockingQueue<PagesFrame> free = new ArrayBlockingQueue<>(3);
         volatile IOException failure;
 
         Sender(FrameWriter writer, String name) {
             this.writer = writer;
             for (int i = 0; i < 3; i++) {
-                free.add(ByteBuffer.allocateDirect(FRAME_CAPACITY));
+                free.add(new PagesFrame(Wire.PAGES_PER_FRAME));
             }
             this.thread = new Thread(this::run, name);
             this.thread.setDaemon(true);
         }
 
-        ByteBuffer acquire() throws IOException {
+        PagesFrame acquire() throws IOException {
             check();
             try {
                 return free.take();
@@ -182,13 +168,13 @@ final class PageStream implements AutoCloseable {
             }
         }
 
-        void submit(ByteBuffer payload) throws IOException {
-            put(new Item(payload, -1, null));
+        void submit(PagesFrame frame, int gen) throws IOException {
+            put(new Item(frame, gen, -1, null));
         }
 
         CountDownLatch marker(long iteration) throws IOException {
             CountDownLatch done = new CountDownLatch(1);
-            put(new Item(null, iteration, done));
+            put(new Item(null, 0, iteration, done));
             return done;
         }
 
@@ -214,19 +200,19 @@ final class PageStream implements AutoCloseable {
                 while (true) {
                     Item item = queue.take();
                     try {
-                        if (item.payload() != null) {
-                            int n = item.payload().remaining();
-                            writer.write(Wire.PAGES, item.payload());
+                        if (item.frame() != null) {
+                            int n = item.frame().payloadBytes();
+                            item.frame().send(writer, item.gen());
                             bytes.addAndGet(n + Wire.HEADER_BYTES);
-                            free.add(item.payload());
+                            free.add(item.frame());
                         } else {
                             writer.write(Wire.ITER_END, ByteBuffer.allocate(8).putLong(0, item.iteration()));
                             bytes.addAndGet(8 + Wire.HEADER_BYTES);
                         }
                     } catch (IOException e) {
                         failure = e;
-                        if (item.payload() != null) {
-                            free.add(item.payload());
+                        if (item.frame() != null) {
+                            free.add(item.frame());
                         }
                     } finally {
                         if (item.done() != null) {

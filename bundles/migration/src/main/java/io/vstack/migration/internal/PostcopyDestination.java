@@ -198,30 +198,22 @@ final class PostcopyDestination implements PageFaultHandler {
     }
 
     private void place(ByteBuffer p, CRC32C crc) throws ProtocolException {
-        int count = p.getInt();
-        p.getInt(); // generation: unused in post-copy (the source's memory no longer changes)
-        for (int i = 0; i < count; i++) {
-            long pfn = p.getLong();
-            int enc = p.get();
-            int len = p.getInt();
-            if (pfn < 0 || pfn >= pages || !(enc == Wire.ENC_RAW && len == Pages.SIZE || enc == Wire.ENC_ZERO && len == 0)
-                    || len > p.remaining()) {
-                throw new ProtocolException("malformed page record (pfn " + pfn + ", encoding " + enc + ", " + len + " bytes)");
-            }
-            ByteBuffer src = p.slice(p.position(), len);
-            p.position(p.position() + len);
-            // The guest places exactly one copy: a second one (after a recovery) is dropped there.
-            if (!vm.placePage(pfn, enc == Wire.ENC_ZERO ? null : src)) {
-                continue;
-            }
-            long now = System.nanoTime();
-            int c = enc == Wire.ENC_ZERO ? Pages.ZERO_CRC : Pages.crc(crc, src.duplicate());
-            faults.placed(pfn, now);
-            synchronized (this) {
-                if (arrived != null) {
-                    crcs[(int) pfn] = c;
-                    arrived[(int) (pfn >>> 6)] |= 1L << (pfn & 63);
-                }
+        // generation: unused in post-copy (the source's memory no longer changes)
+        PagesFrame.decode(p, pages, crc, placer);
+    }
+
+    private final PagesFrame.Sink placer = this::placeOne;
+
+    private void placeOne(int pfn, int gen, ByteBuffer bytes, int crc) {
+        // The guest places exactly one copy: a second one (after a recovery) is dropped there.
+        if (!vm.placePage(pfn, bytes)) {
+            return;
+        }
+        faults.placed(pfn, System.nanoTime());
+        synchronized (this) {
+            if (arrived != null) {
+                crcs[pfn] = crc;
+                arrived[pfn >>> 6] |= 1L << (pfn & 63);
             }
         }
     }

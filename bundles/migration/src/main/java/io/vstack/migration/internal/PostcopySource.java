@@ -33,7 +33,6 @@ final class PostcopySource {
     private static final Logger LOG = LoggerFactory.getLogger(PostcopySource.class);
     static final int AUTO_ATTEMPTS = 20;
     private static final long MAX_BACKOFF_NANOS = 2_000_000_000L;
-    private static final int FRAME_CAPACITY = Wire.PAGES_HEADER + Wire.PAGES_PER_FRAME * (Wire.ENTRY_HEADER + Pages.SIZE);
 
     /** Opens a new connection to the destination (preambles exchanged). */
     interface Connector {
@@ -63,8 +62,7 @@ final class PostcopySource {
     private final Digest digest;
     private volatile int connection;
     private final Semaphore recoverSignal = new Semaphore(0);
-    private final ByteBuffer batch = ByteBuffer.allocateDirect(FRAME_CAPACITY);
-    private final ByteBuffer urgent = ByteBuffer.allocateDirect(Wire.PAGES_HEADER + Wire.ENTRY_HEADER + Pages.SIZE);
+    private final PagesFrame batch = new PagesFrame(Wire.PAGES_PER_FRAME);
     private final AtomicLong pagesRequested = new AtomicLong();
     private final AtomicLong pagesPushed = new AtomicLong();
     private volatile SocketChannel socket;
@@ -79,7 +77,6 @@ final class PostcopySource {
     private volatile boolean paused;
     private volatile int recoveries;
     private final long maxBandwidth;
-    private int batchCount;
     private int cursor;
     private long windowStart;
     private long windowBytes;
@@ -205,7 +202,7 @@ final class PostcopySource {
     }
 
     private void push() throws IOException {
-        batchCount = 0;
+        batch.clear(); // a frame left half-filled by a broken connection: the destination asks again for its pages
         while (true) {
             checkBroken();
             int jump = jumpTo;
@@ -225,19 +222,16 @@ final class PostcopySource {
             if (!take(pfn, -1)) {
                 continue; // the return-path thread sent it just now
             }
-            if (batchCount == 0) {
-                batch.clear().position(Wire.PAGES_HEADER);
-            }
             put(batch, pfn);
             pagesPushed.incrementAndGet();
-            if (++batchCount == Wire.PAGES_PER_FRAME) {
+            if (batch.isFull()) {
                 flushBatch();
             }
         }
     }
 
     /** On the return-path thread: sends each requested page still missing on the PREEMPT connection, then the jump. */
-    private void serve(long[] req, FrameWriter preempt, ByteBuffer urgent, int c) throws IOException {
+    private void serve(long[] req, FrameWriter preempt, PagesFrame urgent, int c) throws IOException {
         for (long p : req) {
             int pfn = (int) p;
             if (c != connection) {
@@ -246,23 +240,19 @@ final class PostcopySource {
             // Sent even if the push took it already: it may sit behind megabytes of push in the main
             // connection's buffers. The destination places the first copy that arrives.
             take(pfn, c);
-            urgent.clear().position(Wire.PAGES_HEADER);
             put(urgent, pfn);
-            urgent.putInt(0, 1).putInt(4, 0).flip();
-            preempt.write(Wire.PAGES, urgent);
+            urgent.send(preempt, 0);
             pagesRequested.incrementAndGet();
             jumpTo = pfn + 1 >= pages ? 0 : pfn + 1;
         }
     }
 
     private void flushBatch() throws IOException {
-        if (batchCount == 0) {
+        if (batch.isEmpty()) {
             return;
         }
-        batch.putInt(0, batchCount).putInt(4, 0).flip();
-        batchCount = 0;
-        int n = batch.remaining();
-        writer.write(Wire.PAGES, batch);
+        int n = batch.payloadBytes();
+        batch.send(writer, 0);
         if (maxBandwidth > 0) {
             limit(n + Wire.HEADER_BYTES);
         }
@@ -289,13 +279,9 @@ final class PostcopySource {
         }
     }
 
-    private void put(ByteBuffer b, int pfn) {
+    private void put(PagesFrame frame, int pfn) {
         ByteBuffer page = memory.page(pfn);
-        if (Pages.isZero(page)) {
-            b.putLong(pfn).put((byte) Wire.ENC_ZERO).putInt(0);
-        } else {
-            b.putLong(pfn).put((byte) Wire.ENC_RAW).putInt(Pages.SIZE).put(page);
-        }
+        frame.add(pfn, page, Pages.isZero(page));
     }
 
     private void sendEnd() throws IOException {
@@ -326,7 +312,7 @@ final class PostcopySource {
     }
 
     private void readReturnPath(FrameReader r, FrameWriter preempt, int c) {
-        ByteBuffer urgent = ByteBuffer.allocateDirect(Wire.PAGES_HEADER + Wire.ENTRY_HEADER + Pages.SIZE);
+        PagesFrame urgent = new PagesFrame(1);
         try {
             synchronized (early) {
                 for (long[] req : early) {

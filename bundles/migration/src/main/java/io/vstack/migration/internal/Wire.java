@@ -14,8 +14,11 @@ import java.util.UUID;
  * preamble (36 B, once per connection, each direction):
  *   magic "VSTM" u32 | version u16 | role u16 {MAIN=0, MULTIFD=1} | channel u16 | rsvd u16 | caps u64 | migration id 16 B
  * frame (20 B header + payload):
- *   type u8 | flags u8 | rsvd u16 | len u32 | seq u64 | crc32c u32 (over the first 16 header bytes and the payload)
+ *   type u8 | flags u8 | covered u16 | len u32 | seq u64 | crc32c u32 (over the first 16 header bytes and the payload)
  * </pre>
+ * With flag {@link #FLAG_HEAD_CRC} (PAGES frames only) the CRC covers the first {@code covered}
+ * bytes of the payload, the page directory, and each page carries its own CRC32C ({@link PagesFrame}).
+ * Version 1 had no flags and page records {@code pfn u64 | enc u8 | len u32 | bytes} under the frame's CRC.
  * {@code seq} counts the frames of one channel in one direction from 0, strictly by one.
  * <p>Post-copy (capability {@link #CAP_POSTCOPY} in the preamble, QEMU's POSTCOPY_ADVISE): at the
  * switch the source sends SWITCHOVER, CPU_STATE, DEVICE_STATE, PC_DISCARD (the bitmap of pages the
@@ -30,7 +33,7 @@ import java.util.UUID;
 final class Wire {
 
     static final int MAGIC = 0x5653544D; // "VSTM"
-    static final int VERSION = 1;
+    static final int VERSION = 2;
     static final int PREAMBLE_BYTES = 36;
     static final int HEADER_BYTES = 20;
     static final int MAX_PAYLOAD = 1 << 20;
@@ -67,14 +70,8 @@ final class Wire {
     static final int CANCEL = 0x7E;
     static final int ERROR = 0x7F;
 
-    /** Page encodings inside a PAGES frame. */
-    static final int ENC_RAW = 0;
-    static final int ENC_ZERO = 1;
-
-    /** PAGES entry header: pfn u64, enc u8, len u32. */
-    static final int ENTRY_HEADER = 13;
-    /** PAGES frame header: count u32, gen u32. */
-    static final int PAGES_HEADER = 8;
+    /** Frame flag: the CRC covers the header and the first {@code covered} payload bytes (the PAGES directory). */
+    static final int FLAG_HEAD_CRC = 1;
     /** Pages per PAGES frame (512 KiB of page bytes, QEMU's multifd packet size). */
     static final int PAGES_PER_FRAME = 128;
 

@@ -250,13 +250,13 @@ class MigrationTest {
 
     @Test
     void aPeerOfAnotherProtocolVersionIsRefusedAndTheVmStays() throws Exception {
-        InetSocketAddress peer = fakePeer((socket, id) -> Wire.writePreamble(socket, 2, Wire.ROLE_MAIN, 0, 0, id));
+        InetSocketAddress peer = fakePeer((socket, id) -> Wire.writePreamble(socket, 1, Wire.ROLE_MAIN, 0, 0, id));
         start(Map.of("esx9", peer));
         runningVm("vm1", 16 * MIB, WorkloadSpec.idle());
         MigrationStatus s = migrations.start("vm1", "esx9", MigrationParams.defaults());
         MigrationException e = assertThrows(MigrationException.class, () -> migrations.await(s.id()));
-        assertEquals("migration " + s.id() + " of VM vm1 failed: destination esx9 speaks migration protocol version 2, "
-                + "this host speaks 1; the VM runs on esx1", e.getMessage());
+        assertEquals("migration " + s.id() + " of VM vm1 failed: destination esx9 speaks migration protocol version 1, "
+                + "this host speaks 2; the VM runs on esx1", e.getMessage());
         assertEquals(VmState.RUNNING, vms.vm("vm1").orElseThrow().state());
     }
 

@@ -88,25 +88,18 @@ class PostcopySourceTest {
     }
 
     /** One PAGES frame: its pfns in order; checks every page's bytes. */
-    private static long[] pages(FrameReader.Frame f) {
+    private static long[] pages(FrameReader.Frame f) throws ProtocolException {
         assertEquals(Wire.PAGES, f.type(), Wire.typeName(f.type()));
-        ByteBuffer p = f.payload();
-        int n = p.getInt();
-        p.getInt();
-        long[] pfns = new long[n];
-        for (int i = 0; i < n; i++) {
-            pfns[i] = p.getLong();
-            int enc = p.get();
-            int len = p.getInt();
-            if (pfns[i] == 7) {
-                assertEquals(Wire.ENC_ZERO, enc);
+        java.util.List<Long> pfns = new java.util.ArrayList<>();
+        PagesFrame.decode(f.payload(), Integer.MAX_VALUE, new java.util.zip.CRC32C(), (pfn, gen, bytes, crc) -> {
+            pfns.add((long) pfn);
+            if (pfn == 7) {
+                assertEquals(null, bytes, "page 7 is a zero page");
             } else {
-                assertEquals(Pages.SIZE, len);
-                assertEquals(pfns[i] + 1, p.getLong(p.position()), "bytes of page " + pfns[i]);
+                assertEquals(pfn + 1, bytes.getLong(0), "bytes of page " + pfn);
             }
-            p.position(p.position() + len);
-        }
-        return pfns;
+        });
+        return pfns.stream().mapToLong(Long::longValue).toArray();
     }
 
     @Test

@@ -15,7 +15,7 @@ import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
-/** The frame codec: round trip, CRC, sequence and length checks, preamble version. */
+/** The frame codec: round trip, CRC, sequence and length checks, PAGES frames with per-page CRCs, preamble version. */
 class WireTest {
 
     /** A gathering channel over a byte array. */
@@ -60,7 +60,7 @@ class WireTest {
     void framesRoundTripWithTheirTypesAndPayloads() throws IOException {
         Sink sink = new Sink();
         FrameWriter w = new FrameWriter(sink, new AtomicLong());
-        byte[] big = new byte[Wire.PAGES_HEADER + 3 * (Wire.ENTRY_HEADER + 4096)];
+        byte[] big = new byte[3 * 4096 + 100];
         new Random(1).nextBytes(big);
         w.write(Wire.HELLO, new byte[] {1, 2, 3});
         w.write(Wire.PAGES, big);
@@ -75,6 +75,62 @@ class WireTest {
         assertEquals(ByteBuffer.wrap(big), f2.payload());
         assertEquals(Wire.COMPLETE, r.read().type());
         assertEquals(sink.bytes.size(), read.get());
+    }
+
+    /** A PAGES frame of pages 3 (data), 7 (zero) and 9 (data) at generation 5. */
+    private static byte[] pagesFrame() throws IOException {
+        Sink sink = new Sink();
+        PagesFrame frame = new PagesFrame(Wire.PAGES_PER_FRAME);
+        ByteBuffer data = ByteBuffer.allocate(4096);
+        new Random(3).nextBytes(data.array());
+        frame.add(3, data.duplicate(), false);
+        frame.add(7, ByteBuffer.allocate(4096), true);
+        frame.add(9, data.duplicate(), false);
+        frame.send(new FrameWriter(sink, new AtomicLong()), 5);
+        assertTrue(frame.isEmpty(), "sending clears the frame");
+        return sink.bytes.toByteArray();
+    }
+
+    private static String decode(byte[] wire) throws IOException {
+        StringBuilder seen = new StringBuilder();
+        FrameReader.Frame f = new FrameReader(source(wire), "peer x", new AtomicLong()).read();
+        PagesFrame.decode(f.payload(), 16, new java.util.zip.CRC32C(), (pfn, gen, bytes, crc) -> seen.append(pfn).append('@')
+                .append(gen).append(bytes == null ? "z" : "d" + bytes.remaining()).append(crc == Pages.crc(new java.util.zip.CRC32C(),
+                        bytes == null ? ByteBuffer.allocate(4096) : bytes.duplicate()) ? " " : "!"));
+        return seen.toString();
+    }
+
+    @Test
+    void pagesFramesCarryEachPagesCrcAndCheckItOnArrival() throws IOException {
+        byte[] good = pagesFrame();
+        assertEquals(Wire.HEADER_BYTES + PagesFrame.HEAD + 3 * PagesFrame.ENTRY + 2 * 4096, good.length, "no bytes for the zero page");
+        assertEquals("3@5d4096 7@5z 9@5d4096 ", decode(good));
+        byte[] badPage = good.clone();
+        badPage[badPage.length - 100] ^= 0x04; // in page 9's bytes: outside the frame CRC, inside the page's
+        ProtocolException page = assertThrows(ProtocolException.class, () -> decode(badPage));
+        assertTrue(page.getMessage().startsWith("corrupt page 9: CRC mismatch"), page.getMessage());
+        byte[] badEntry = good.clone();
+        badEntry[Wire.HEADER_BYTES + PagesFrame.HEAD + 3] ^= 0x01; // page 3's pfn, in the directory
+        ProtocolException entry = assertThrows(ProtocolException.class, () -> decode(badEntry));
+        assertTrue(entry.getMessage().startsWith("corrupt frame from peer x: CRC mismatch"), entry.getMessage());
+    }
+
+    @Test
+    void aPagesFrameOutsideTheVmOrWithAForeignFlagIsRefused() throws IOException {
+        byte[] good = pagesFrame();
+        StringBuilder none = new StringBuilder();
+        FrameReader.Frame f = new FrameReader(source(good), "p", new AtomicLong()).read();
+        ProtocolException outside = assertThrows(ProtocolException.class,
+                () -> PagesFrame.decode(f.payload(), 8, new java.util.zip.CRC32C(), (pfn, gen, bytes, crc) -> none.append(pfn)));
+        assertEquals("malformed page record (pfn 9, encoding 0)", outside.getMessage());
+        // Only PAGES frames may checksum part of their payload: a CPU_STATE frame whose CRC covers 0 of its 100 bytes.
+        ByteBuffer flagged = ByteBuffer.allocate(Wire.HEADER_BYTES + 100);
+        flagged.put((byte) Wire.CPU_STATE).put((byte) Wire.FLAG_HEAD_CRC).putShort((short) 0).putInt(100).putLong(0);
+        java.util.zip.CRC32C headerCrc = new java.util.zip.CRC32C();
+        headerCrc.update(flagged.array(), 0, 16);
+        flagged.putInt((int) headerCrc.getValue());
+        ProtocolException flag = assertThrows(ProtocolException.class, () -> new FrameReader(source(flagged.array()), "p", new AtomicLong()).read());
+        assertTrue(flag.getMessage().startsWith("corrupt frame from p: flags 0x1 on CPU_STATE"), flag.getMessage());
     }
 
     @Test
@@ -110,13 +166,13 @@ class WireTest {
     void aPeerOfAnotherVersionIsNamedInOneLine() throws IOException {
         Sink sink = new Sink();
         UUID id = UUID.randomUUID();
-        Wire.writePreamble(sink, 2, Wire.ROLE_MAIN, 0, 0, id);
+        Wire.writePreamble(sink, 1, Wire.ROLE_MAIN, 0, 0, id);
         ProtocolException e = assertThrows(ProtocolException.class, () -> Wire.readPreamble(source(sink.bytes.toByteArray()), "destination esx2"));
-        assertEquals("destination esx2 speaks migration protocol version 2, this host speaks 1", e.getMessage());
+        assertEquals("destination esx2 speaks migration protocol version 1, this host speaks 2", e.getMessage());
         Sink ok = new Sink();
         Wire.writePreamble(ok, Wire.VERSION, Wire.ROLE_MULTIFD, 3, Wire.CAP_FULL_DIGEST, id);
         Wire.Preamble p = Wire.readPreamble(source(ok.bytes.toByteArray()), "x");
-        assertEquals(new Wire.Preamble(1, Wire.ROLE_MULTIFD, 3, Wire.CAP_FULL_DIGEST, id), p);
+        assertEquals(new Wire.Preamble(Wire.VERSION, Wire.ROLE_MULTIFD, 3, Wire.CAP_FULL_DIGEST, id), p);
         byte[] http = "GET / HTTP/1.1\r\nHost: x\r\n\r\n1234567890".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
         assertTrue(assertThrows(ProtocolException.class, () -> Wire.readPreamble(source(http), "peer")).getMessage()
                 .startsWith("peer does not speak the vstack migration protocol"));

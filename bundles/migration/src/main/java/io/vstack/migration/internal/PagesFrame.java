@@ -1,0 +1,145 @@
+package io.vstack.migration.internal;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.zip.CRC32C;
+
+/**
+ * A PAGES frame being filled, and the decoder of received ones (wire version 2).
+ * <pre>
+ * payload: count u32 | gen u32 | count × entry { pfn u64 | enc u8 | crc32c u32 } | the bytes of the RAW pages, in entry order
+ * </pre>
+ * The frame's own CRC covers only its header and the directory (count, gen, entries); each page's
+ * bytes are covered by the CRC32C in its entry. So every byte is still checked, each page's bytes
+ * are checksummed once per side, and that same checksum is the page's term in the digest both
+ * sides compare at the switchover. The directory and the page bytes are separate buffers, sent
+ * with one gathering write. Not thread-safe.
+ */
+final class PagesFrame {
+
+    /** Directory header: count u32, gen u32. */
+    static final int HEAD = 8;
+    /** Directory entry: pfn u64, enc u8, crc32c u32. */
+    static final int ENTRY = 13;
+    static final int ENC_RAW = 0;
+    static final int ENC_ZERO = 1;
+
+    /** What a decoded frame hands over, page by page (its bytes are checked against their CRC first). */
+    interface Sink {
+        /**
+         * @param bytes the page's 4096 bytes, or null for a zero page
+         * @param crc   the page's CRC32C (checked)
+         */
+        void page(int pfn, int gen, ByteBuffer bytes, int crc) throws ProtocolException;
+    }
+
+    private final int capacity;
+    private final ByteBuffer directory;
+    private final ByteBuffer data;
+    private final CRC32C crc = new CRC32C();
+    private int count;
+
+    /** A frame of up to {@code capacity} pages. */
+    PagesFrame(int capacity) {
+        this.capacity = capacity;
+        this.directory = ByteBuffer.allocateDirect(HEAD + capacity * ENTRY);
+        this.data = ByteBuffer.allocateDirect(capacity * Pages.SIZE);
+        clear();
+    }
+
+    void clear() {
+        count = 0;
+        directory.clear().position(HEAD);
+        data.clear();
+    }
+
+    boolean isEmpty() {
+        return count == 0;
+    }
+
+    boolean isFull() {
+        return count == capacity;
+    }
+
+    /** Bytes of payload so far. */
+    int payloadBytes() {
+        return directory.position() + data.position();
+    }
+
+    /**
+     * Adds a copy of {@code page} (position 0, 4096 bytes) as it is now, or a zero record.
+     *
+     * @param zero whether the page is all zero ({@link Pages#isZero}, asked by the caller, who counts them)
+     * @return the CRC32C of the bytes added
+     */
+    int add(long pfn, ByteBuffer page, boolean zero) {
+        int c;
+        if (zero) {
+            c = Pages.ZERO_CRC;
+            directory.putLong(pfn).put((byte) ENC_ZERO).putInt(c);
+        } else {
+            int at = data.position();
+            data.put(page);
+            // The checksum of the copy, not of guest memory that may change meanwhile.
+            c = Pages.crc(crc, data.duplicate().position(at).limit(at + Pages.SIZE));
+            directory.putLong(pfn).put((byte) ENC_RAW).putInt(c);
+        }
+        count++;
+        return c;
+    }
+
+    /** Sends the frame on {@code writer} tagged with generation {@code gen}, then clears it. */
+    void send(FrameWriter writer, int gen) throws IOException {
+        directory.putInt(0, count).putInt(4, gen).flip();
+        data.flip();
+        try {
+            writer.writePages(directory, data);
+        } finally {
+            clear();
+        }
+    }
+
+    /**
+     * Checks and hands over every page of a received PAGES payload.
+     *
+     * @param pages the VM's page count (pfns must be below it)
+     * @throws ProtocolException if the payload is malformed or a page's bytes fail their CRC
+     */
+    static void decode(ByteBuffer payload, int pages, CRC32C crc, Sink sink) throws ProtocolException {
+        int base = payload.position();
+        int size = payload.remaining();
+        int count = size < HEAD ? -1 : payload.getInt(base);
+        if (count < 0 || HEAD + (long) count * ENTRY > size) {
+            throw new ProtocolException("malformed PAGES frame (" + count + " pages in " + size + " bytes)");
+        }
+        int gen = payload.getInt(base + 4);
+        int at = base + HEAD;
+        int dataAt = at + count * ENTRY;
+        for (int i = 0; i < count; i++, at += ENTRY) {
+            long pfn = payload.getLong(at);
+            int enc = payload.get(at + 8);
+            int expected = payload.getInt(at + 9);
+            if (pfn < 0 || pfn >= pages || enc != ENC_RAW && enc != ENC_ZERO) {
+                throw new ProtocolException("malformed page record (pfn " + pfn + ", encoding " + enc + ")");
+            }
+            if (enc == ENC_ZERO) {
+                sink.page((int) pfn, gen, null, Pages.ZERO_CRC);
+                continue;
+            }
+            if (dataAt + Pages.SIZE > base + size) {
+                throw new ProtocolException("malformed PAGES frame: page " + pfn + " lies past its " + size + " bytes");
+            }
+            ByteBuffer bytes = payload.slice(dataAt, Pages.SIZE);
+            dataAt += Pages.SIZE;
+            int actual = Pages.crc(crc, bytes.duplicate());
+            if (actual != expected) {
+                throw new ProtocolException("corrupt page " + pfn + ": CRC mismatch (" + Integer.toHexString(actual) + " != "
+                        + Integer.toHexString(expected) + ")");
+            }
+            sink.page((int) pfn, gen, bytes, actual);
+        }
+        if (dataAt != base + size) {
+            throw new ProtocolException("malformed PAGES frame: " + (base + size - dataAt) + " bytes after its pages");
+        }
+    }
+}
