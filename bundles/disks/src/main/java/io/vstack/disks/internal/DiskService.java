@@ -4,6 +4,7 @@ import io.vstack.api.Durations;
 import io.vstack.api.disk.DiskChain;
 import io.vstack.api.disk.DiskException;
 import io.vstack.api.disk.DiskInfo;
+import io.vstack.api.disk.DiskListener;
 import io.vstack.api.disk.DiskSpec;
 import io.vstack.api.disk.VirtualDisk;
 import io.vstack.api.filter.FilterAttachment;
@@ -65,6 +66,7 @@ public class DiskService implements DiskAdmin {
     private final Map<String, Host> hosts = new ConcurrentHashMap<>();
     private final FilterFactories factories = new FilterFactories();
     private final List<String> loadErrors = new CopyOnWriteArrayList<>();
+    private final List<DiskListener> listeners = new CopyOnWriteArrayList<>();
     private final Set<IoContext> contexts = ConcurrentHashMap.newKeySet();
     private final Consumer<IoContext> registrar = contexts::add;
     private final ThreadLocal<ThreadIo> threadIo = ThreadLocal.withInitial(ThreadIo::new);
@@ -295,6 +297,13 @@ public class DiskService implements DiskAdmin {
                 r.run();
             }
             LOG.info("Deleted disk {}{}", id, open > 0 ? " (forced, " + open + " handle(s) were open)" : "");
+        }
+        for (DiskListener listener : listeners) {
+            try {
+                listener.deleted(id);
+            } catch (RuntimeException e) {
+                LOG.warn("disk listener {} failed on the deletion of {}: {}", listener, id, e.toString(), e);
+            }
         }
     }
 
@@ -586,6 +595,15 @@ public class DiskService implements DiskAdmin {
             }
             LOG.info("Storage backend {} went away; its disks' stores are closed", type);
         }
+    }
+
+    /** A disk listener appeared: it hears of deletions from now on. */
+    public void listenerAdded(DiskListener listener) {
+        listeners.add(listener);
+    }
+
+    public void listenerRemoved(DiskListener listener) {
+        listeners.remove(listener);
     }
 
     /** A host appeared. */

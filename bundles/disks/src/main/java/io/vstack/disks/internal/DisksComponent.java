@@ -3,6 +3,7 @@ package io.vstack.disks.internal;
 import io.vstack.api.Durations;
 import io.vstack.api.disk.DiskManager;
 import io.vstack.api.filter.FilterFramework;
+import io.vstack.api.disk.DiskListener;
 import io.vstack.api.filter.IoFilterFactory;
 import io.vstack.api.hw.Host;
 import io.vstack.api.metrics.MetricSource;
@@ -135,6 +136,16 @@ public final class DisksComponent extends DiskService {
     private static String type(StorageBackend backend, Map<String, Object> properties) {
         Object type = properties.get(StorageBackend.TYPE_PROPERTY);
         return type != null ? type.toString() : backend.type().id();
+    }
+
+    @Reference(name = "listener", service = DiskListener.class, cardinality = ReferenceCardinality.MULTIPLE,
+            policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY, unbind = "unbindListener")
+    void bindListener(DiskListener listener) {
+        listenerAdded(listener);
+    }
+
+    void unbindListener(DiskListener listener) {
+        listenerRemoved(listener);
     }
 
     @Reference(name = "filterFactory", service = IoFilterFactory.class, cardinality = ReferenceCardinality.MULTIPLE,

@@ -232,9 +232,15 @@ class DiskServiceTest {
 
     @Test
     void deleteRefusesADiskInUseUnlessForcedAndThenItsHandlesFail() throws Exception {
+        List<String> heard = new CopyOnWriteArrayList<>();
+        service.listenerAdded(heard::add);
+        service.listenerAdded(id -> {
+            throw new IllegalStateException("a broken listener");
+        });
         VirtualDisk disk = create("d1", 4 * M);
         DiskHandle handle = disk.open("vm1");
         DiskException inUse = assertThrows(DiskException.class, () -> service.delete("d1", false));
+        assertEquals(List.of(), heard, "a refused delete is not announced");
         assertEquals("disk d1 has 1 open handle(s); close them, or use --force", inUse.getMessage());
         assertTrue(service.disk("d1").isPresent());
         service.delete("d1", true);
@@ -243,6 +249,7 @@ class DiskServiceTest {
         assertTrue(backend.stores.isEmpty());
         DiskUnavailableException gone = assertThrows(DiskUnavailableException.class, () -> handle.write(0, pattern(4096, 1)));
         assertEquals("disk d1 was deleted", gone.getMessage());
+        assertEquals(List.of("d1"), heard, "listeners hear of the deletion; a failing one does not stop it");
         assertThrows(DiskException.class, () -> service.delete("d1", false));
     }
 

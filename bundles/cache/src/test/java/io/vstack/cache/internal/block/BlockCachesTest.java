@@ -57,6 +57,30 @@ class BlockCachesTest {
     }
 
     @Test
+    void aDeletedDiskLeavesEveryCacheAndOtherDisksStay() {
+        FakeMemory other = new FakeMemory("h2", 1024);
+        caches.addHost(FakeHosts.host("esx1", memory));
+        caches.addHost(FakeHosts.host("esx2", other));
+        caches.addPolicy(new TwoPhaseFactory());
+        caches.update("io.vstack.cache.block~esx1", props(Map.of("size", "1M")));
+        caches.update("io.vstack.cache.block~esx2", props(Map.of("size", "1M", "host", "esx2")));
+        java.nio.ByteBuffer block = java.nio.ByteBuffer.allocate(4096);
+        for (FrameBlockCache cache : caches.caches()) {
+            int base = cache.diskIndex("base", 3, true); // a base's blocks at content version 3, cached by a clone's filter
+            cache.put(base, 0, block.clear(), 0);
+            cache.put("base", 1, block.clear());
+            cache.put("keep", 0, block.clear());
+        }
+        new DeletedDisks(caches).deleted("base");
+        for (FrameBlockCache cache : caches.caches()) {
+            assertEquals(1, cache.stats().residentBlocks(), cache.name());
+            assertTrue(cache.read("keep", 0, block.clear()), cache.name());
+            assertEquals(-1, cache.diskIndex("base", 3, false), "no index is left for the deleted disk");
+        }
+        assertEquals(2, caches.caches().size());
+    }
+
+    @Test
     void badConfigurationsAreRefusedWithOneLineAndChangeNothing() {
         caches.addHost(FakeHosts.host("esx1", memory));
         caches.addPolicy(new LruFactory());
