@@ -38,7 +38,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * </ul>
  *
  * <p><b>Hit path.</b> {@link #lookup} takes no lock and does no CAS: it probes an open-addressing
- * table of slot numbers (the key is compared through {@code slotKey[slot]}), raises the slot's hit
+ * table of slot numbers, each cell tagged with bits of its key's hash in the bits the slot number
+ * does not need (the key is compared through {@code slotKey[slot]} only when the tag matches, so a
+ * probe past other keys' cells costs no load of their keys), raises the slot's hit
  * byte with one plain store if it is below its maximum and then also the key's sketch counters
  * (plain stores, unless saturated), and counts the hit in a counter striped by thread (so two
  * threads do not write one cache line). A hit on a slot whose hit state is at its maximum writes
@@ -120,8 +122,13 @@ public final class TwoPhasePolicy implements EvictionPolicy {
     /** Links of the cold FIFO and of the hot CLOCK ring (a slot is in one of them); free slots chain through {@code next}. */
     private final int[] next;
     private final int[] prev;
-    /** Open-addressing index: slot + 1 per cell, 0 = empty; linear probing, backward-shift deletion. */
+    /**
+     * Open-addressing index: per cell a tag of the key's hash above {@code slotBits} bits of slot + 1,
+     * 0 = empty; linear probing, backward-shift deletion.
+     */
     private final int[] table;
+    private final int slotBits;
+    private final int slotMask;
     /** Set-associative ghost of 32-bit fingerprints (0 = empty); each bucket is a FIFO, newest first. */
     private final int[] ghost;
     private final int ghostBuckets;
@@ -172,6 +179,8 @@ public final class TwoPhasePolicy implements EvictionPolicy {
         this.next = new int[capacity];
         this.prev = new int[capacity];
         this.table = new int[(int) Math.min(Integer.MAX_VALUE - 8, Math.max(capacity + 1L, (capacity * 4L + 2) / 3))];
+        this.slotBits = 32 - Integer.numberOfLeadingZeros(capacity);
+        this.slotMask = slotBits == 32 ? -1 : (1 << slotBits) - 1;
         this.coldTarget = Math.max(1, (int) (capacity * options.coldRatio()));
         int ghostEntries = (int) (capacity * options.ghostRatio());
         this.ghostBuckets = Math.max(1, (ghostEntries + GHOST_WAYS - 1) / GHOST_WAYS);
@@ -250,13 +259,14 @@ public final class TwoPhasePolicy implements EvictionPolicy {
     private int find(long key, long hash) {
         int n = table.length;
         int i = Hashing.index(hash, n);
+        int tag = tag(hash);
         for (int probes = 0; probes < n; probes++) {
             int cell = (int) INTS.getAcquire(table, i);
             if (cell == 0) {
                 return -1;
             }
-            if ((long) LONGS.getOpaque(slotKey, cell - 1) == key) {
-                return cell - 1;
+            if ((cell & ~slotMask) == tag && (long) LONGS.getOpaque(slotKey, (cell & slotMask) - 1) == key) {
+                return (cell & slotMask) - 1;
             }
             if (++i == n) {
                 i = 0;
@@ -515,13 +525,18 @@ public final class TwoPhasePolicy implements EvictionPolicy {
                 i = 0;
             }
         }
-        INTS.setRelease(table, i, slot + 1);
+        INTS.setRelease(table, i, tag(hash) | (slot + 1));
+    }
+
+    /** The bits of a cell above the slot number: low bits of the key's hash (the index uses its high bits). */
+    private int tag(long hash) {
+        return (int) hash & ~slotMask;
     }
 
     private void tableRemove(long key, long hash) {
         int n = table.length;
         int hole = Hashing.index(hash, n);
-        while (table[hole] == 0 || slotKey[table[hole] - 1] != key) {
+        while (table[hole] == 0 || slotKey[(table[hole] & slotMask) - 1] != key) {
             if (table[hole] == 0) {
                 throw new IllegalStateException("key " + key + " not in the table");
             }
@@ -538,7 +553,7 @@ public final class TwoPhasePolicy implements EvictionPolicy {
             if (cell == 0) {
                 break;
             }
-            int home = Hashing.index(Hashing.mix(slotKey[cell - 1]), n);
+            int home = Hashing.index(Hashing.mix(slotKey[(cell & slotMask) - 1]), n);
             int fromHome = j - home < 0 ? j - home + n : j - home;
             int fromHole = j - hole < 0 ? j - hole + n : j - hole;
             if (fromHome >= fromHole) {
