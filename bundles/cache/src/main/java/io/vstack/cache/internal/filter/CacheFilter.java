@@ -79,10 +79,14 @@ final class CacheFilter implements IoFilter {
         cache.invalidateAll(index(0));
     }
 
-    /** Forgets the disk's own blocks: once detached, writes may bypass the cache. */
+    /**
+     * Forgets the disk's own blocks: once detached, writes may bypass the cache. Uses the members
+     * last seen, not the live chain: a filter is also closed when its disk is deleted or the disk
+     * manager stops, and then the chain is gone.
+     */
     @Override
     public void close() {
-        cache.invalidateAll(index(0));
+        cache.invalidateDisk(members.ids.get(0));
     }
 
     FrameBlockCache cache() {

@@ -19,6 +19,7 @@ import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.Hashtable;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -163,6 +164,43 @@ class CacheFilterTest {
         long before = disks.storeReads;
         assertArrayEquals(bytes(1), read(again, "clone", 1));
         assertEquals(before, disks.storeReads, "the base's block is still cached");
+    }
+
+    @Test
+    void closingAfterTheChainIsGoneStillForgetsTheDisksBlocks() throws Exception {
+        disks.disk("d", null);
+        DiskChain live = disks.chain("d");
+        java.util.concurrent.atomic.AtomicBoolean gone = new java.util.concurrent.atomic.AtomicBoolean();
+        DiskChain vanishing = new DiskChain() {
+            private DiskChain check() {
+                if (gone.get()) {
+                    throw new IllegalStateException("disk d is unavailable: the disk manager stopped");
+                }
+                return live;
+            }
+
+            @Override
+            public List<String> members() {
+                return check().members();
+            }
+
+            @Override
+            public int holderOf(long block) {
+                return check().holderOf(block);
+            }
+
+            @Override
+            public long contentVersion(int member) {
+                return check().contentVersion(member);
+            }
+        };
+        CacheFilter filter = (CacheFilter) new CacheFilterFactory(caches).create(
+                new ChainContext("d", "esx1", 1L << 30, B, Map.of("mode", "write-through"), dir, vanishing));
+        write(filter, "d", 4, bytes(4));
+        assertEquals(1, cache.stats().residentBlocks());
+        gone.set(true);
+        filter.close();
+        assertEquals(0, cache.stats().residentBlocks(), "closed with the disk manager gone: its blocks are dropped all the same");
     }
 
     @Test
