@@ -7,6 +7,7 @@ import io.vstack.api.disk.DiskSpec;
 import io.vstack.api.disk.VirtualDisk;
 import io.vstack.api.io.IoException;
 import io.vstack.api.storage.BackendType;
+import io.vstack.benchmarks.datapath.DataPathFixture;
 import io.vstack.cache.internal.block.BlockCaches;
 import io.vstack.cache.internal.block.FrameBlockCache;
 import io.vstack.cache.internal.filter.CacheFilterFactory;
@@ -21,12 +22,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.Hashtable;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -77,7 +76,7 @@ public class CacheFilterBenchmark {
     public void build() throws IOException, IoException, DiskException {
         dir = Path.of(System.getProperty("vstack.bench.dir", "target/cache-filter-jmh"))
                 .resolve(Long.toString(ProcessHandle.current().pid()));
-        deleteTree(dir);
+        DataPathFixture.deleteTree(dir);
         Path stores = Files.createDirectories(dir.resolve("stores"));
         blocks = REGION / BLOCK;
         ByteBuffer chunk = ByteBuffer.allocateDirect(1 << 20);
@@ -150,7 +149,7 @@ public class CacheFilterBenchmark {
         if (channel != null) {
             channel.close();
         }
-        deleteTree(dir);
+        DataPathFixture.deleteTree(dir);
     }
 
     /** Per-thread buffer and random stream: nothing allocated per read. */
@@ -190,16 +189,5 @@ public class CacheFilterBenchmark {
                 return "false";
             }
         };
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(dir)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        }
     }
 }

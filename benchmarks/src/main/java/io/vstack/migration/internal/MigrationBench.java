@@ -8,6 +8,7 @@ import io.vstack.api.vm.VmInfo;
 import io.vstack.api.vm.VmSpec;
 import io.vstack.api.vm.WorkloadPattern;
 import io.vstack.api.vm.WorkloadSpec;
+import io.vstack.benchmarks.datapath.DataPathFixture;
 import io.vstack.network.internal.BenchNetwork;
 import io.vstack.network.internal.DatacenterController;
 import io.vstack.network.internal.EniMoveProgrammer;
@@ -42,6 +43,7 @@ import java.util.regex.Pattern;
 public final class MigrationBench {
 
     private static final long MIB = 1L << 20;
+    private static final Duration PROBE_PERIOD = Duration.ofMillis(1);
     private static final long GIB = 1L << 30;
     private static final VmInterface NIC = new VmInterface("eni-bench", "02:00:00:00:00:42", "net0", List.of("10.0.0.42"));
     private static final VmInterface PEER = new VmInterface("eni-peer", "02:00:00:00:00:43", "net0", List.of("10.0.0.43"));
@@ -54,6 +56,7 @@ public final class MigrationBench {
         int runs = args.length > 1 ? Integer.parseInt(args[1]) : 10;
         String modes = args.length > 2 ? args[2] : "both"; // sent, full or both: how the switchover's digest is made
         Files.createDirectories(out);
+        DataPathFixture.deleteTree(out.resolve("vms")); // the VM inventory of an earlier run
         System.out.println("date " + Instant.now() + "; " + uptime());
         System.out.println("jdk " + System.getProperty("java.version") + ", cores " + Runtime.getRuntime().availableProcessors());
         double iperf = iperf3();
@@ -91,7 +94,13 @@ public final class MigrationBench {
             vms.create(new VmSpec("bench", "esx1", GIB, 2, List.of(), List.of(NIC), WorkloadSpec.idle()));
             vms.start("bench");
             fill(vms);
-            probes.start("bench", "10.0.0.42", "10.0.0.43", Duration.ofMillis(1));
+            // A simulated host backs its physical memory lazily (2 MiB regions on first use), which
+            // real RAM does not need: one round trip backs both hosts' frames and warms the JIT.
+            MigrationReport there = migrate(migrations, vms, MigrationParams.defaults());
+            MigrationReport back = migrate(migrations, vms, MigrationParams.defaults());
+            System.out.printf("warm-up round trip (backs the simulated hosts' memory): %.3f s, %.3f s%n",
+                    there.totalNanos() / 1e9, back.totalNanos() / 1e9);
+            probes.start("bench", "10.0.0.42", "10.0.0.43", PROBE_PERIOD);
 
             for (boolean verifyFull : new boolean[] {false, true}) {
                 if (modes.equals(verifyFull ? "sent" : "full")) {
@@ -154,6 +163,7 @@ public final class MigrationBench {
         long[] total = new long[runs];
         long[] blackout = new long[runs];
         long[] tick = new long[runs];
+        int unmeasured = 0;
         long w0 = vms.vm("bench").orElseThrow().guestWrites();
         long t0 = System.nanoTime();
         TimeUnit.SECONDS.sleep(1);
@@ -165,12 +175,17 @@ public final class MigrationBench {
             total[i] = r.totalNanos();
             tick[i] = r.guestTickGapNanos();
             blackout[i] = number(r, "networkBlackoutNanos");
+            if (blackout[i] < 0) {
+                // The probe records a gap only past 2 periods (2 ms): no gap, so the blackout was shorter; count that bound.
+                blackout[i] = 2 * PROBE_PERIOD.toNanos();
+                unmeasured++;
+            }
         }
         vms.setWorkload("bench", WorkloadSpec.idle());
         System.out.printf("%s (guest dirtied %.0f MB/s before migrating), %d runs: downtime p50 %.2f ms p99 %.2f ms max %.2f | source-side (QEMU) p50 %.2f p99 %.2f ms | "
-                        + "guest tick gap p50 %.2f p99 %.2f ms | blackout p50 %.2f p99 %.2f ms | total p50 %.2f s p99 %.2f s%n",
+                        + "guest tick gap p50 %.2f p99 %.2f ms | blackout p50 %.2f p99 %.2f ms (%d runs below 2 ms, counted as 2) | total p50 %.2f s p99 %.2f s%n",
                 name, rate / 1e6, runs, ms(down, 50), ms(down, 99), ms(down, 100), ms(source, 50), ms(source, 99), ms(tick, 50), ms(tick, 99),
-                ms(blackout, 50), ms(blackout, 99), ms(total, 50) / 1000, ms(total, 99) / 1000);
+                ms(blackout, 50), ms(blackout, 99), unmeasured, ms(total, 50) / 1000, ms(total, 99) / 1000);
     }
 
     private static double ms(long[] values, int p) {
