@@ -68,10 +68,14 @@ public class MobilityIT {
         MigrationReport report = history.get(history.size() - 1);
         assertTrue(report.digestVerified());
         assertTrue(Files.readString(report.metricsFile().orElseThrow()).contains("\"digestVerified\": true"));
-        assertTrue(execute("migrate:history --no-format").contains("verified"));
+        String historyTable = execute("migrate:history");
+        assertTrue(historyTable, historyTable.contains("verified") && historyTable.contains("Blackout"));
         String json = Files.readString(report.metricsFile().orElseThrow());
         assertTrue(json, json.contains("\"disks\": \"handed over to esx2\""));
-        assertTrue(json, json.contains("\"probeResumed\": 1") && json.contains("\"networkBlackoutNanos\""));
+        // The probe saw traffic resume at the destination; the blackout figure exists only when its gap
+        // exceeded two probe periods (a faster switchover leaves none to measure).
+        assertTrue(json, json.contains("\"probeResumed\": 1"));
+        assertEquals(json.contains("\"networkBlackoutNanos\""), report.blackoutNanos() >= 0);
         String owner = execute("disk:info --no-format webdisk").lines().filter(l -> l.startsWith("Owner")).findFirst().orElseThrow();
         assertTrue(owner, owner.endsWith("esx2"));
         String probe = execute("net:probe-list --no-format").lines().filter(l -> l.startsWith("p")).findFirst().orElseThrow();

@@ -18,10 +18,13 @@ import java.util.Optional;
  * @param pagesZero            pages sent as zero-page records
  * @param digestVerified       the destination's digest of all pages matched the source's
  * @param metricsFile          the JSON file with every figure of the run, if it could be written
+ * @param blackoutNanos        the traffic gap a probe of the VM saw across the move, counted from the
+ *                             stun request (since 1.1.0); -1 if no probe ran or it saw no gap longer
+ *                             than two of its periods
  */
 public record MigrationReport(MigrationStatus status, long totalNanos, long downtimeNanos, long sourceDowntimeNanos,
                               long guestTickGapNanos, long wireBytes, long pagesRaw, long pagesZero,
-                              boolean digestVerified, Optional<Path> metricsFile) {
+                              boolean digestVerified, Optional<Path> metricsFile, long blackoutNanos) {
 
     /**
      * @throws NullPointerException if status or metricsFile is null
@@ -29,5 +32,13 @@ public record MigrationReport(MigrationStatus status, long totalNanos, long down
     public MigrationReport {
         Objects.requireNonNull(status, "status");
         Objects.requireNonNull(metricsFile, "metricsFile");
+    }
+
+    /** A report without a blackout figure (the 1.0 form). */
+    public MigrationReport(MigrationStatus status, long totalNanos, long downtimeNanos, long sourceDowntimeNanos,
+                           long guestTickGapNanos, long wireBytes, long pagesRaw, long pagesZero, boolean digestVerified,
+                           Optional<Path> metricsFile) {
+        this(status, totalNanos, downtimeNanos, sourceDowntimeNanos, guestTickGapNanos, wireBytes, pagesRaw, pagesZero,
+                digestVerified, metricsFile, -1);
     }
 }

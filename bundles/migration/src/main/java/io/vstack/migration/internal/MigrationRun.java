@@ -673,7 +673,8 @@ final class MigrationRun implements Runnable {
     MigrationReport buildReport(Optional<Path> file) {
         return new MigrationReport(status(), (ended == 0 ? System.nanoTime() : ended) - started,
                 t4 < 0 || t0 < 0 ? -1 : t4 - t0, t2 < 0 ? -1 : t2 - t0, tickGap, wire.get(),
-                stream == null ? 0 : stream.pagesRaw(), stream == null ? 0 : stream.pagesZero(), digestVerified, file);
+                stream == null ? 0 : stream.pagesRaw(), stream == null ? 0 : stream.pagesZero(), digestVerified, file,
+                timings.get("networkBlackoutNanos") instanceof Long blackout ? blackout : -1);
     }
 
     private static long count(long[] bitmap) {

@@ -155,12 +155,51 @@ class MigrationTest {
         assertEquals(List.of("vm1:[disk-vm1]:esx1>esx2"), disks);
         assertTrue(report.downtimeNanos() > 0 && report.sourceDowntimeNanos() > 0);
         assertTrue(report.pagesZero() > 0, "the untouched quarter went as zero pages");
+        assertEquals(-1, report.blackoutNanos(), "no programmer measured traffic");
         Path json = report.metricsFile().orElseThrow();
         String text = Files.readString(json);
         assertTrue(text.contains("\"iterations\"") && text.contains("\"digestVerified\": true"), text);
         long writes = vms.vm("vm1").orElseThrow().guestWrites();
         Eventually.await("the guest runs at the destination", () -> vms.vm("vm1").orElseThrow().guestWrites() > writes);
         assertEquals(1, migrations.history().size());
+    }
+
+    @Test
+    void theBlackoutAProgrammerMeasuredIsInTheReport() throws Exception {
+        start(Map.of());
+        long[] delivered = new long[2]; // last frame before the move (before the stun), first one after it
+        migrations.addProgrammer(new NetworkProgrammer() {
+            @Override
+            public String name() {
+                return "probe";
+            }
+
+            @Override
+            public void prepare(MobilityEvent event) {
+                delivered[0] = System.nanoTime();
+            }
+
+            @Override
+            public void reprogram(MobilityEvent event) {
+                delivered[1] = System.nanoTime() + 3_000_000;
+            }
+
+            @Override
+            public void complete(MobilityEvent event) {
+            }
+
+            @Override
+            public void rollback(MobilityEvent event) {
+            }
+
+            @Override
+            public Map<String, Long> figures(MobilityEvent event) {
+                return Map.of("lastDeliveredBeforeNanos", delivered[0], "firstDeliveredAfterNanos", delivered[1]);
+            }
+        });
+        runningVm("vm1", 16 * MIB, WorkloadSpec.idle());
+        MigrationReport report = migrations.await(migrations.start("vm1", "esx2", MigrationParams.defaults()).id());
+        assertEquals(delivered[1] - delivered[0], report.blackoutNanos(), "first frame after − last frame before (it precedes the stun)");
     }
 
     @Test

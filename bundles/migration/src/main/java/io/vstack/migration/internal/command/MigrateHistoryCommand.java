@@ -36,6 +36,7 @@ public class MigrateHistoryCommand implements Action {
         table.column("Downtime").alignRight();
         table.column("Source side").alignRight();
         table.column("Guest saw").alignRight();
+        table.column("Blackout").alignRight();
         table.column("Wire").alignRight();
         table.column("Zero pages").alignRight();
         table.column("Post-copy switch");
@@ -49,7 +50,7 @@ public class MigrateHistoryCommand implements Action {
                     s.phase().name().toLowerCase(Locale.ROOT) + s.error().map(e -> ": " + e).orElse(""), s.iteration(),
                     MigrationFormat.nanos(r.totalNanos()), MigrationFormat.nanos(r.downtimeNanos()),
                     MigrationFormat.nanos(r.sourceDowntimeNanos()), MigrationFormat.nanos(r.guestTickGapNanos()),
-                    MigrationFormat.bytes(r.wireBytes()), r.pagesZero(), MigrationFormat.switchPoint(s.postcopy()),
+                    MigrationFormat.nanos(r.blackoutNanos()), MigrationFormat.bytes(r.wireBytes()), r.pagesZero(), MigrationFormat.switchPoint(s.postcopy()),
                     MigrationFormat.faults(s.postcopy()), s.postcopy().recoveries(), r.digestVerified() ? "verified" : "-",
                     r.metricsFile().map(Object::toString).orElse("-"));
         }
