@@ -122,9 +122,12 @@ public final class TrafficProbes implements NetworkProgrammer {
             long seq = 0;
             while (!stop) {
                 seq++;
+                // The time of a frame is taken before it is sent: a frame the switch let through
+                // before a move must not look delivered after it because this thread was descheduled
+                // between the send and the clock (it would then hide the move's gap).
+                long now = System.nanoTime();
                 Optional<String> host = hostOf(vm);
                 boolean ok = host.isPresent() && controller.vswitch(host.get()).send(srcIp, dstIp);
-                long now = System.nanoTime();
                 sent = seq;
                 if (ok) {
                     long last = lastDelivered;
