@@ -22,8 +22,9 @@ import org.slf4j.LoggerFactory;
  * carries the digest of all pages at the stun and the destination answers PC_VERIFIED.
  * <p>While the guest faults (a request in the last {@link #YIELD_AFTER_REQUEST_NANOS}), the push
  * yields the processor after each frame: a fault's latency is mostly the wake-ups of the threads it
- * crosses, and the push is the thread that keeps a core busy (on a loaded host without it, p99 of
- * 2-4 ms instead of 0.2-0.5 ms; requested pages on the preempt connection ask for no more).
+ * crosses, and the push is the thread that keeps a core busy (docs/BENCHMARKS.md, post-copy: the
+ * gain is large on a loaded host, small on a quiet one; requested pages on the preempt connection
+ * ask for no more).
  * <p>A broken connection does not fail the migration: the source keeps its pages, pauses, and
  * reconnects (with backoff, {@value #AUTO_ATTEMPTS} automatic attempts, then only on
  * {@link #recoverNow}); on the new connection the destination sends the bitmap of pages it holds,
