@@ -13,6 +13,7 @@ final class FaultRecorder {
     private final long[] requestedAt;
     private long[] samples = new long[1024];
     private int count;
+    private volatile int outstanding;
 
     FaultRecorder(int pages) {
         this.requestedAt = new long[pages];
@@ -22,6 +23,7 @@ final class FaultRecorder {
     synchronized void requested(long pfn, long nanos) {
         if (requestedAt[(int) pfn] == 0) {
             requestedAt[(int) pfn] = nanos;
+            outstanding++;
         }
     }
 
@@ -32,10 +34,16 @@ final class FaultRecorder {
             return;
         }
         requestedAt[(int) pfn] = 0;
+        outstanding--;
         if (count == samples.length) {
             samples = Arrays.copyOf(samples, count * 2);
         }
         samples[count++] = Math.max(0, nanos - t);
+    }
+
+    /** Requested pages not in place yet (vCPUs are waiting for them). Any thread, without locking. */
+    int outstanding() {
+        return outstanding;
     }
 
     /** Pages it can record. */

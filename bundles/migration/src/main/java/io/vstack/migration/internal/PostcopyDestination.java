@@ -19,7 +19,9 @@ import org.slf4j.LoggerFactory;
  * <p>Threads: one main receiving thread at a time ({@link #receive}, then {@link #recover}'s
  * caller), the PREEMPT connection's thread ({@link #receivePreempt}, requested pages) beside it;
  * the guest decides which copy of a page is placed (exactly one), this object's lock guards the
- * arrival bitmap and CRCs. vCPU threads call {@link #pageFault}.
+ * arrival bitmap and CRCs. vCPU threads call {@link #pageFault}. While a vCPU waits for a page,
+ * the main receiving thread yields the processor after each frame of the push, to the preempt
+ * connection's thread that brings the requested page.
  */
 final class PostcopyDestination implements PageFaultHandler {
 
@@ -102,7 +104,13 @@ final class PostcopyDestination implements PageFaultHandler {
             while (true) {
                 FrameReader.Frame f = in.read();
                 switch (f.type()) {
-                    case Wire.PAGES -> place(f.payload());
+                    case Wire.PAGES -> {
+                        place(f.payload());
+                        if (faults.outstanding() > 0) {
+                            // A vCPU waits for a page coming on the preempt connection: give way to its receiver.
+                            Thread.yield();
+                        }
+                    }
                     case Wire.PC_END -> {
                         finish(f.payload(), out);
                         return true;

@@ -20,6 +20,11 @@ import org.slf4j.LoggerFactory;
  * push in the main connection's socket buffers), and the push jumps to just after the requested
  * page (QEMU's locality behaviour: the guest's next faults are likely nearby). When every page is sent, PC_END
  * carries the digest of all pages at the stun and the destination answers PC_VERIFIED.
+ * <p>While the guest faults (a request in the last {@link #YIELD_AFTER_REQUEST_NANOS}), the push
+ * yields the processor after each frame: a fault's latency is mostly the wake-ups of the threads it
+ * crosses, and the push is the thread that keeps a core busy (docs/BENCHMARKS.md, post-copy: the
+ * gain is large on a loaded host, small on a quiet one; requested pages on the preempt connection
+ * ask for no more).
  * <p>A broken connection does not fail the migration: the source keeps its pages, pauses, and
  * reconnects (with backoff, {@value #AUTO_ATTEMPTS} automatic attempts, then only on
  * {@link #recoverNow}); on the new connection the destination sends the bitmap of pages it holds,
@@ -33,6 +38,8 @@ final class PostcopySource {
     private static final Logger LOG = LoggerFactory.getLogger(PostcopySource.class);
     static final int AUTO_ATTEMPTS = 20;
     private static final long MAX_BACKOFF_NANOS = 2_000_000_000L;
+    /** How long after a page request the push yields the processor at each frame. */
+    static final long YIELD_AFTER_REQUEST_NANOS = 5_000_000L;
 
     /** Opens a new connection to the destination (preambles exchanged). */
     interface Connector {
@@ -69,6 +76,7 @@ final class PostcopySource {
     private volatile SocketChannel preemptSocket;
     private final java.util.List<long[]> early = new java.util.ArrayList<>();
     private volatile int jumpTo = -1;
+    private volatile long lastRequest = System.nanoTime() - YIELD_AFTER_REQUEST_NANOS;
     private volatile FrameWriter writer;
     private volatile Thread sender;
     private volatile IOException broken;
@@ -245,6 +253,7 @@ final class PostcopySource {
             pagesRequested.incrementAndGet();
             jumpTo = pfn + 1 >= pages ? 0 : pfn + 1;
         }
+        lastRequest = System.nanoTime();
     }
 
     private void flushBatch() throws IOException {
@@ -253,6 +262,10 @@ final class PostcopySource {
         }
         int n = batch.payloadBytes();
         batch.send(writer, 0);
+        if (System.nanoTime() - lastRequest < YIELD_AFTER_REQUEST_NANOS) {
+            // The guest faults: give way to the return-path thread at each frame.
+            Thread.yield();
+        }
         if (maxBandwidth > 0) {
             limit(n + Wire.HEADER_BYTES);
         }

@@ -10,9 +10,11 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * The post-copy state of a destination VM's memory: which pages have arrived. A vCPU's access to a
  * missing page ({@link #touch}) asks for it once through the {@link PageFaultHandler} and waits on
  * this object's monitor until {@link #place} puts it in place.
- * <p>Ordering: a placer sets the page's present bit, then reads the waiter count; a vCPU raises the
- * waiter count, then reads the present bit (both atomic, hence sequentially consistent), so either
- * the placer sees the waiter and notifies, or the vCPU sees the page and does not wait.
+ * <p>Ordering: a placer sets the page's present bit, then reads its requested bit and the waiter
+ * count; a vCPU sets the requested bit and raises the waiter count, then reads the present bit (all
+ * atomic, hence sequentially consistent), so either the placer sees the request and the waiter and
+ * notifies, or the vCPU sees the page and does not wait. Pages nobody asked for (the push) wake
+ * nobody: a waiting vCPU is not woken for each of the thousands of pages pushed meanwhile.
  * <p>Thread-safe; of concurrent {@link #place} calls for one page exactly one copies (it claims the
  * page first), so a later copy never overwrites what the guest wrote after the first.
  */
@@ -97,7 +99,8 @@ final class PageFaults {
         }
         present.getAndUpdate((int) (pfn >>> 6), v -> v | bit);
         missing.decrementAndGet();
-        if (waiters.get() > 0) {
+        // Only a page some vCPU asked for can have waiters: the push's pages wake nobody.
+        if ((requested.get((int) (pfn >>> 6)) & bit) != 0 && waiters.get() > 0) {
             synchronized (this) {
                 notifyAll();
             }
