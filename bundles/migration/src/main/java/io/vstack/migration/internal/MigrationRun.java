@@ -231,7 +231,7 @@ final class MigrationRun implements Runnable {
             timings.put("networkPrepareNanos", System.nanoTime() - t);
             long[] bitmap;
             if (params.mode() == MigrationMode.POSTCOPY) {
-                bitmap = allPages(pages);
+                bitmap = PageBitmaps.all(pages);
                 postcopyReason = "postcopy mode";
             } else {
                 bitmap = precopy(pages);
@@ -284,15 +284,6 @@ final class MigrationRun implements Runnable {
         return connect(role, 0);
     }
 
-    private static long[] allPages(int pages) {
-        long[] bitmap = new long[(pages + 63) / 64];
-        java.util.Arrays.fill(bitmap, -1L);
-        if (pages % 64 != 0) {
-            bitmap[bitmap.length - 1] = (1L << (pages % 64)) - 1;
-        }
-        return bitmap;
-    }
-
     private SocketChannel connect(int role, int channel) throws IOException {
         SocketChannel s = SocketChannel.open();
         sockets.add(s);
@@ -329,11 +320,7 @@ final class MigrationRun implements Runnable {
 
     private long[] precopy(int pages) throws IOException, Cancelled {
         phase = MigrationPhase.PRECOPY;
-        long[] bitmap = new long[(pages + 63) / 64];
-        java.util.Arrays.fill(bitmap, -1L);
-        if (pages % 64 != 0) {
-            bitmap[bitmap.length - 1] = (1L << (pages % 64)) - 1;
-        }
+        long[] bitmap = PageBitmaps.all(pages);
         long pending = pages;
         ConvergenceController cc = new ConvergenceController(params, System.nanoTime());
         int cursor = 0;
@@ -366,7 +353,7 @@ final class MigrationRun implements Runnable {
                 iterZero = stream.pagesZero();
                 lastDirty = out.harvestDirty(bitmap);
                 syncs++;
-                pending = count(bitmap);
+                pending = PageBitmaps.count(bitmap);
                 pendingBytes = pending * Pages.SIZE;
                 int t = cc.onSync(now, lastDirty, wire.get());
                 if (t != throttle) {
@@ -398,9 +385,9 @@ final class MigrationRun implements Runnable {
             }
             int sent = 0;
             while (sent < CHUNK_PAGES && pending > 0) {
-                int pfn = nextSet(bitmap, cursor);
+                int pfn = PageBitmaps.nextSet(bitmap, cursor);
                 if (pfn < 0) {
-                    pfn = nextSet(bitmap, 0);
+                    pfn = PageBitmaps.nextSet(bitmap, 0);
                 }
                 bitmap[pfn >>> 6] &= ~(1L << (pfn & 63));
                 cursor = pfn + 1 >= pages ? 0 : pfn + 1;
@@ -444,7 +431,7 @@ final class MigrationRun implements Runnable {
         long dirty = out.harvestDirty(bitmap);
         syncs++;
         stream.generation((int) Math.min(Integer.MAX_VALUE, syncs + 1));
-        finalPages = count(bitmap);
+        finalPages = PageBitmaps.count(bitmap);
         for (int w = 0; w < bitmap.length; w++) {
             long bits = bitmap[w];
             while (bits != 0) {
@@ -589,25 +576,8 @@ final class MigrationRun implements Runnable {
         m.put("destination", destination);
         m.put("phase", phase.name());
         m.put("error", error);
-        Map<String, Object> env = new LinkedHashMap<>();
-        env.put("jdk", System.getProperty("java.version"));
-        env.put("cores", Runtime.getRuntime().availableProcessors());
-        env.put("maxHeapBytes", Runtime.getRuntime().maxMemory());
-        m.put("env", env);
-        Map<String, Object> p = new LinkedHashMap<>();
-        p.put("mode", params.mode().name());
-        p.put("downtimeLimitNanos", params.downtimeLimit().toNanos());
-        p.put("maxBandwidth", params.maxBandwidth());
-        p.put("availSwitchoverBandwidth", params.availSwitchoverBandwidth());
-        p.put("channels", params.channels());
-        p.put("autoConverge", params.autoConverge());
-        p.put("throttleTriggerThreshold", params.throttleTriggerThreshold());
-        p.put("cpuThrottleInitial", params.cpuThrottleInitial());
-        p.put("cpuThrottleIncrement", params.cpuThrottleIncrement());
-        p.put("maxCpuThrottle", params.maxCpuThrottle());
-        p.put("maxIterations", params.maxIterations());
-        p.put("verifyFullMemory", params.verifyFullMemory());
-        m.put("params", p);
+        m.put("env", RunMetrics.env());
+        m.put("params", RunMetrics.params(params));
         m.put("vmMemoryBytes", out.spec().memory());
         m.put("pageSize", Pages.SIZE);
         m.put("vcpus", out.spec().vcpus());
@@ -615,22 +585,7 @@ final class MigrationRun implements Runnable {
         long total = (ended == 0 ? System.nanoTime() : ended) - started;
         m.put("totalNanos", total);
         m.put("syncCount", syncs);
-        List<Object> its = new ArrayList<>();
-        for (Iteration it : iterations) {
-            Map<String, Object> i = new LinkedHashMap<>();
-            i.put("iteration", it.index());
-            i.put("dirtyPagesAtSync", it.dirtyPagesAtSync());
-            i.put("pagesRaw", it.pagesRaw());
-            i.put("pagesZero", it.pagesZero());
-            i.put("wireBytes", it.bytes());
-            i.put("nanos", it.nanos());
-            i.put("bandwidthBytesPerSecond", it.bandwidth());
-            i.put("expectedDowntimeNanos", it.expectedDowntimeNanos());
-            i.put("thresholdBytes", it.thresholdBytes());
-            i.put("throttlePercent", it.throttle());
-            its.add(i);
-        }
-        m.put("iterations", its);
+        m.put("iterations", RunMetrics.iterations(iterations));
         m.put("finalPages", finalPages);
         Map<String, Object> d = new LinkedHashMap<>();
         d.put("stunNanos", stunNanos);
@@ -649,20 +604,7 @@ final class MigrationRun implements Runnable {
             m.put("pagesZero", stream.pagesZero());
             m.put("channelBytes", stream.channelBytes());
         }
-        PostcopyStats pcs = status().postcopy();
-        Map<String, Object> pc = new LinkedHashMap<>();
-        pc.put("switched", pcs.switched());
-        pc.put("switchedAfterNanos", pcs.switchedAfterNanos());
-        pc.put("switchReason", pcs.switchReason());
-        pc.put("precopyIterations", pcs.precopyIterations());
-        pc.put("faults", pcs.faults());
-        pc.put("faultP50Nanos", pcs.faultP50Nanos());
-        pc.put("faultP99Nanos", pcs.faultP99Nanos());
-        pc.put("faultMaxNanos", pcs.faultMaxNanos());
-        pc.put("pagesRequested", pcs.pagesRequested());
-        pc.put("pagesPushed", pcs.pagesPushed());
-        pc.put("recoveries", pcs.recoveries());
-        m.put("postcopy", pc);
+        m.put("postcopy", RunMetrics.postcopy(status().postcopy()));
         m.put("digestVerified", digestVerified);
         m.put("disks", diskNote);
         m.put("networkProgrammers", prepared.stream().map(NetworkProgrammer::name).toList());
@@ -675,31 +617,6 @@ final class MigrationRun implements Runnable {
                 t4 < 0 || t0 < 0 ? -1 : t4 - t0, t2 < 0 ? -1 : t2 - t0, tickGap, wire.get(),
                 stream == null ? 0 : stream.pagesRaw(), stream == null ? 0 : stream.pagesZero(), digestVerified, file,
                 timings.get("networkBlackoutNanos") instanceof Long blackout ? blackout : -1);
-    }
-
-    private static long count(long[] bitmap) {
-        long n = 0;
-        for (long w : bitmap) {
-            n += Long.bitCount(w);
-        }
-        return n;
-    }
-
-    private static int nextSet(long[] bitmap, int from) {
-        int w = from >>> 6;
-        if (w >= bitmap.length) {
-            return -1;
-        }
-        long bits = bitmap[w] & (-1L << (from & 63));
-        while (true) {
-            if (bits != 0) {
-                return (w << 6) + Long.numberOfTrailingZeros(bits);
-            }
-            if (++w == bitmap.length) {
-                return -1;
-            }
-            bits = bitmap[w];
-        }
     }
 
     static String oneLine(Throwable e) {

@@ -114,10 +114,7 @@ final class PostcopyPhase {
         long dirty = run.out.harvestDirty(bitmap);
         run.syncs++;
         run.stream.barrier(Long.MAX_VALUE);
-        long missing = 0;
-        for (long w : bitmap) {
-            missing += Long.bitCount(w);
-        }
+        long missing = PageBitmaps.count(bitmap);
         run.finalPages = missing;
         main.write(Wire.SWITCHOVER, ByteBuffer.allocate(16).putLong(0, run.t0).putLong(8, missing * Pages.SIZE));
         main.write(Wire.CPU_STATE, run.out.saveCpuState());

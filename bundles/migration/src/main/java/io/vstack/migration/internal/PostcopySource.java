@@ -124,11 +124,7 @@ final class PostcopySource {
     }
 
     synchronized long pendingPages() {
-        long n = 0;
-        for (long w : missing) {
-            n += Long.bitCount(w);
-        }
-        return n;
+        return PageBitmaps.count(missing);
     }
 
     /** The destination's final report, once received. */
@@ -218,9 +214,9 @@ final class PostcopySource {
                 jumpTo = -1;
                 cursor = jump; // the jump: the push goes on from the requested page's neighbourhood
             }
-            int pfn = nextSet(missing, cursor);
+            int pfn = PageBitmaps.nextSet(missing, cursor);
             if (pfn < 0) {
-                pfn = nextSet(missing, 0);
+                pfn = PageBitmaps.nextSet(missing, 0);
             }
             if (pfn < 0) {
                 flushBatch();
@@ -437,23 +433,6 @@ final class PostcopySource {
         }
         missing[pfn >>> 6] &= ~bit;
         return true;
-    }
-
-    static int nextSet(long[] bitmap, int from) {
-        int w = from >>> 6;
-        if (w >= bitmap.length) {
-            return -1;
-        }
-        long bits = bitmap[w] & (-1L << (from & 63));
-        while (true) {
-            if (bits != 0) {
-                return (w << 6) + Long.numberOfTrailingZeros(bits);
-            }
-            if (++w == bitmap.length) {
-                return -1;
-            }
-            bits = bitmap[w];
-        }
     }
 
     private static void closeQuietly(SocketChannel s) {
