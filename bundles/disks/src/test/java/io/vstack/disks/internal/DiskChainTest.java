@@ -23,14 +23,13 @@ import io.vstack.api.io.IoException;
 import io.vstack.api.io.IoOp;
 import io.vstack.api.io.IoRequest;
 import io.vstack.api.storage.BackendType;
+import io.vstack.api.storage.StorageBackend;
 import io.vstack.disks.internal.TestSupport.CrashableBackend;
 import io.vstack.disks.internal.TestSupport.Factory;
-import io.vstack.disks.internal.TestSupport.FakeHost;
 import io.vstack.disks.internal.TestSupport.MemoryBackend;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -38,53 +37,26 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.AtomicLongArray;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Differencing disks: read-through, copy on write, snapshot, linked clones across backends, commit, crashes, broken chains. */
-class DiskChainTest {
+class DiskChainTest extends DiskServiceFixture {
 
     private static final int BLOCK = 4096;
     private static final long SIZE = 1 << 20; // 256 blocks
 
-    @TempDir
-    Path dir;
-
     private final MemoryBackend local = new MemoryBackend(1);
     private final CrashableBackend nfs = new CrashableBackend();
-    private final List<DiskService> services = new ArrayList<>();
-    private final ExecutorService pool = Executors.newCachedThreadPool();
-    private DiskService service;
 
-    @BeforeEach
-    void setUp() {
-        service = newService();
-    }
-
-    @AfterEach
-    void tearDown() {
-        pool.shutdownNow();
-        services.forEach(DiskService::close);
-    }
-
-    private DiskService newService() {
-        DiskService s = new DiskService(dir, Duration.ofSeconds(30), disk -> () -> { });
-        s.backendAdded("local", local);
-        s.backendAdded("nfs", nfs);
-        s.hostAdded(new FakeHost("esx1"));
-        s.hostAdded(new FakeHost("esx2"));
-        services.add(s);
-        return s;
+    @Override
+    Map<String, StorageBackend> backends() {
+        return Map.of("local", local, "nfs", nfs);
     }
 
     private VirtualDisk base(String name) throws DiskException {

@@ -18,16 +18,15 @@ import io.vstack.api.io.DiskUnavailableException;
 import io.vstack.api.io.FilterFailedException;
 import io.vstack.api.io.InvalidIoException;
 import io.vstack.api.storage.BackendType;
+import io.vstack.api.storage.StorageBackend;
 import io.vstack.disks.internal.TestSupport.Blocking;
 import io.vstack.disks.internal.TestSupport.Factory;
-import io.vstack.disks.internal.TestSupport.FakeHost;
 import io.vstack.disks.internal.TestSupport.MemoryBackend;
 import io.vstack.disks.internal.TestSupport.Recording;
 import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,47 +34,21 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-class DiskServiceTest {
+class DiskServiceTest extends DiskServiceFixture {
 
     private static final long M = 1 << 20;
 
-    @TempDir
-    Path dir;
-
     private final MemoryBackend backend = new MemoryBackend(1);
-    private final List<DiskService> services = new ArrayList<>();
-    private final ExecutorService pool = Executors.newCachedThreadPool();
-    private DiskService service;
 
-    @BeforeEach
-    void setUp() {
-        service = newService();
-    }
-
-    @AfterEach
-    void tearDown() {
-        pool.shutdownNow();
-        services.forEach(DiskService::close);
-    }
-
-    private DiskService newService() {
-        DiskService s = new DiskService(dir, Duration.ofSeconds(30), disk -> () -> { });
-        s.backendAdded("local", backend);
-        s.hostAdded(new FakeHost("esx1"));
-        s.hostAdded(new FakeHost("esx2"));
-        services.add(s);
-        return s;
+    @Override
+    Map<String, StorageBackend> backends() {
+        return Map.of("local", backend);
     }
 
     private VirtualDisk create(String name, long capacity) throws DiskException {
