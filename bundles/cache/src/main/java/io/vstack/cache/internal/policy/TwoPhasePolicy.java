@@ -89,7 +89,6 @@ public final class TwoPhasePolicy implements EvictionPolicy {
     private static final byte COLD = 1;
     private static final byte HOT = 2;
     private static final int NIL = -1;
-    private static final int GHOST_WAYS = 8;
     /** A candidate must beat the hot victim's frequency estimate by more than this to take its place. */
     private static final int ADMIT_MARGIN = 1;
     /** A ghost hit takes the place of a hot victim whose frequency estimate is below this, whatever its own. */
@@ -122,9 +121,8 @@ public final class TwoPhasePolicy implements EvictionPolicy {
     private final int[] prev;
     /** Open-addressing index: slot + 1 per cell, 0 = empty; linear probing, backward-shift deletion. */
     private final int[] table;
-    /** Set-associative ghost of 32-bit fingerprints (0 = empty); each bucket is a FIFO, newest first. */
-    private final int[] ghost;
-    private final int ghostBuckets;
+    /** Fingerprints of keys evicted from cold. */
+    private final GhostFingerprints ghost;
     private final FrequencySketch sketch;
     /** Per stripe: [0] hits, [1] sketch additions by lookups; stripe i starts at (i + 1) × STRIPE_SPACING. */
     private final long[] stripes = new long[(STRIPES + 2) * STRIPE_SPACING];
@@ -173,9 +171,7 @@ public final class TwoPhasePolicy implements EvictionPolicy {
         this.prev = new int[capacity];
         this.table = new int[(int) Math.min(Integer.MAX_VALUE - 8, Math.max(capacity + 1L, (capacity * 4L + 2) / 3))];
         this.coldTarget = Math.max(1, (int) (capacity * options.coldRatio()));
-        int ghostEntries = (int) (capacity * options.ghostRatio());
-        this.ghostBuckets = Math.max(1, (ghostEntries + GHOST_WAYS - 1) / GHOST_WAYS);
-        this.ghost = new int[ghostEntries == 0 ? 0 : ghostBuckets * GHOST_WAYS];
+        this.ghost = new GhostFingerprints((int) (capacity * options.ghostRatio()));
         this.sketch = new FrequencySketch(capacity, options.sketchCounters());
         this.samplePeriod = (long) SAMPLE_PER_SLOT * capacity;
         this.nextHalving = samplePeriod;
@@ -202,7 +198,7 @@ public final class TwoPhasePolicy implements EvictionPolicy {
     /** Bytes of metadata this policy allocated (slots, table, ghost, sketch, counters), divided by its capacity. */
     public double metadataBytes() {
         long bytes = 8L * slotKey.length + hits.length + state.length + 4L * next.length + 4L * prev.length
-                + 4L * table.length + 4L * ghost.length + sketch.bytes() + 8L * stripes.length;
+                + 4L * table.length + ghost.bytes() + sketch.bytes() + 8L * stripes.length;
         return (double) bytes / capacity;
     }
 
@@ -280,7 +276,7 @@ public final class TwoPhasePolicy implements EvictionPolicy {
             }
             age();
             climb();
-            boolean toHot = takeGhost(hash);
+            boolean toHot = ghost.take(hash);
             if (toHot && hotFull()) {
                 int victimFrequency = sketch.frequency(Hashing.mix(slotKey[hotVictim()]));
                 toHot = victimFrequency < GHOST_DISPLACES_BELOW || sketch.frequency(hash) > victimFrequency + ADMIT_MARGIN;
@@ -424,7 +420,7 @@ public final class TwoPhasePolicy implements EvictionPolicy {
                     promote(slot);
                     return drop(victim);
                 }
-                putGhost(Hashing.mix(slotKey[slot]));
+                ghost.put(Hashing.mix(slotKey[slot]));
                 return drop(slot);
             }
             int slot = hotVictim();
@@ -547,48 +543,5 @@ public final class TwoPhasePolicy implements EvictionPolicy {
             }
         }
         INTS.setRelease(table, hole, 0);
-    }
-
-    private static int fingerprint(long hash) {
-        int f = (int) hash;
-        return f == 0 ? 1 : f;
-    }
-
-    /** Remembers a key at the front of its ghost bucket; the bucket's oldest fingerprint falls out. */
-    private void putGhost(long hash) {
-        if (ghost.length == 0) {
-            return;
-        }
-        int base = Hashing.index(hash, ghostBuckets) * GHOST_WAYS;
-        int f = fingerprint(hash);
-        int end = base + GHOST_WAYS - 1;
-        for (int i = base; i < end; i++) {
-            if (ghost[i] == f) {
-                end = i;
-                break;
-            }
-        }
-        System.arraycopy(ghost, base, ghost, base + 1, end - base);
-        ghost[base] = f;
-    }
-
-    /** Whether the ghost remembers the key; forgets it if so. */
-    private boolean takeGhost(long hash) {
-        if (ghost.length == 0) {
-            return false;
-        }
-        int base = Hashing.index(hash, ghostBuckets) * GHOST_WAYS;
-        int f = fingerprint(hash);
-        for (int i = base; i < base + GHOST_WAYS; i++) {
-            if (ghost[i] == f) {
-                System.arraycopy(ghost, i + 1, ghost, i, base + GHOST_WAYS - 1 - i);
-                ghost[base + GHOST_WAYS - 1] = 0;
-                return true;
-            }
-            if (ghost[i] == 0) {
-                return false;
-            }
-        }
-        return false;
     }
 }
