@@ -95,11 +95,6 @@ public final class TwoPhasePolicy implements EvictionPolicy {
     private static final int GHOST_DISPLACES_BELOW = 3;
     /** Sketch ageing and climber samples, in accesses per slot. */
     private static final int SAMPLE_PER_SLOT = 10;
-    private static final double STEP_SHARE = 0.0625;
-    private static final double STEP_DECAY = 0.9;
-    private static final double RESTART_CHANGE = 0.05;
-    private static final double MIN_COLD_SHARE = 0.01;
-    private static final double MAX_COLD_SHARE = 0.5;
     /** Counter stripes (by thread id) for hits and sketch additions, 128 bytes apart. */
     private static final int STRIPES = 8;
     private static final int STRIPE_SPACING = 16;
@@ -128,9 +123,8 @@ public final class TwoPhasePolicy implements EvictionPolicy {
     private final long[] stripes = new long[(STRIPES + 2) * STRIPE_SPACING];
 
     private final ReentrantLock lock = new ReentrantLock();
+    private final ColdShareClimber climber;
     private final long samplePeriod;
-    private final int minCold;
-    private final int maxCold;
     private int coldTarget;
     private int coldHead = NIL;
     private int coldTail = NIL;
@@ -146,10 +140,6 @@ public final class TwoPhasePolicy implements EvictionPolicy {
     private long misses;
     private long missAdditions;
     private long nextHalving;
-    private long sampleStartAccesses;
-    private long sampleStartMisses;
-    private double previousHitRate = Double.NaN;
-    private double step;
 
     public TwoPhasePolicy(int capacity, EvictionListener listener) {
         this(capacity, listener, Options.DEFAULT);
@@ -175,9 +165,7 @@ public final class TwoPhasePolicy implements EvictionPolicy {
         this.sketch = new FrequencySketch(capacity, options.sketchCounters());
         this.samplePeriod = (long) SAMPLE_PER_SLOT * capacity;
         this.nextHalving = samplePeriod;
-        this.step = STEP_SHARE * capacity;
-        this.minCold = Math.max(1, (int) (MIN_COLD_SHARE * capacity));
-        this.maxCold = Math.max(minCold, (int) (MAX_COLD_SHARE * capacity));
+        this.climber = new ColdShareClimber(capacity, samplePeriod);
     }
 
     @Override
@@ -345,28 +333,11 @@ public final class TwoPhasePolicy implements EvictionPolicy {
         }
     }
 
-    /** Hill climbing on the cold share: every sample period, keep going if the hit rate rose, else turn back. */
+    /** Hill climbing on the cold share (once the cache has filled): see {@link ColdShareClimber}. */
     private void climb() {
-        if (!adaptive || neverUsed < capacity) {
-            return;
+        if (adaptive && neverUsed >= capacity) {
+            coldTarget = climber.climb(striped(0) + misses, misses, coldTarget);
         }
-        long accesses = striped(0) + misses;
-        long n = accesses - sampleStartAccesses;
-        if (n < samplePeriod) {
-            return;
-        }
-        double hitRate = 1.0 - (double) (misses - sampleStartMisses) / n;
-        sampleStartAccesses = accesses;
-        sampleStartMisses = misses;
-        if (Double.isNaN(previousHitRate)) {
-            previousHitRate = hitRate;
-            return;
-        }
-        double change = hitRate - previousHitRate;
-        previousHitRate = hitRate;
-        double amount = change >= 0 ? step : -step;
-        step = Math.abs(change) >= RESTART_CHANGE ? STEP_SHARE * capacity * Math.signum(amount) : STEP_DECAY * amount;
-        coldTarget = (int) Math.max(minCold, Math.min(maxCold, Math.round(coldTarget + amount)));
     }
 
     private boolean hotFull() {
