@@ -91,18 +91,12 @@ public final class TwoPhasePolicy implements EvictionPolicy {
     private static final byte COLD = 1;
     private static final byte HOT = 2;
     private static final int NIL = -1;
-    private static final int GHOST_WAYS = 8;
     /** A candidate must beat the hot victim's frequency estimate by more than this to take its place. */
     private static final int ADMIT_MARGIN = 1;
     /** A ghost hit takes the place of a hot victim whose frequency estimate is below this, whatever its own. */
     private static final int GHOST_DISPLACES_BELOW = 3;
     /** Sketch ageing and climber samples, in accesses per slot. */
     private static final int SAMPLE_PER_SLOT = 10;
-    private static final double STEP_SHARE = 0.0625;
-    private static final double STEP_DECAY = 0.9;
-    private static final double RESTART_CHANGE = 0.05;
-    private static final double MIN_COLD_SHARE = 0.01;
-    private static final double MAX_COLD_SHARE = 0.5;
     /** Counter stripes (by thread id) for hits and sketch additions, 128 bytes apart. */
     private static final int STRIPES = 8;
     private static final int STRIPE_SPACING = 16;
@@ -129,17 +123,15 @@ public final class TwoPhasePolicy implements EvictionPolicy {
     private final int[] table;
     private final int slotBits;
     private final int slotMask;
-    /** Set-associative ghost of 32-bit fingerprints (0 = empty); each bucket is a FIFO, newest first. */
-    private final int[] ghost;
-    private final int ghostBuckets;
+    /** Fingerprints of keys evicted from cold. */
+    private final GhostFingerprints ghost;
     private final FrequencySketch sketch;
     /** Per stripe: [0] hits, [1] sketch additions by lookups; stripe i starts at (i + 1) × STRIPE_SPACING. */
     private final long[] stripes = new long[(STRIPES + 2) * STRIPE_SPACING];
 
     private final ReentrantLock lock = new ReentrantLock();
+    private final ColdShareClimber climber;
     private final long samplePeriod;
-    private final int minCold;
-    private final int maxCold;
     private int coldTarget;
     private int coldHead = NIL;
     private int coldTail = NIL;
@@ -155,10 +147,6 @@ public final class TwoPhasePolicy implements EvictionPolicy {
     private long misses;
     private long missAdditions;
     private long nextHalving;
-    private long sampleStartAccesses;
-    private long sampleStartMisses;
-    private double previousHitRate = Double.NaN;
-    private double step;
 
     public TwoPhasePolicy(int capacity, EvictionListener listener) {
         this(capacity, listener, Options.DEFAULT);
@@ -182,15 +170,11 @@ public final class TwoPhasePolicy implements EvictionPolicy {
         this.slotBits = 32 - Integer.numberOfLeadingZeros(capacity);
         this.slotMask = slotBits == 32 ? -1 : (1 << slotBits) - 1;
         this.coldTarget = Math.max(1, (int) (capacity * options.coldRatio()));
-        int ghostEntries = (int) (capacity * options.ghostRatio());
-        this.ghostBuckets = Math.max(1, (ghostEntries + GHOST_WAYS - 1) / GHOST_WAYS);
-        this.ghost = new int[ghostEntries == 0 ? 0 : ghostBuckets * GHOST_WAYS];
+        this.ghost = new GhostFingerprints((int) (capacity * options.ghostRatio()));
         this.sketch = new FrequencySketch(capacity, options.sketchCounters());
         this.samplePeriod = (long) SAMPLE_PER_SLOT * capacity;
         this.nextHalving = samplePeriod;
-        this.step = STEP_SHARE * capacity;
-        this.minCold = Math.max(1, (int) (MIN_COLD_SHARE * capacity));
-        this.maxCold = Math.max(minCold, (int) (MAX_COLD_SHARE * capacity));
+        this.climber = new ColdShareClimber(capacity, samplePeriod);
     }
 
     @Override
@@ -211,7 +195,7 @@ public final class TwoPhasePolicy implements EvictionPolicy {
     /** Bytes of metadata this policy allocated (slots, table, ghost, sketch, counters), divided by its capacity. */
     public double metadataBytes() {
         long bytes = 8L * slotKey.length + hits.length + state.length + 4L * next.length + 4L * prev.length
-                + 4L * table.length + 4L * ghost.length + sketch.bytes() + 8L * stripes.length;
+                + 4L * table.length + ghost.bytes() + sketch.bytes() + 8L * stripes.length;
         return (double) bytes / capacity;
     }
 
@@ -290,7 +274,7 @@ public final class TwoPhasePolicy implements EvictionPolicy {
             }
             age();
             climb();
-            boolean toHot = takeGhost(hash);
+            boolean toHot = ghost.take(hash);
             if (toHot && hotFull()) {
                 int victimFrequency = sketch.frequency(Hashing.mix(slotKey[hotVictim()]));
                 toHot = victimFrequency < GHOST_DISPLACES_BELOW || sketch.frequency(hash) > victimFrequency + ADMIT_MARGIN;
@@ -359,28 +343,11 @@ public final class TwoPhasePolicy implements EvictionPolicy {
         }
     }
 
-    /** Hill climbing on the cold share: every sample period, keep going if the hit rate rose, else turn back. */
+    /** Hill climbing on the cold share (once the cache has filled): see {@link ColdShareClimber}. */
     private void climb() {
-        if (!adaptive || neverUsed < capacity) {
-            return;
+        if (adaptive && neverUsed >= capacity) {
+            coldTarget = climber.climb(striped(0) + misses, misses, coldTarget);
         }
-        long accesses = striped(0) + misses;
-        long n = accesses - sampleStartAccesses;
-        if (n < samplePeriod) {
-            return;
-        }
-        double hitRate = 1.0 - (double) (misses - sampleStartMisses) / n;
-        sampleStartAccesses = accesses;
-        sampleStartMisses = misses;
-        if (Double.isNaN(previousHitRate)) {
-            previousHitRate = hitRate;
-            return;
-        }
-        double change = hitRate - previousHitRate;
-        previousHitRate = hitRate;
-        double amount = change >= 0 ? step : -step;
-        step = Math.abs(change) >= RESTART_CHANGE ? STEP_SHARE * capacity * Math.signum(amount) : STEP_DECAY * amount;
-        coldTarget = (int) Math.max(minCold, Math.min(maxCold, Math.round(coldTarget + amount)));
     }
 
     private boolean hotFull() {
@@ -434,7 +401,7 @@ public final class TwoPhasePolicy implements EvictionPolicy {
                     promote(slot);
                     return drop(victim);
                 }
-                putGhost(Hashing.mix(slotKey[slot]));
+                ghost.put(Hashing.mix(slotKey[slot]));
                 return drop(slot);
             }
             int slot = hotVictim();
@@ -562,48 +529,5 @@ public final class TwoPhasePolicy implements EvictionPolicy {
             }
         }
         INTS.setRelease(table, hole, 0);
-    }
-
-    private static int fingerprint(long hash) {
-        int f = (int) hash;
-        return f == 0 ? 1 : f;
-    }
-
-    /** Remembers a key at the front of its ghost bucket; the bucket's oldest fingerprint falls out. */
-    private void putGhost(long hash) {
-        if (ghost.length == 0) {
-            return;
-        }
-        int base = Hashing.index(hash, ghostBuckets) * GHOST_WAYS;
-        int f = fingerprint(hash);
-        int end = base + GHOST_WAYS - 1;
-        for (int i = base; i < end; i++) {
-            if (ghost[i] == f) {
-                end = i;
-                break;
-            }
-        }
-        System.arraycopy(ghost, base, ghost, base + 1, end - base);
-        ghost[base] = f;
-    }
-
-    /** Whether the ghost remembers the key; forgets it if so. */
-    private boolean takeGhost(long hash) {
-        if (ghost.length == 0) {
-            return false;
-        }
-        int base = Hashing.index(hash, ghostBuckets) * GHOST_WAYS;
-        int f = fingerprint(hash);
-        for (int i = base; i < base + GHOST_WAYS; i++) {
-            if (ghost[i] == f) {
-                System.arraycopy(ghost, i + 1, ghost, i, base + GHOST_WAYS - 1 - i);
-                ghost[base + GHOST_WAYS - 1] = 0;
-                return true;
-            }
-            if (ghost[i] == 0) {
-                return false;
-            }
-        }
-        return false;
     }
 }
