@@ -38,7 +38,7 @@ import java.util.regex.Pattern;
  * source-side t2−t0); the blackout a 1 ms traffic probe sees. Real VMs (vm bundle), the real
  * migration manager over TCP, the real network controller, one JVM, two simulated hosts.
  * <p>Lives in the migration bundle's package (on the plain class path of this module) to build
- * the manager without OSGi, as the trust benchmark does. Args: {@code outDir [runs] [sent|full|both]}.
+ * the manager without OSGi, as the trust benchmark does. Args: {@code outDir [runs] [sent|full|both] [extra channels]}.
  */
 public final class MigrationBench {
 
@@ -55,6 +55,7 @@ public final class MigrationBench {
         Path out = Path.of(args.length > 0 ? args[0] : "target/migration-bench");
         int runs = args.length > 1 ? Integer.parseInt(args[1]) : 10;
         String modes = args.length > 2 ? args[2] : "both"; // sent, full or both: how the switchover's digest is made
+        int channels = args.length > 3 ? Integer.parseInt(args[3]) : 0; // extra page channels (--channels)
         Files.createDirectories(out);
         DataPathFixture.deleteTree(out.resolve("vms")); // the VM inventory of an earlier run
         System.out.println("date " + Instant.now() + "; " + uptime());
@@ -106,7 +107,7 @@ public final class MigrationBench {
                 if (modes.equals(verifyFull ? "sent" : "full")) {
                     continue;
                 }
-                MigrationParams params = MigrationParams.defaults().withVerifyFullMemory(verifyFull);
+                MigrationParams params = MigrationParams.defaults().withVerifyFullMemory(verifyFull).withChannels(channels);
                 String tag = verifyFull ? "--verify-memory" : "sent-page digest (default)";
                 System.out.println("== " + tag);
                 MigrationReport first = migrate(migrations, vms, params);
