@@ -16,7 +16,6 @@ import io.vstack.network.internal.TrafficProbes;
 import io.vstack.vm.internal.GuestRam;
 import io.vstack.vm.internal.VmManager;
 import java.io.IOException;
-import java.lang.annotation.Annotation;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -65,22 +64,7 @@ public final class MigrationBench {
 
         FakeHosts hosts = FakeHosts.withMemory(GIB + 256 * MIB, "esx1", "esx2");
         VmManager vms = new VmManager(hosts, out.resolve("vms"), GuestRam.Order.MARK_AFTER_WRITE);
-        DatacenterController controller = new DatacenterController(new DatacenterController.Config() {
-            @Override
-            public Class<? extends Annotation> annotationType() {
-                return DatacenterController.Config.class;
-            }
-
-            @Override
-            public String networks() {
-                return "";
-            }
-
-            @Override
-            public String defaultProgrammer() {
-                return "eni-move";
-            }
-        });
+        DatacenterController controller = DatacenterController.of("");
         BenchNetwork.attach(controller, NIC, "esx1", "bench");
         BenchNetwork.attach(controller, PEER, "esx1", "peer");
         TrafficProbes probes = new TrafficProbes(controller, vms);

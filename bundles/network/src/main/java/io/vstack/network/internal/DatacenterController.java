@@ -79,6 +79,29 @@ public final class DatacenterController {
         configure(config);
     }
 
+    /**
+     * A controller outside OSGi (tests, benchmarks): {@code networks} as in the configuration
+     * ({@code network=programmer,...}), the default programmer eni-move.
+     */
+    public static DatacenterController of(String networks) {
+        return new DatacenterController(new Config() {
+            @Override
+            public Class<? extends java.lang.annotation.Annotation> annotationType() {
+                return Config.class;
+            }
+
+            @Override
+            public String networks() {
+                return networks;
+            }
+
+            @Override
+            public String defaultProgrammer() {
+                return ENI_MOVE;
+            }
+        });
+    }
+
     /** Applies a changed configuration in place (ENIs stay). */
     @Modified
     void configure(Config config) {

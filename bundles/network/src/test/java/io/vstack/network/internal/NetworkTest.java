@@ -12,31 +12,11 @@ import io.vstack.api.vm.VmInfo;
 import io.vstack.api.vm.VmSpec;
 import io.vstack.api.vm.VmState;
 import io.vstack.api.vm.WorkloadSpec;
-import java.lang.annotation.Annotation;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class NetworkTest {
-
-    private static DatacenterController controller(String networks) {
-        return new DatacenterController(new DatacenterController.Config() {
-            @Override
-            public Class<? extends Annotation> annotationType() {
-                return DatacenterController.Config.class;
-            }
-
-            @Override
-            public String networks() {
-                return networks;
-            }
-
-            @Override
-            public String defaultProgrammer() {
-                return "eni-move";
-            }
-        });
-    }
 
     private static final VmInterface NIC_A = new VmInterface("eni-a", "02:00:00:00:00:0a", "net0", List.of("10.0.0.10"));
     private static final VmInterface NIC_B = new VmInterface("eni-b", "02:00:00:00:00:0b", "net0", List.of("10.0.0.11"));
@@ -48,7 +28,7 @@ class NetworkTest {
 
     @Test
     void eniSemanticsAreEc2s() {
-        DatacenterController c = controller("");
+        DatacenterController c = DatacenterController.of("");
         Eni e = c.createEni("eni-1", "net0");
         long g = e.generation();
         c.attach("eni-1", "esx1", "vm1");
@@ -62,12 +42,12 @@ class NetworkTest {
         assertEquals(List.of(), c.eni("eni-1").orElseThrow().privateIps());
         assertEquals(List.of("10.0.0.1"), c.eni("eni-2").orElseThrow().privateIps());
         assertTrue(c.eni("eni-1").orElseThrow().generation() > g + 2, "every change bumps the generation");
-        assertThrows(IllegalArgumentException.class, () -> controller("net0=teleport"));
+        assertThrows(IllegalArgumentException.class, () -> DatacenterController.of("net0=teleport"));
     }
 
     @Test
     void theSwitchForwardsOnlyFromAnAttachedAllowedAddress() {
-        DatacenterController c = controller("");
+        DatacenterController c = DatacenterController.of("");
         VmNetworkListener listener = new VmNetworkListener(c);
         listener.vmChanged(vm("a", "esx1", VmState.RUNNING, NIC_A));
         listener.vmChanged(vm("b", "esx2", VmState.RUNNING, NIC_B));
@@ -81,7 +61,7 @@ class NetworkTest {
 
     @Test
     void eniMoveFollowsTheVmAndRollsBack() throws Exception {
-        DatacenterController c = controller("net1=whitelist");
+        DatacenterController c = DatacenterController.of("net1=whitelist");
         new VmNetworkListener(c).vmChanged(vm("a", "esx1", VmState.RUNNING, NIC_A, WL));
         new VmNetworkListener(c).vmChanged(vm("b", "esx1", VmState.RUNNING, NIC_B));
         EniMoveProgrammer p = new EniMoveProgrammer(c);
@@ -110,7 +90,7 @@ class NetworkTest {
 
     @Test
     void whitelistMovesTheAddressToTheDestinationHostsEniAndRollsBack() throws Exception {
-        DatacenterController c = controller("net1=whitelist");
+        DatacenterController c = DatacenterController.of("net1=whitelist");
         new VmNetworkListener(c).vmChanged(vm("w", "esx1", VmState.RUNNING, WL));
         new VmNetworkListener(c).vmChanged(vm("peer", "esx3", VmState.RUNNING,
                 new VmInterface("eni-p", "02:00:00:00:00:0d", "net1", List.of("10.1.0.9"))));

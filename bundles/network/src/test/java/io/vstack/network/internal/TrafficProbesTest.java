@@ -11,7 +11,6 @@ import io.vstack.api.vm.VmService;
 import io.vstack.api.vm.VmSpec;
 import io.vstack.api.vm.VmState;
 import io.vstack.api.vm.WorkloadSpec;
-import java.lang.annotation.Annotation;
 import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.util.List;
@@ -30,22 +29,7 @@ class TrafficProbesTest {
     private static final VmInterface NIC_A = new VmInterface("eni-a", "02:00:00:00:00:0a", "net0", List.of("10.0.0.10"));
     private static final VmInterface NIC_B = new VmInterface("eni-b", "02:00:00:00:00:0b", "net0", List.of("10.0.0.11"));
 
-    private final DatacenterController controller = new DatacenterController(new DatacenterController.Config() {
-        @Override
-        public Class<? extends Annotation> annotationType() {
-            return DatacenterController.Config.class;
-        }
-
-        @Override
-        public String networks() {
-            return "";
-        }
-
-        @Override
-        public String defaultProgrammer() {
-            return "eni-move";
-        }
-    });
+    private final DatacenterController controller = DatacenterController.of("");
     private final AtomicReference<String> hostOfA = new AtomicReference<>("esx1");
     private final TrafficProbes probes = new TrafficProbes(controller, vms());
 
