@@ -36,6 +36,13 @@ final class IncomingSession {
     private final Map<UUID, IncomingSession> sessions;
     private final AtomicLong bytes = new AtomicLong();
     private final Object[] stripes = new Object[STRIPES];
+    /** With extra channels a page may arrive on two channels at once: one stripe lock per page group. */
+    private final PagesFrame.Sink applyLocked = (pfn, gen, bytes, crc) -> {
+        synchronized (stripes[pfn % STRIPES]) {
+            applyOne(pfn, gen, bytes, crc);
+        }
+    };
+    private final PagesFrame.Sink applyOne = this::applyOne;
     private UUID id;
     private int channels;
     private CountDownLatch channelsFlushed;
@@ -331,15 +338,6 @@ final class IncomingSession {
         }
         PagesFrame.decode(p, gens.length, crc, concurrent ? applyLocked : applyOne);
     }
-
-    /** With extra channels a page may arrive on two channels at once: one stripe lock per page group. */
-    private final PagesFrame.Sink applyLocked = (pfn, gen, bytes, crc) -> {
-        synchronized (stripes[pfn % STRIPES]) {
-            applyOne(pfn, gen, bytes, crc);
-        }
-    };
-
-    private final PagesFrame.Sink applyOne = this::applyOne;
 
     private void applyOne(int pfn, int gen, ByteBuffer bytes, int crc) {
         if (gen < gens[pfn]) {
