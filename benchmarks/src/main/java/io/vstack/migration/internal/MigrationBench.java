@@ -102,11 +102,11 @@ public final class MigrationBench {
                         first.wireBytes() * 8.0 / first.totalNanos());
                 System.out.printf("P3 idle 1 GiB VM (data in every page), total time: %.3f s (downtime %.2f ms, source-side %.2f ms)%n",
                         first.totalNanos() / 1e9, first.downtimeNanos() / 1e6, first.sourceDowntimeNanos() / 1e6);
-                scenario(migrations, vms, params, "P5 idle", WorkloadSpec.idle(), runs);
+                scenario(migrations, vms, params, "P5 idle", WorkloadSpec.idle(), runs, iperf);
                 scenario(migrations, vms, params, "P6 100 MB/s over 64 MiB",
-                        new WorkloadSpec(100_000_000L, 64 * MIB, WorkloadPattern.UNIFORM, 0.99, 4096, 0, Duration.ofMillis(1)), runs);
+                        new WorkloadSpec(100_000_000L, 64 * MIB, WorkloadPattern.UNIFORM, 0.99, 4096, 0, Duration.ofMillis(1)), runs, iperf);
                 scenario(migrations, vms, params, "P8 1 GB/s over 1 GiB",
-                        new WorkloadSpec(1_000_000_000L, GIB - 8 * MIB, WorkloadPattern.UNIFORM, 0.99, 4096, 0, Duration.ofMillis(1)), runs);
+                        new WorkloadSpec(1_000_000_000L, GIB - 8 * MIB, WorkloadPattern.UNIFORM, 0.99, 4096, 0, Duration.ofMillis(1)), runs, iperf);
             }
             System.out.println("date " + Instant.now() + "; " + uptime());
         } finally {
@@ -141,13 +141,14 @@ public final class MigrationBench {
     }
 
     private static void scenario(MigrationManager migrations, VmManager vms, MigrationParams params, String name, WorkloadSpec w,
-                                 int runs) throws Exception {
+                                 int runs, double iperf) throws Exception {
         vms.setWorkload("bench", w);
         long[] down = new long[runs];
         long[] source = new long[runs];
         long[] total = new long[runs];
         long[] blackout = new long[runs];
         long[] tick = new long[runs];
+        long[] stream = new long[runs];
         int unmeasured = 0;
         long w0 = vms.vm("bench").orElseThrow().guestWrites();
         long t0 = System.nanoTime();
@@ -159,6 +160,8 @@ public final class MigrationBench {
             source[i] = r.sourceDowntimeNanos();
             total[i] = r.totalNanos();
             tick[i] = r.guestTickGapNanos();
+            Map<String, Double> it0 = iteration0(r);
+            stream[i] = (long) (it0.get("wireBytes") * 8e9 / it0.get("nanos")); // bit/s
             blackout[i] = number(r, "networkBlackoutNanos");
             if (blackout[i] < 0) {
                 // The probe records a gap only past 2 periods (2 ms): no gap, so the blackout was shorter; count that bound.
@@ -168,9 +171,11 @@ public final class MigrationBench {
         }
         vms.setWorkload("bench", WorkloadSpec.idle());
         System.out.printf("%s (guest dirtied %.0f MB/s before migrating), %d runs: downtime p50 %.2f ms p99 %.2f ms max %.2f | source-side (QEMU) p50 %.2f p99 %.2f ms | "
-                        + "guest tick gap p50 %.2f p99 %.2f ms | blackout p50 %.2f p99 %.2f ms (%d runs below 2 ms, counted as 2) | total p50 %.2f s p99 %.2f s%n",
+                        + "guest tick gap p50 %.2f p99 %.2f ms | blackout p50 %.2f p99 %.2f ms (%d runs below 2 ms, counted as 2) | total p50 %.2f s p99 %.2f s | "
+                        + "iteration-0 stream min %.2f p50 %.2f max %.2f Gbit/s (p50 %.0f %% of iperf3)%n",
                 name, rate / 1e6, runs, ms(down, 50), ms(down, 99), ms(down, 100), ms(source, 50), ms(source, 99), ms(tick, 50), ms(tick, 99),
-                ms(blackout, 50), ms(blackout, 99), unmeasured, ms(total, 50) / 1000, ms(total, 99) / 1000);
+                ms(blackout, 50), ms(blackout, 99), unmeasured, ms(total, 50) / 1000, ms(total, 99) / 1000,
+                ms(stream, 0) / 1e3, ms(stream, 50) / 1e3, ms(stream, 100) / 1e3, 100 * ms(stream, 50) * 1e6 / iperf);
     }
 
     private static double ms(long[] values, int p) {

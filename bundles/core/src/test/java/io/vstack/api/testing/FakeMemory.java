@@ -4,8 +4,7 @@ import io.vstack.api.hw.OutOfFramesException;
 import io.vstack.api.hw.PageFrame;
 import io.vstack.api.hw.PhysicalMemory;
 import java.nio.ByteBuffer;
-import java.util.ArrayDeque;
-import java.util.Deque;
+import java.util.Arrays;
 
 /**
  * Physical memory for tests and benchmarks with hw-sim's contract: off-heap 4 KiB frames backed
@@ -21,7 +20,9 @@ public final class FakeMemory implements PhysicalMemory {
     private final ByteBuffer[] regions;
     private final long[] generations;
     private final boolean[] allocated;
-    private final Deque<Integer> freed = new ArrayDeque<>();
+    /** Freed frames, most recently freed last (a stack of ints: no boxing per frame). */
+    private int[] freed = new int[64];
+    private int freedCount;
     private int neverUsed;
     private int used;
 
@@ -65,11 +66,12 @@ public final class FakeMemory implements PhysicalMemory {
     @Override
     public synchronized PageFrame allocate() throws OutOfFramesException {
         int n;
-        if (!freed.isEmpty()) {
-            n = freed.pop();
-            ByteBuffer b = slice(n);
+        if (freedCount > 0) {
+            n = freed[--freedCount];
+            ByteBuffer region = region(n);
+            int base = (n % PER_REGION) * FRAME;
             for (int i = 0; i < FRAME; i += 8) {
-                b.putLong(i, 0);
+                region.putLong(base + i, 0);
             }
         } else if (neverUsed < generations.length) {
             n = neverUsed++;
@@ -90,7 +92,10 @@ public final class FakeMemory implements PhysicalMemory {
         }
         allocated[n] = false;
         used--;
-        freed.push(n);
+        if (freedCount == freed.length) {
+            freed = Arrays.copyOf(freed, 2 * freedCount);
+        }
+        freed[freedCount++] = n;
     }
 
     @Override
@@ -112,11 +117,15 @@ public final class FakeMemory implements PhysicalMemory {
     }
 
     private ByteBuffer slice(int number) {
+        return region(number).slice((number % PER_REGION) * FRAME, FRAME);
+    }
+
+    private ByteBuffer region(int number) {
         int r = number / PER_REGION;
         if (regions[r] == null) {
             regions[r] = ByteBuffer.allocateDirect(PER_REGION * FRAME);
         }
-        return regions[r].slice((number % PER_REGION) * FRAME, FRAME);
+        return regions[r];
     }
 
     private final class Frame implements PageFrame {

@@ -11,6 +11,7 @@ import io.vstack.api.net.MobilityEvent;
 import io.vstack.api.net.NetworkProgrammer;
 import io.vstack.api.net.NetworkProgrammingException;
 import io.vstack.api.vm.DiskOwnership;
+import io.vstack.api.vm.GuestMemory;
 import io.vstack.api.vm.OutgoingVm;
 import io.vstack.api.vm.VmException;
 import java.io.IOException;
@@ -384,6 +385,7 @@ final class MigrationRun implements Runnable {
                 }
             }
             int sent = 0;
+            GuestMemory memory = out.memory();
             while (sent < CHUNK_PAGES && pending > 0) {
                 int pfn = PageBitmaps.nextSet(bitmap, cursor);
                 if (pfn < 0) {
@@ -391,7 +393,7 @@ final class MigrationRun implements Runnable {
                 }
                 bitmap[pfn >>> 6] &= ~(1L << (pfn & 63));
                 cursor = pfn + 1 >= pages ? 0 : pfn + 1;
-                stream.add(pfn, out.memory().page(pfn));
+                stream.add(pfn, memory.page(pfn));
                 pending--;
                 sent++;
             }
@@ -432,12 +434,13 @@ final class MigrationRun implements Runnable {
         syncs++;
         stream.generation((int) Math.min(Integer.MAX_VALUE, syncs + 1));
         finalPages = PageBitmaps.count(bitmap);
+        GuestMemory memory = out.memory();
         for (int w = 0; w < bitmap.length; w++) {
             long bits = bitmap[w];
             while (bits != 0) {
                 int pfn = w * 64 + Long.numberOfTrailingZeros(bits);
                 bits &= bits - 1;
-                stream.add(pfn, out.memory().page(pfn));
+                stream.add(pfn, memory.page(pfn));
             }
             bitmap[w] = 0;
         }

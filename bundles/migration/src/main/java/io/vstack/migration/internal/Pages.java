@@ -16,13 +16,13 @@ final class Pages {
 
     /** Whether the page (position 0, 4096 bytes) is all zero. */
     static boolean isZero(ByteBuffer page) {
-        return page.mismatch(ZERO.duplicate()) == -1;
+        // mismatch reads both buffers without moving them: the shared ZERO needs no duplicate.
+        return page.mismatch(ZERO) == -1;
     }
 
-    /** Zeroes a writable page view. */
+    /** Zeroes a writable page view (position 0). */
     static void zero(ByteBuffer page) {
-        page.clear();
-        page.put(ZERO.duplicate());
+        page.put(0, ZERO, 0, SIZE);
     }
 
     static int crc(CRC32C crc, ByteBuffer bytes) {

@@ -27,7 +27,7 @@ final class PagesFrame {
     /** What a decoded frame hands over, page by page (its bytes are checked against their CRC first). */
     interface Sink {
         /**
-         * @param bytes the page's 4096 bytes, or null for a zero page
+         * @param bytes the page's 4096 bytes from its position (a view reused for the frame's next page), or null for a zero page
          * @param crc   the page's CRC32C (checked)
          */
         void page(int pfn, int gen, ByteBuffer bytes, int crc) throws ProtocolException;
@@ -36,6 +36,8 @@ final class PagesFrame {
     private final int capacity;
     private final ByteBuffer directory;
     private final ByteBuffer data;
+    /** A second view of {@code data} through which each added page is checksummed (no buffer per page). */
+    private final ByteBuffer added;
     private final CRC32C crc = new CRC32C();
     private int count;
 
@@ -44,6 +46,7 @@ final class PagesFrame {
         this.capacity = capacity;
         this.directory = ByteBuffer.allocateDirect(HEAD + capacity * ENTRY);
         this.data = ByteBuffer.allocateDirect(capacity * Pages.SIZE);
+        this.added = data.duplicate();
         clear();
     }
 
@@ -81,7 +84,7 @@ final class PagesFrame {
             int at = data.position();
             data.put(page);
             // The checksum of the copy, not of guest memory that may change meanwhile.
-            c = Pages.crc(crc, data.duplicate().position(at).limit(at + Pages.SIZE));
+            c = Pages.crc(crc, added.limit(at + Pages.SIZE).position(at));
             directory.putLong(pfn).put((byte) ENC_RAW).putInt(c);
         }
         count++;
@@ -115,6 +118,7 @@ final class PagesFrame {
         int gen = payload.getInt(base + 4);
         int at = base + HEAD;
         int dataAt = at + count * ENTRY;
+        ByteBuffer bytes = payload.duplicate(); // moved from page to page: no buffer per page
         for (int i = 0; i < count; i++, at += ENTRY) {
             long pfn = payload.getLong(at);
             int enc = payload.get(at + 8);
@@ -129,9 +133,10 @@ final class PagesFrame {
             if (dataAt + Pages.SIZE > base + size) {
                 throw new ProtocolException("malformed PAGES frame: page " + pfn + " lies past its " + size + " bytes");
             }
-            ByteBuffer bytes = payload.slice(dataAt, Pages.SIZE);
+            bytes.limit(dataAt + Pages.SIZE).position(dataAt);
+            int actual = Pages.crc(crc, bytes);
+            bytes.position(dataAt);
             dataAt += Pages.SIZE;
-            int actual = Pages.crc(crc, bytes.duplicate());
             if (actual != expected) {
                 throw new ProtocolException("corrupt page " + pfn + ": CRC mismatch (" + Integer.toHexString(actual) + " != "
                         + Integer.toHexString(expected) + ")");

@@ -96,7 +96,7 @@ class PostcopySourceTest {
             if (pfn == 7) {
                 assertEquals(null, bytes, "page 7 is a zero page");
             } else {
-                assertEquals(pfn + 1, bytes.getLong(0), "bytes of page " + pfn);
+                assertEquals(pfn + 1, bytes.getLong(bytes.position()), "bytes of page " + pfn);
             }
         });
         return pfns.stream().mapToLong(Long::longValue).toArray();

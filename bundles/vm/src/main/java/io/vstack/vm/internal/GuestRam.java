@@ -112,6 +112,11 @@ public final class GuestRam implements GuestMemory {
         return pages[checkedIndex(pfn)].duplicate();
     }
 
+    /** A read-only view of page {@code pfn} (one buffer object, where {@code page(pfn).asReadOnlyBuffer()} makes two). */
+    public ByteBuffer readOnlyPage(long pfn) {
+        return pages[checkedIndex(pfn)].asReadOnlyBuffer();
+    }
+
     /** The dirty log. */
     public DirtyLog dirtyLog() {
         return dirtyLog;

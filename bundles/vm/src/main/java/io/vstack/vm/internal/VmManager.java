@@ -351,7 +351,7 @@ public final class VmManager implements VmService, VmMobility {
 
                 @Override
                 public ByteBuffer page(long pfn) {
-                    return ram.page(pfn).asReadOnlyBuffer();
+                    return ram.readOnlyPage(pfn);
                 }
             };
         }
