@@ -42,7 +42,22 @@ final class IncomingSession {
             applyOne(pfn, gen, bytes, crc);
         }
     };
-    private final PagesFrame.Sink applyOne = this::applyOne;
+    /** With the main channel only, pages are read straight into guest memory (see {@link PagesFrame#receive}). */
+    private final PagesFrame.Target applyInPlace = new PagesFrame.Target() {
+        @Override
+        public ByteBuffer page(int pfn) {
+            return vm.memory().page(pfn);
+        }
+
+        @Override
+        public void applied(int pfn, int gen, int crc) throws ProtocolException {
+            if (gen < gens[pfn]) {
+                throw new ProtocolException("page " + pfn + " went back from generation " + gens[pfn] + " to " + gen + " on the main channel");
+            }
+            gens[pfn] = gen;
+            crcs[pfn] = crc;
+        }
+    };
     private UUID id;
     private int channels;
     private CountDownLatch channelsFlushed;
@@ -132,10 +147,19 @@ final class IncomingSession {
             sessions.put(id, this);
             out.write(Wire.HELLO_ACK, ByteBuffer.allocate(1).put(0, (byte) 1));
             CRC32C crc = new CRC32C();
+            ByteBuffer[] views = channels == 0 ? new ByteBuffer[Wire.PAGES_PER_FRAME] : null;
+            in.splitPages(channels == 0);
             while (true) {
                 FrameReader.Frame f = in.read();
                 switch (f.type()) {
-                    case Wire.PAGES -> apply(f.payload(), crc, channels > 0);
+                    case Wire.PAGES -> {
+                        if (views != null) {
+                            checkInMigration();
+                            PagesFrame.receive(f.payload(), gens.length, in, crc, views, applyInPlace);
+                        } else {
+                            apply(f.payload(), crc);
+                        }
+                    }
                     case Wire.ITER_END, Wire.SWITCHOVER, Wire.DEVICE_STATE -> { }
                     case Wire.CPU_STATE -> {
                         cpuState = new byte[f.payload().remaining()];
@@ -190,6 +214,7 @@ final class IncomingSession {
             throw new ProtocolException("PC_RUN without " + (cpuState == null ? "CPU_STATE" : "PC_DISCARD"));
         }
         PostcopyDestination d = new PostcopyDestination(name + "@" + host, vm, missing, crcs);
+        in.splitPages(false); // the VM runs from now on: pages go through PostcopyDestination, checked before they land
         long started;
         try {
             d.attachWriter(out); // a vCPU may fault the moment it starts: its request goes out before RESUMED
@@ -321,7 +346,7 @@ final class IncomingSession {
                 return;
             }
             switch (f.type()) {
-                case Wire.PAGES -> apply(f.payload(), crc, true);
+                case Wire.PAGES -> apply(f.payload(), crc);
                 case Wire.ITER_END -> {
                     if (f.payload().getLong(0) == Long.MAX_VALUE) {
                         channelsFlushed.countDown();
@@ -332,11 +357,16 @@ final class IncomingSession {
         }
     }
 
-    private void apply(ByteBuffer p, CRC32C crc, boolean concurrent) throws ProtocolException {
+    /** Applies a PAGES frame of the main or an extra channel, with extra channels running. */
+    private void apply(ByteBuffer p, CRC32C crc) throws ProtocolException {
+        checkInMigration();
+        PagesFrame.decode(p, gens.length, crc, applyLocked);
+    }
+
+    private void checkInMigration() throws ProtocolException {
         if (finished || vm == null) {
             throw new ProtocolException("PAGES outside a migration");
         }
-        PagesFrame.decode(p, gens.length, crc, concurrent ? applyLocked : applyOne);
     }
 
     private void applyOne(int pfn, int gen, ByteBuffer bytes, int crc) {

@@ -33,6 +33,15 @@ final class PagesFrame {
         void page(int pfn, int gen, ByteBuffer bytes, int crc) throws ProtocolException;
     }
 
+    /** Where {@link #receive} puts pages: the memory of each page, and what is done once its bytes are checked. */
+    interface Target {
+        /** A writable view of page {@code pfn}: position 0, 4096 bytes. */
+        ByteBuffer page(int pfn);
+
+        /** Page {@code pfn} now holds the bytes of generation {@code gen}, whose CRC32C is {@code crc}. */
+        void applied(int pfn, int gen, int crc) throws ProtocolException;
+    }
+
     private final int capacity;
     private final ByteBuffer directory;
     private final ByteBuffer data;
@@ -111,23 +120,17 @@ final class PagesFrame {
     static void decode(ByteBuffer payload, int pages, CRC32C crc, Sink sink) throws ProtocolException {
         int base = payload.position();
         int size = payload.remaining();
-        int count = size < HEAD ? -1 : payload.getInt(base);
-        if (count < 0 || HEAD + (long) count * ENTRY > size) {
-            throw new ProtocolException("malformed PAGES frame (" + count + " pages in " + size + " bytes)");
-        }
+        int count = count(payload, size);
         int gen = payload.getInt(base + 4);
         int at = base + HEAD;
         int dataAt = at + count * ENTRY;
         ByteBuffer bytes = payload.duplicate(); // moved from page to page: no buffer per page
         for (int i = 0; i < count; i++, at += ENTRY) {
-            long pfn = payload.getLong(at);
+            int pfn = pfn(payload, at, pages);
             int enc = payload.get(at + 8);
             int expected = payload.getInt(at + 9);
-            if (pfn < 0 || pfn >= pages || enc != ENC_RAW && enc != ENC_ZERO) {
-                throw new ProtocolException("malformed page record (pfn " + pfn + ", encoding " + enc + ")");
-            }
             if (enc == ENC_ZERO) {
-                sink.page((int) pfn, gen, null, Pages.ZERO_CRC);
+                sink.page(pfn, gen, null, Pages.ZERO_CRC);
                 continue;
             }
             if (dataAt + Pages.SIZE > base + size) {
@@ -141,10 +144,76 @@ final class PagesFrame {
                 throw new ProtocolException("corrupt page " + pfn + ": CRC mismatch (" + Integer.toHexString(actual) + " != "
                         + Integer.toHexString(expected) + ")");
             }
-            sink.page((int) pfn, gen, bytes, actual);
+            sink.page(pfn, gen, bytes, actual);
         }
         if (dataAt != base + size) {
             throw new ProtocolException("malformed PAGES frame: " + (base + size - dataAt) + " bytes after its pages");
         }
+    }
+
+    /**
+     * Receives a PAGES frame whose page bytes are still on the channel ({@link FrameReader#splitPages}), its directory at position 0:
+     * reads them straight into the target's pages with one scattering read, then, in entry order,
+     * checks each page against its CRC and zeroes the zero pages. Saves the copy of every page
+     * through a frame buffer; only for a VM that is not running and a single channel, since the
+     * bytes land before they are checked and before any generation rule could refuse them.
+     *
+     * @param directory the frame's payload as read: its directory
+     * @param views     scratch array of at least the frame's page count
+     * @throws ProtocolException if the directory is malformed or a page's bytes fail their CRC
+     */
+    static void receive(ByteBuffer directory, int pages, FrameReader in, CRC32C crc, ByteBuffer[] views, Target target)
+            throws IOException {
+        int size = directory.remaining();
+        int count = count(directory, size);
+        if (HEAD + count * ENTRY != size || count > views.length) {
+            throw new ProtocolException("malformed PAGES frame (" + count + " pages in a directory of " + size + " bytes)");
+        }
+        int gen = directory.getInt(4);
+        int raw = 0;
+        for (int i = 0, at = HEAD; i < count; i++, at += ENTRY) {
+            int pfn = pfn(directory, at, pages);
+            if (directory.get(at + 8) == ENC_RAW) {
+                views[raw++] = target.page(pfn);
+            }
+        }
+        in.readPageBytes(views, raw);
+        raw = 0;
+        for (int i = 0, at = HEAD; i < count; i++, at += ENTRY) {
+            int pfn = (int) directory.getLong(at);
+            int expected = directory.getInt(at + 9);
+            if (directory.get(at + 8) == ENC_ZERO) {
+                Pages.zero(target.page(pfn));
+                target.applied(pfn, gen, Pages.ZERO_CRC);
+                continue;
+            }
+            ByteBuffer page = views[raw];
+            views[raw++] = null;
+            int actual = Pages.crc(crc, page.flip());
+            if (actual != expected) {
+                throw new ProtocolException("corrupt page " + pfn + ": CRC mismatch (" + Integer.toHexString(actual) + " != "
+                        + Integer.toHexString(expected) + ")");
+            }
+            target.applied(pfn, gen, actual);
+        }
+    }
+
+    /** The page count of a payload or directory of {@code size} bytes, checked against its size. */
+    private static int count(ByteBuffer payload, int size) throws ProtocolException {
+        int count = size < HEAD ? -1 : payload.getInt(payload.position());
+        if (count < 0 || HEAD + (long) count * ENTRY > size) {
+            throw new ProtocolException("malformed PAGES frame (" + count + " pages in " + size + " bytes)");
+        }
+        return count;
+    }
+
+    /** The pfn of the entry at {@code at}, checked, with its encoding. */
+    private static int pfn(ByteBuffer payload, int at, int pages) throws ProtocolException {
+        long pfn = payload.getLong(at);
+        int enc = payload.get(at + 8);
+        if (pfn < 0 || pfn >= pages || enc != ENC_RAW && enc != ENC_ZERO) {
+            throw new ProtocolException("malformed page record (pfn " + pfn + ", encoding " + enc + ")");
+        }
+        return (int) pfn;
     }
 }

@@ -80,15 +80,19 @@ class WireTest {
     /** A PAGES frame of pages 3 (data), 7 (zero) and 9 (data) at generation 5. */
     private static byte[] pagesFrame() throws IOException {
         Sink sink = new Sink();
+        writePagesFrame(new FrameWriter(sink, new AtomicLong()));
+        return sink.bytes.toByteArray();
+    }
+
+    private static void writePagesFrame(FrameWriter writer) throws IOException {
         PagesFrame frame = new PagesFrame(Wire.PAGES_PER_FRAME);
         ByteBuffer data = ByteBuffer.allocate(4096);
         new Random(3).nextBytes(data.array());
         frame.add(3, data.duplicate(), false);
         frame.add(7, ByteBuffer.allocate(4096), true);
         frame.add(9, data.duplicate(), false);
-        frame.send(new FrameWriter(sink, new AtomicLong()), 5);
+        frame.send(writer, 5);
         assertTrue(frame.isEmpty(), "sending clears the frame");
-        return sink.bytes.toByteArray();
     }
 
     private static String decode(byte[] wire) throws IOException {
@@ -113,6 +117,69 @@ class WireTest {
         badEntry[Wire.HEADER_BYTES + PagesFrame.HEAD + 3] ^= 0x01; // page 3's pfn, in the directory
         ProtocolException entry = assertThrows(ProtocolException.class, () -> decode(badEntry));
         assertTrue(entry.getMessage().startsWith("corrupt frame from peer x: CRC mismatch"), entry.getMessage());
+    }
+
+    /** The same bytes on a pipe, whose source end reads with scattering reads. */
+    private static ReadableByteChannel pipe(byte[] bytes) throws IOException {
+        java.nio.channels.Pipe pipe = java.nio.channels.Pipe.open();
+        ByteBuffer b = ByteBuffer.wrap(bytes);
+        while (b.hasRemaining()) {
+            pipe.sink().write(b);
+        }
+        pipe.sink().close();
+        return pipe.source();
+    }
+
+    /** Receives the one PAGES frame of {@code wire} straight into 16 pages of 0xFF; returns what was applied, then the next frame's type. */
+    private static String receiveInPlace(ReadableByteChannel wire, ByteBuffer[] memory) throws IOException {
+        for (int i = 0; i < memory.length; i++) {
+            memory[i] = ByteBuffer.allocateDirect(4096);
+            while (memory[i].hasRemaining()) {
+                memory[i].put((byte) 0xFF);
+            }
+        }
+        FrameReader r = new FrameReader(wire, "peer y", new AtomicLong());
+        r.splitPages(true);
+        FrameReader.Frame f = r.read();
+        assertEquals(2 * 4096, r.unreadPageBytes(), "the page bytes stay on the channel");
+        StringBuilder seen = new StringBuilder();
+        PagesFrame.receive(f.payload(), memory.length, r, new java.util.zip.CRC32C(), new ByteBuffer[Wire.PAGES_PER_FRAME],
+                new PagesFrame.Target() {
+                    @Override
+                    public ByteBuffer page(int pfn) {
+                        return memory[pfn].duplicate().clear();
+                    }
+
+                    @Override
+                    public void applied(int pfn, int gen, int crc) {
+                        seen.append(pfn).append('@').append(gen).append(crc == Pages.crc(new java.util.zip.CRC32C(), memory[pfn].duplicate().clear())
+                                ? " " : "!");
+                    }
+                });
+        return seen.append(Wire.typeName(r.read().type())).toString();
+    }
+
+    @Test
+    void pagesReadStraightIntoGuestMemoryAreCheckedWhereTheyLanded() throws IOException {
+        byte[] frame = pagesFrame();
+        Sink wire = new Sink();
+        FrameWriter writer = new FrameWriter(wire, new AtomicLong());
+        writePagesFrame(writer);
+        writer.write(Wire.COMPLETE, new byte[0]); // the reader must be at its header after the pages
+        for (boolean scattering : new boolean[] {false, true}) {
+            ByteBuffer[] memory = new ByteBuffer[16];
+            byte[] bytes = wire.bytes.toByteArray();
+            assertEquals("3@5 7@5 9@5 COMPLETE", receiveInPlace(scattering ? pipe(bytes) : source(bytes), memory));
+            ByteBuffer data = ByteBuffer.wrap(frame, frame.length - 2 * 4096, 4096);
+            assertEquals(data, memory[3].duplicate().clear(), "page 3 holds its bytes");
+            assertEquals(data, memory[9].duplicate().clear(), "page 9 holds its bytes");
+            assertEquals(ByteBuffer.allocate(4096), memory[7].duplicate().clear(), "the zero page was zeroed");
+            assertEquals((byte) 0xFF, memory[4].get(0), "no other page was touched");
+        }
+        byte[] badPage = wire.bytes.toByteArray();
+        badPage[frame.length - 100] ^= 0x04; // in page 9's bytes
+        ProtocolException page = assertThrows(ProtocolException.class, () -> receiveInPlace(source(badPage), new ByteBuffer[16]));
+        assertTrue(page.getMessage().startsWith("corrupt page 9: CRC mismatch"), page.getMessage());
     }
 
     @Test
