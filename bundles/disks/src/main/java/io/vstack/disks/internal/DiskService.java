@@ -499,7 +499,7 @@ public class DiskService implements DiskAdmin {
             disk.stages().forEach(s -> stages.put(s.name, s));
             for (FilterAttachment a : disk.attachments()) {
                 Stage s = stages.get(a.descriptor().name());
-                reports.add(new FilterReport(disk.id, a.descriptor().name(), a.active(), s == null ? 0 : s.requests.sum(),
+                reports.add(new FilterReport(disk.id, a.descriptor().name(), a.active(), s == null ? 0 : s.requests.sum(0),
                         s == null ? 0 : s.failures.sum(), s == null ? 0 : s.longestHeldNanos()));
             }
         }
@@ -640,24 +640,31 @@ public class DiskService implements DiskAdmin {
 
     /**
      * Finds requests running longer than the timeout and reports the filter that holds each
-     * (log WARN once per filter and disk; {@code filter:list} shows it). Called periodically by
-     * the owning component's watchdog thread; {@code now} is {@link System#nanoTime()}.
+     * (log WARN once per filter and disk; {@code filter:list} shows it). A request is timed from
+     * the first scan that sees it running, so it is reported at most one scan period late and its
+     * held time is a lower bound. Called periodically by the owning component's watchdog thread
+     * (one thread: the sightings are not synchronized); {@code now} is {@link System#nanoTime()}.
      */
     public void scanHeld(long now) {
         long limit = timeout.toNanos();
         for (Iterator<IoContext> it = contexts.iterator(); it.hasNext(); ) {
             IoContext context = it.next();
-            long start = context.startNanos();
-            if (start == 0) {
+            long serial = context.running();
+            if (serial == 0) {
                 if (!context.ownerAlive()) {
                     it.remove();
                 }
                 continue;
             }
-            long held = now - start;
+            if (serial != context.seenSerial) {
+                context.seenSerial = serial;
+                context.seenAt = now;
+                continue;
+            }
+            long held = now - context.seenAt;
             Chain chain = context.currentChain();
             int depth = context.currentDepth();
-            if (held < limit || chain == null || context.startNanos() != start || depth < 0 || depth >= chain.stages.length) {
+            if (held < limit || chain == null || context.running() != serial || depth < 0 || depth >= chain.stages.length) {
                 continue;
             }
             Stage stage = chain.stages[depth];

@@ -78,7 +78,7 @@ final class Handle implements DiskHandle {
             request.set(op, disk.id, offset, length, buffer, origin);
             disk.execute(request, this);
         } catch (IoException | RuntimeException | Error e) {
-            disk.errors.increment();
+            disk.io.increment(DiskRuntime.ERRORS);
             throw e;
         } finally {
             thread.exit();
@@ -86,16 +86,14 @@ final class Handle implements DiskHandle {
         switch (op) {
             case READ -> {
                 buffer.position(buffer.limit());
-                disk.reads.increment();
-                disk.bytesRead.add(length);
+                disk.io.add(DiskRuntime.READS, DiskRuntime.BYTES_READ, length);
             }
             case WRITE -> {
                 buffer.position(buffer.limit());
-                disk.writes.increment();
-                disk.bytesWritten.add(length);
+                disk.io.add(DiskRuntime.WRITES, DiskRuntime.BYTES_WRITTEN, length);
             }
-            case FLUSH -> disk.flushes.increment();
-            case TRIM -> disk.trims.increment();
+            case FLUSH -> disk.io.increment(DiskRuntime.FLUSHES);
+            case TRIM -> disk.io.increment(DiskRuntime.TRIMS);
             default -> {
             }
         }

@@ -8,6 +8,7 @@ import io.vstack.api.io.FilterFailedException;
 import io.vstack.api.io.IoChain;
 import io.vstack.api.io.IoException;
 import io.vstack.api.io.IoRequest;
+import io.vstack.api.metrics.ThreadCounters;
 import java.util.Comparator;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
@@ -30,7 +31,8 @@ final class Stage {
     final IoFilter filter;
     final IoFilterFactory factory;
     final LongAdder failures = new LongAdder();
-    final LongAdder requests = new LongAdder();
+    /** Requests the filter was given (field 0): counted on every request, so per-thread cells, not a LongAdder. */
+    final ThreadCounters requests = new ThreadCounters(1);
     private final AtomicBoolean heldReported = new AtomicBoolean();
     private volatile long longestHeldNanos;
 
@@ -44,7 +46,7 @@ final class Stage {
 
     /** Runs the filter on one request; anything but an {@link IoException} fails only this request. */
     void invoke(IoRequest request, IoChain next) throws IoException {
-        requests.increment();
+        requests.increment(0);
         try {
             filter.submit(request, next);
         } catch (IoException e) {

@@ -313,9 +313,9 @@ class DiskServiceTest extends DiskServiceFixture {
             h.flush();
         }
         DiskRuntime disk = (DiskRuntime) service.disk("d1").orElseThrow();
-        assertEquals(1, disk.writes.sum());
-        assertEquals(2, disk.reads.sum());
-        assertEquals(8192 + 4096, disk.bytesRead.sum());
+        assertEquals(1, disk.io.sum(DiskRuntime.WRITES));
+        assertEquals(2, disk.io.sum(DiskRuntime.READS));
+        assertEquals(8192 + 4096, disk.io.sum(DiskRuntime.BYTES_READ));
     }
 
     @Test
@@ -397,7 +397,7 @@ class DiskServiceTest extends DiskServiceFixture {
         assertTrue(total >= threads * 400L);
         assertEquals(100, made.size());
         assertTrue(made.stream().allMatch(r -> r.closed), "every detached filter was closed");
-        assertEquals(0, ((DiskRuntime) disk).errors.sum());
+        assertEquals(0, ((DiskRuntime) disk).io.sum(DiskRuntime.ERRORS));
         assertEquals(List.of("other"), disk.info().filters().stream().map(a -> a.descriptor().name()).toList());
     }
 
@@ -469,7 +469,7 @@ class DiskServiceTest extends DiskServiceFixture {
         back.flip();
         assertEquals(pattern(4096, 8), back.slice(0, 4096));
         assertEquals(pattern(4096, 9), back.slice(4096, 4096));
-        assertEquals(0, ((DiskRuntime) disk).errors.sum());
+        assertEquals(0, ((DiskRuntime) disk).io.sum(DiskRuntime.ERRORS));
 
         // The factory returns (the bundle is deployed again): the filter is linked again.
         List<String> trace = new CopyOnWriteArrayList<>();

@@ -9,6 +9,7 @@ import io.vstack.api.cache.EvictionPolicyFactory;
 import io.vstack.api.hw.OutOfFramesException;
 import io.vstack.api.hw.PageFrame;
 import io.vstack.api.hw.PhysicalMemory;
+import io.vstack.api.metrics.ThreadCounters;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -44,6 +45,9 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 public final class FrameBlockCache implements BlockCache {
 
+    private static final int HITS = 0;
+    private static final int MISSES = 1;
+
     private final String name;
     private final String host;
     private final PhysicalMemory memory;
@@ -52,8 +56,8 @@ public final class FrameBlockCache implements BlockCache {
     private final ReentrantLock lock = new ReentrantLock();
     private final Map<String, Integer> indexes = new ConcurrentHashMap<>();
     private final ReclaimRefs refs = new ReclaimRefs();
-    private final LongAdder hits = new LongAdder();
-    private final LongAdder misses = new LongAdder();
+    /** Hits (field {@link #HITS}) and misses ({@link #MISSES}): counted on every read, so per-thread cells, not LongAdders. */
+    private final ThreadCounters lookups = new ThreadCounters(2);
     private final LongAdder reclaimed = new LongAdder();
     private final LongAdder insertions = new LongAdder();
     private final LongAdder evictions = new LongAdder();
@@ -178,7 +182,7 @@ public final class FrameBlockCache implements BlockCache {
     public boolean read(String diskId, long block, ByteBuffer dst) {
         int index = diskIndex(diskId, 0, false);
         if (index < 0) {
-            misses.increment();
+            lookups.increment(MISSES);
             return false;
         }
         if (read(index, block, dst, dst.position())) {
@@ -220,7 +224,7 @@ public final class FrameBlockCache implements BlockCache {
                     VarHandle.loadLoadFence();
                     if (s.sequences.get(slot) == before) {
                         s.lastUse[slot] = clock;
-                        hits.increment();
+                        lookups.increment(HITS);
                         return true;
                     }
                     zero(dst, dstIndex);
@@ -230,7 +234,7 @@ public final class FrameBlockCache implements BlockCache {
                 return true;
             }
         }
-        misses.increment();
+        lookups.increment(MISSES);
         return false;
     }
 
@@ -263,7 +267,7 @@ public final class FrameBlockCache implements BlockCache {
                 return false;
             }
             reclaimed.increment();
-            hits.increment();
+            lookups.increment(HITS);
             store(key, dst, dstIndex);
             return true;
         } finally {
@@ -377,7 +381,7 @@ public final class FrameBlockCache implements BlockCache {
     @Override
     public CacheStats stats() {
         State s = state;
-        return new CacheStats(hits.sum(), misses.sum(), insertions.sum(), evictions.sum(), invalidations.sum(),
+        return new CacheStats(lookups.sum(HITS), lookups.sum(MISSES), insertions.sum(), evictions.sum(), invalidations.sum(),
                 s == null ? 0 : s.policy.size(), s == null ? 0 : s.capacity, blockSize);
     }
 
