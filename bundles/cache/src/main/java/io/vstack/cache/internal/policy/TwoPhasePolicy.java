@@ -7,7 +7,8 @@ import java.lang.invoke.VarHandle;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * Two-phase eviction after US 11,080,189, with a frequency filter and an adaptive cold queue.
+ * Two-phase eviction after US 11,080,189, with a frequency filter, an adaptive cold queue and an
+ * adaptive recency/frequency split.
  *
  * <p><b>The patent's mechanism.</b> A cold FIFO takes first-time keys. A key evicted from cold
  * leaves only a fingerprint in the ghost. Hot keys live in a CLOCK ring with a hit state per slot;
@@ -28,13 +29,19 @@ import java.util.concurrent.locks.ReentrantLock;
  * <li>A ghost hit promotes into hot directly while the ring is below its share or the victim's
  *     estimate is below 3, and otherwise only if the key's estimate beats the victim's by more than
  *     one; if not, it enters cold.</li>
- * <li>A key hit more than once while cold is promoted when it leaves cold (as in S3-FIFO), keeping
- *     its hit state less one, so the hand passes it before it can be a victim.</li>
- * <li>The cold share is tuned by hill climbing on the hit rate (as Caffeine tunes its window):
- *     every {@code 10 × capacity} accesses the target moves by a step in the direction that last
- *     raised the hit rate, turning back when the rate fell; the step decays by 0.9 per sample and
- *     restarts at 6.25% of the capacity when the rate jumps by 5 points. The target stays in
- *     1%..50% of the capacity.</li>
+ * <li>A key hit more than once while cold is promoted when it leaves cold (as in S3-FIFO) with hit
+ *     state 1, so the hand passes it once before it can be a victim.</li>
+ * <li>The cold share is tuned by hill climbing on the hit rate ({@link HillClimber}, as Caffeine
+ *     tunes its window): every {@code 10 × capacity} accesses the target moves by a step in the
+ *     direction that last raised the hit rate, turning back when the rate fell; the step decays by
+ *     0.9 per sample and restarts at 6.25% of the capacity when the rate jumps by 5 points. The
+ *     target stays in 1%..50% of the capacity.</li>
+ * <li>The rules above are the frequency rules. A share of the keys, chosen by their hash
+ *     ({@link RecencySplit}), follows recency rules instead: a ghost hit always enters hot, a key
+ *     leaving cold unhit never challenges the victim, and a key promoted from cold enters hot with
+ *     hit state 0. The share starts at 0 and is hill-climbed on the hit rate every
+ *     {@code 2 × capacity} accesses, so a recency-friendly trace moves keys to the recency rules
+ *     and a loop keeps them on the frequency rules.</li>
  * </ul>
  *
  * <p><b>Hit path.</b> {@link #lookup} takes no lock and does no CAS: it probes an open-addressing
@@ -55,7 +62,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * 2 × 4 B + table cells {@code 4 B / 0.75 load} = 5.33 B + ghost fingerprints of 4 B for
  * {@code ghostRatio} (0.5) of the slots = 2 B + sketch of {@code sketchCounters} (8) 4-bit
  * counters per slot = 4 B: <b>29.3 B</b>, plus 1,280 B of striped counters per policy
- * ({@link #metadataBytes()} computes the exact figure).
+ * ({@link #metadataBytes()} computes the exact figure). The recency split keeps nothing per block
+ * (a key's rules come from its hash), so it adds nothing to the figure.
  */
 public final class TwoPhasePolicy implements EvictionPolicy {
 
@@ -67,7 +75,8 @@ public final class TwoPhasePolicy implements EvictionPolicy {
      * @param maxHits        the highest hit state (the hand lowers it by one per pass)
      * @param promoteAbove   a cold key hit more than this many times is promoted when it leaves cold
      * @param sketchCounters 4-bit sketch counters per slot (rounded up to 64-byte blocks)
-     * @param adaptive       whether hill climbing tunes the cold share
+     * @param adaptive       whether hill climbing tunes the cold share and the recency share (if
+     *                       not, every key follows the frequency rules)
      */
     public record Options(double coldRatio, double ghostRatio, int maxHits, int promoteAbove, int sketchCounters,
             boolean adaptive) {
@@ -97,6 +106,10 @@ public final class TwoPhasePolicy implements EvictionPolicy {
     private static final int GHOST_DISPLACES_BELOW = 3;
     /** Sketch ageing and climber samples, in accesses per slot. */
     private static final int SAMPLE_PER_SLOT = 10;
+    /** The cold share's range and its climber's first step, as shares of the capacity. */
+    private static final double MIN_COLD_SHARE = 0.01;
+    private static final double MAX_COLD_SHARE = 0.5;
+    private static final double COLD_STEP_SHARE = 0.0625;
     /** Counter stripes (by thread id) for hits and sketch additions, 128 bytes apart. */
     private static final int STRIPES = 8;
     private static final int STRIPE_SPACING = 16;
@@ -130,7 +143,8 @@ public final class TwoPhasePolicy implements EvictionPolicy {
     private final long[] stripes = new long[(STRIPES + 2) * STRIPE_SPACING];
 
     private final ReentrantLock lock = new ReentrantLock();
-    private final ColdShareClimber climber;
+    private final HillClimber climber;
+    private final RecencySplit recency;
     private final long samplePeriod;
     private int coldTarget;
     private int coldHead = NIL;
@@ -174,7 +188,10 @@ public final class TwoPhasePolicy implements EvictionPolicy {
         this.sketch = new FrequencySketch(capacity, options.sketchCounters());
         this.samplePeriod = (long) SAMPLE_PER_SLOT * capacity;
         this.nextHalving = samplePeriod;
-        this.climber = new ColdShareClimber(capacity, samplePeriod);
+        int minCold = Math.max(1, (int) (MIN_COLD_SHARE * capacity));
+        this.climber = new HillClimber(samplePeriod, minCold, (int) (MAX_COLD_SHARE * capacity),
+                COLD_STEP_SHARE * capacity);
+        this.recency = new RecencySplit(capacity);
     }
 
     @Override
@@ -204,6 +221,16 @@ public final class TwoPhasePolicy implements EvictionPolicy {
         lock.lock();
         try {
             return coldTarget;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The share of the keys following the recency rules, in 1/1024ths (for tests and diagnostics; takes the lock). */
+    int recencyShare() {
+        lock.lock();
+        try {
+            return recency.share();
         } finally {
             lock.unlock();
         }
@@ -275,7 +302,7 @@ public final class TwoPhasePolicy implements EvictionPolicy {
             age();
             climb();
             boolean toHot = ghost.take(hash);
-            if (toHot && hotFull()) {
+            if (toHot && hotFull() && !recency.follows(hash)) {
                 int victimFrequency = sketch.frequency(Hashing.mix(slotKey[hotVictim()]));
                 toHot = victimFrequency < GHOST_DISPLACES_BELOW || sketch.frequency(hash) > victimFrequency + ADMIT_MARGIN;
             }
@@ -343,10 +370,12 @@ public final class TwoPhasePolicy implements EvictionPolicy {
         }
     }
 
-    /** Hill climbing on the cold share (once the cache has filled): see {@link ColdShareClimber}. */
+    /** Hill climbing on the cold share and on the recency share (once the cache has filled). */
     private void climb() {
         if (adaptive && neverUsed >= capacity) {
-            coldTarget = climber.climb(striped(0) + misses, misses, coldTarget);
+            long accesses = striped(0) + misses;
+            coldTarget = climber.climb(accesses, misses, coldTarget);
+            recency.climb(accesses, misses);
         }
     }
 
@@ -393,15 +422,17 @@ public final class TwoPhasePolicy implements EvictionPolicy {
                     promote(slot);
                     continue;
                 }
-                int victim = hotVictim();
-                if (sketch.frequency(Hashing.mix(slotKey[slot]))
-                        > sketch.frequency(Hashing.mix(slotKey[victim])) + ADMIT_MARGIN) {
-                    // Phase two for the victim: armed and untouched for a whole revolution.
-                    hotUnlink(victim);
-                    promote(slot);
-                    return drop(victim);
+                long hash = Hashing.mix(slotKey[slot]);
+                if (!recency.follows(hash)) {
+                    int victim = hotVictim();
+                    if (sketch.frequency(hash) > sketch.frequency(Hashing.mix(slotKey[victim])) + ADMIT_MARGIN) {
+                        // Phase two for the victim: armed and untouched for a whole revolution.
+                        hotUnlink(victim);
+                        promote(slot);
+                        return drop(victim);
+                    }
                 }
-                ghost.put(Hashing.mix(slotKey[slot]));
+                ghost.put(hash);
                 return drop(slot);
             }
             int slot = hotVictim();
@@ -412,8 +443,10 @@ public final class TwoPhasePolicy implements EvictionPolicy {
 
     private void promote(int slot) {
         state[slot] = HOT;
-        // A key promoted for its hits in cold enters hot already touched, one step below its hit state.
-        hits[slot] = (byte) Math.max(0, hits[slot] - 1);
+        // A frequency key promoted for its hits in cold enters hot touched once, so the hand passes
+        // it once before it can be a victim (keeping hits - 1, up to 2, held stale keys too long on
+        // w106 and orm-busy); a recency key must be hit again within one revolution.
+        hits[slot] = (byte) (hits[slot] > 1 && !recency.follows(Hashing.mix(slotKey[slot])) ? 1 : 0);
         hotInsert(slot);
     }
 

@@ -170,10 +170,12 @@ class TwoPhasePolicyTest {
         double missRatio = (double) missesInLastPasses / (10L * loop);
         assertTrue(missRatio < 0.25, "miss ratio " + missRatio);
         assertTrue(policy.coldTarget() < 50, "cold target " + policy.coldTarget());
+        // The recency rules (no filter) would let the loop churn the hot set: the split keeps them off.
+        assertTrue(policy.recencyShare() < 64, "recency share " + policy.recencyShare());
     }
 
     @Test
-    void whenRecencyPaysTheClimberGrowsCold() {
+    void whenRecencyPaysTheClimbersGrowColdAndTheRecencyShare() {
         // Each key is used twice, 20..720 accesses apart: the longer a cache keeps new keys
         // (the larger its cold queue), the more it hits; the frequency filter alone would not help.
         int capacity = 1000;
@@ -198,6 +200,8 @@ class TwoPhasePolicyTest {
             }
         }
         assertTrue(policy.coldTarget() > 200, "cold target " + policy.coldTarget());
+        // ... and moves keys to the recency rules (ghost hits straight into hot, no filter).
+        assertTrue(policy.recencyShare() > 128, "recency share " + policy.recencyShare());
     }
 
     @Test
