@@ -6,20 +6,21 @@ package io.vstack.cache.internal.policy;
  * cold unhit does not challenge the hot victim, a key promoted from cold enters hot with hit state
  * 0); the others follow the frequency rules (the sketch filter, and a promoted key keeps one hit).
  * The share is hill-climbed on the hit rate by a {@link HillClimber} every {@value #SAMPLE_PER_SLOT}
- * accesses per slot, in 1/{@value #SCALE} steps from 0 (all keys frequency).
+ * accesses per slot, in units of 1/{@value #SCALE} of the keys, from 0 (all keys frequency).
  *
  * <p>Why per key and not a switch: splitting the keys turns the two behaviours into one
  * continuous setting whose hit rate changes smoothly with it, which is what hill climbing needs;
- * the recency-friendly traces (w106, orm-busy, sprite) climb it, the loops (loop, multi3) hold it
- * near 0. Why a climber on the real hit rate and not shadow caches of sampled keys: a shadow
- * needs every access of its keys, hits included, and the lookup path may not write anything new.
+ * the recency-friendly traces (w106, orm-busy, sprite) climb it, the loops (loop, multi3) keep it
+ * low (a tenth to a fifth of the keys on average). Why a climber on the real hit rate and not
+ * shadow caches of sampled keys: a shadow needs every access of its keys, hits included, and the
+ * lookup path may not write anything new.
  *
  * <p>Not thread-safe: the owning policy calls it under its lock (the lookup path does not use it).
  * No per-block memory: one climber and one int per policy.
  */
 final class RecencySplit {
 
-    /** The share's unit: 1/1024 of the keys (10 bits of the hash; 1/256 made the climb coarser: loop 28.5 %, not 26.1 %). */
+    /** The share's unit: 1/1024 of the keys (10 bits of the hash; with 1/256, loop got 28.5 %, not 26.1 %). */
     private static final int SCALE = 1024;
     /** The climber's first and restart step: 1/8 of the keys. */
     private static final double STEP = 0.125 * SCALE;
