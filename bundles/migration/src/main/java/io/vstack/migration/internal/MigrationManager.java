@@ -151,7 +151,8 @@ public final class MigrationManager implements MigrationService, MigrationRun.Co
     private final Map<String, Endpoint> endpoints = new ConcurrentHashMap<>();
     private final Map<UUID, IncomingSession> sessions = new ConcurrentHashMap<>();
     private final Map<String, MigrationRun> active = new ConcurrentHashMap<>();
-    private final Deque<MigrationRun> history = new ArrayDeque<>();
+    /** Reports of finished runs, oldest first; not the runs, which hold the outgoing VM (its guest memory's objects). */
+    private final Deque<MigrationReport> history = new ArrayDeque<>();
     private final List<NetworkProgrammer> programmers = new CopyOnWriteArrayList<>();
     private volatile DiskOwnership diskOwnership;
 
@@ -315,9 +316,7 @@ public final class MigrationManager implements MigrationService, MigrationRun.Co
         if (run != null) {
             return Optional.of(run.status());
         }
-        synchronized (history) {
-            return history.stream().filter(r -> r.id.equals(id)).findFirst().map(MigrationRun::status);
-        }
+        return finished(id).map(MigrationReport::status);
     }
 
     @Override
@@ -361,19 +360,19 @@ public final class MigrationManager implements MigrationService, MigrationRun.Co
     @Override
     public MigrationReport await(String id) throws MigrationException, InterruptedException {
         MigrationRun run = active.get(id);
-        if (run == null) {
-            synchronized (history) {
-                run = history.stream().filter(r -> r.id.equals(id)).findFirst()
-                        .orElseThrow(() -> new MigrationException("No migration '" + id + "'; migrate:history shows them"));
+        MigrationReport report;
+        if (run != null) {
+            while (!run.awaitDone(TimeUnit.SECONDS.toNanos(1))) {
+                // keep waiting: a migration ends by completing, failing or being cancelled
             }
+            report = run.report();
+        } else {
+            report = finished(id).orElseThrow(() -> new MigrationException("No migration '" + id + "'; migrate:history shows them"));
         }
-        while (!run.awaitDone(TimeUnit.SECONDS.toNanos(1))) {
-            // keep waiting: a migration ends by completing, failing or being cancelled
-        }
-        MigrationReport report = run.report();
-        if (report.status().error().isPresent()) {
-            throw new MigrationException("migration " + id + " of VM " + run.vmId + " failed: " + report.status().error().get()
-                    + "; the VM runs on " + run.source);
+        MigrationStatus status = report.status();
+        if (status.error().isPresent()) {
+            throw new MigrationException("migration " + id + " of VM " + status.vmId() + " failed: " + status.error().get()
+                    + "; the VM runs on " + status.sourceHost());
         }
         return report;
     }
@@ -381,7 +380,13 @@ public final class MigrationManager implements MigrationService, MigrationRun.Co
     @Override
     public List<MigrationReport> history() {
         synchronized (history) {
-            return history.stream().map(MigrationRun::report).toList();
+            return List.copyOf(history);
+        }
+    }
+
+    private Optional<MigrationReport> finished(String id) {
+        synchronized (history) {
+            return history.stream().filter(r -> r.status().id().equals(id)).findFirst();
         }
     }
 
@@ -407,7 +412,7 @@ public final class MigrationManager implements MigrationService, MigrationRun.Co
         Optional<Path> file = writeMetrics(run);
         run.setReport(run.buildReport(file));
         synchronized (history) {
-            history.addLast(run);
+            history.addLast(run.report());
             while (history.size() > settings.historySize()) {
                 history.removeFirst();
             }
