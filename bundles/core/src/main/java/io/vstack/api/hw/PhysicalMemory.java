@@ -33,6 +33,45 @@ public interface PhysicalMemory {
     PageFrame allocate() throws OutOfFramesException;
 
     /**
+     * Allocates {@code count} zero-filled frames at once, all or none, as one {@link FrameBlock}
+     * (no object per frame). Each frame gets a new generation, as with {@link #allocate()}.
+     * <p>The default takes them one by one; implementations override it to take them under one
+     * lock and without per-frame objects.
+     *
+     * @throws OutOfFramesException if fewer than {@code count} frames are free; nothing is taken then
+     * @throws IllegalArgumentException if {@code count} is not positive
+     */
+    default FrameBlock allocate(int count) throws OutOfFramesException {
+        if (count <= 0) {
+            throw new IllegalArgumentException("cannot allocate " + count + " frames");
+        }
+        PageFrame[] frames = new PageFrame[count];
+        int taken = 0;
+        try {
+            for (; taken < count; taken++) {
+                frames[taken] = allocate();
+            }
+        } catch (OutOfFramesException e) {
+            for (int i = 0; i < taken; i++) {
+                free(frames[i]);
+            }
+            throw e;
+        }
+        return FrameBlock.ofFrames(frames);
+    }
+
+    /**
+     * Gives back every frame of a block from {@link #allocate(int)}.
+     *
+     * @throws IllegalArgumentException if a frame of the block is not an allocated frame of this memory
+     */
+    default void free(FrameBlock block) {
+        for (int i = 0; i < block.count(); i++) {
+            free(frame(block.number(i)));
+        }
+    }
+
+    /**
      * Gives a frame back. Its contents stay readable through stale references until the frame is
      * allocated again, which bumps its generation.
      *

@@ -8,5 +8,5 @@
  * lists them. Hosts come and go at runtime as their configurations are added or removed.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.1.0")
+@org.osgi.annotation.versioning.Version("1.2.0")
 package io.vstack.api.hw;

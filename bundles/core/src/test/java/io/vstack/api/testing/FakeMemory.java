@@ -1,5 +1,6 @@
 package io.vstack.api.testing;
 
+import io.vstack.api.hw.FrameBlock;
 import io.vstack.api.hw.OutOfFramesException;
 import io.vstack.api.hw.PageFrame;
 import io.vstack.api.hw.PhysicalMemory;
@@ -15,6 +16,7 @@ public final class FakeMemory implements PhysicalMemory {
 
     private static final int FRAME = 4096;
     private static final int PER_REGION = 512;
+    private static final ByteBuffer ZERO_FRAME = ByteBuffer.allocateDirect(FRAME).asReadOnlyBuffer();
 
     private final String host;
     private final ByteBuffer[] regions;
@@ -65,23 +67,44 @@ public final class FakeMemory implements PhysicalMemory {
 
     @Override
     public synchronized PageFrame allocate() throws OutOfFramesException {
+        if (used == generations.length) {
+            throw new OutOfFramesException("host " + host + " has no free page frame");
+        }
+        return new Frame(take());
+    }
+
+    @Override
+    public synchronized FrameBlock allocate(int count) throws OutOfFramesException {
+        if (count <= 0) {
+            throw new IllegalArgumentException("cannot allocate " + count + " frames");
+        }
+        if (count > generations.length - used) {
+            throw new OutOfFramesException(count + " page frames needed on host " + host + ", " + (generations.length - used) + " free");
+        }
+        long[] numbers = new long[count];
+        ByteBuffer[] memory = new ByteBuffer[count];
+        int[] offsets = new int[count];
+        for (int i = 0; i < count; i++) {
+            int n = take();
+            numbers[i] = n;
+            memory[i] = region(n);
+            offsets[i] = (n % PER_REGION) * FRAME;
+        }
+        return new FrameBlock(numbers, memory, offsets);
+    }
+
+    private int take() {
         int n;
         if (freedCount > 0) {
             n = freed[--freedCount];
-            ByteBuffer region = region(n);
-            int base = (n % PER_REGION) * FRAME;
-            for (int i = 0; i < FRAME; i += 8) {
-                region.putLong(base + i, 0);
-            }
-        } else if (neverUsed < generations.length) {
-            n = neverUsed++;
+            region(n).put((n % PER_REGION) * FRAME, ZERO_FRAME, 0, FRAME);
         } else {
-            throw new OutOfFramesException("host " + host + " has no free page frame");
+            n = neverUsed++;
         }
         generations[n]++;
         allocated[n] = true;
         used++;
-        return new Frame(n);
+        return n;
     }
 
     @Override
@@ -90,6 +113,24 @@ public final class FakeMemory implements PhysicalMemory {
         if (!allocated[n]) {
             throw new IllegalArgumentException("frame " + n + " is not allocated");
         }
+        release(n);
+    }
+
+    @Override
+    public synchronized void free(FrameBlock block) {
+        for (int i = 0; i < block.count(); i++) {
+            if (!allocated[(int) block.number(i)]) {
+                throw new IllegalArgumentException("frame " + block.number(i) + " is not allocated");
+            }
+        }
+        for (int i = 0; i < block.count(); i++) {
+            if (allocated[(int) block.number(i)]) {
+                release((int) block.number(i));
+            }
+        }
+    }
+
+    private void release(int n) {
         allocated[n] = false;
         used--;
         if (freedCount == freed.length) {

@@ -1,15 +1,17 @@
 package io.vstack.vm.internal;
 
+import io.vstack.api.hw.FrameBlock;
 import io.vstack.api.hw.OutOfFramesException;
-import io.vstack.api.hw.PageFrame;
 import io.vstack.api.hw.PhysicalMemory;
 import io.vstack.api.vm.GuestMemory;
 import io.vstack.api.vm.VmSpec;
 import java.nio.ByteBuffer;
+import java.util.Objects;
 
 /**
  * A VM's guest memory: one host page frame per guest page, taken from the host's
- * {@link PhysicalMemory} and pre-touched, with its {@link DirtyLog}.
+ * {@link PhysicalMemory} as one {@link FrameBlock} (no object per page) and pre-touched, with its
+ * {@link DirtyLog}.
  * <p>Every guest write goes through {@link #write}: the store, then the dirty mark. The
  * {@link Order#MARK_BEFORE_WRITE} variant exists only so a test can show it loses updates.
  * Thread-safe for writes to any page from any thread (8-byte stores are atomic).
@@ -34,8 +36,7 @@ public final class GuestRam implements GuestMemory {
     private static final Interleaving NONE = pfn -> { };
 
     private final PhysicalMemory host;
-    private final PageFrame[] frames;
-    private final ByteBuffer[] pages;
+    private final FrameBlock frames;
     private final DirtyLog dirtyLog;
     private final Order order;
     private final Interleaving interleaving;
@@ -43,21 +44,17 @@ public final class GuestRam implements GuestMemory {
     /** Post-copy at a destination: which pages have arrived; null otherwise (one volatile read per access). */
     private volatile PageFaults faults;
 
-    private GuestRam(PhysicalMemory host, PageFrame[] frames, Order order, Interleaving interleaving) {
+    private GuestRam(PhysicalMemory host, FrameBlock frames, Order order, Interleaving interleaving) {
         this.host = host;
         this.frames = frames;
-        this.pages = new ByteBuffer[frames.length];
-        for (int i = 0; i < frames.length; i++) {
-            pages[i] = frames[i].buffer();
-        }
-        this.dirtyLog = new DirtyLog(frames.length);
+        this.dirtyLog = new DirtyLog(frames.count());
         this.order = order;
         this.interleaving = interleaving;
     }
 
     /**
      * Takes {@code pageCount} frames from {@code host}; every frame is zero and backed (its region
-     * allocated) when this returns. On failure the frames already taken go back.
+     * allocated) when this returns. On failure nothing is taken.
      *
      * @throws OutOfFramesException if the host has fewer free frames
      */
@@ -77,19 +74,7 @@ public final class GuestRam implements GuestMemory {
         if (pageCount > host.freeFrames()) {
             throw new OutOfFramesException(pageCount + " pages needed, " + host.freeFrames() + " free");
         }
-        PageFrame[] frames = new PageFrame[(int) pageCount];
-        int taken = 0;
-        try {
-            for (; taken < frames.length; taken++) {
-                frames[taken] = host.allocate();
-            }
-        } catch (OutOfFramesException e) {
-            for (int i = 0; i < taken; i++) {
-                host.free(frames[i]);
-            }
-            throw e;
-        }
-        GuestRam ram = new GuestRam(host, frames, order, interleaving);
+        GuestRam ram = new GuestRam(host, host.allocate((int) pageCount), order, interleaving);
         ram.preTouch();
         return ram;
     }
@@ -97,24 +82,26 @@ public final class GuestRam implements GuestMemory {
     private void preTouch() {
         // The frames are zero already; touching one long per page makes sure every region is
         // backed and every page mapped before the guest runs, so first-touch costs no timing.
-        for (ByteBuffer page : pages) {
-            page.putLong(0, page.getLong(0));
+        for (int i = 0; i < frames.count(); i++) {
+            ByteBuffer memory = frames.memory(i);
+            memory.putLong(frames.offset(i), memory.getLong(frames.offset(i)));
         }
     }
 
     @Override
     public long pages() {
-        return pages.length;
+        return frames.count();
     }
 
     @Override
     public ByteBuffer page(long pfn) {
-        return pages[checkedIndex(pfn)].duplicate();
+        int i = checkedIndex(pfn);
+        return frames.memory(i).slice(frames.offset(i), VmSpec.PAGE_SIZE);
     }
 
-    /** A read-only view of page {@code pfn} (one buffer object, where {@code page(pfn).asReadOnlyBuffer()} makes two). */
+    /** A read-only view of page {@code pfn}. */
     public ByteBuffer readOnlyPage(long pfn) {
-        return pages[checkedIndex(pfn)].asReadOnlyBuffer();
+        return page(pfn).asReadOnlyBuffer();
     }
 
     /** The dirty log. */
@@ -128,10 +115,13 @@ public final class GuestRam implements GuestMemory {
         if (f != null) {
             f.touch(pfn);
         }
-        ByteBuffer page = pages[(int) pfn];
+        // The frame's buffer holds other frames too: the range check keeps the write in this page.
+        Objects.checkFromIndexSize(offset, length, VmSpec.PAGE_SIZE);
+        ByteBuffer memory = frames.memory((int) pfn);
+        int base = frames.offset((int) pfn) + offset;
         if (order == Order.MARK_AFTER_WRITE) {
             for (int i = 0; i < length; i += Long.BYTES) {
-                page.putLong(offset + i, value);
+                memory.putLong(base + i, value);
             }
             interleaving.between(pfn);
             dirtyLog.mark(pfn);
@@ -139,7 +129,7 @@ public final class GuestRam implements GuestMemory {
             dirtyLog.mark(pfn);
             interleaving.between(pfn);
             for (int i = 0; i < length; i += Long.BYTES) {
-                page.putLong(offset + i, value);
+                memory.putLong(base + i, value);
             }
         }
     }
@@ -150,7 +140,9 @@ public final class GuestRam implements GuestMemory {
         if (f != null) {
             f.touch(checkedIndex(pfn));
         }
-        return pages[checkedIndex(pfn)].getLong(offset);
+        int i = checkedIndex(pfn);
+        Objects.checkFromIndexSize(offset, Long.BYTES, VmSpec.PAGE_SIZE);
+        return frames.memory(i).getLong(frames.offset(i) + offset);
     }
 
     /**
@@ -158,7 +150,7 @@ public final class GuestRam implements GuestMemory {
      * through {@code handler} and wait for {@link #placePage}. Call before the vCPUs start.
      */
     public void expectPages(long[] missing, io.vstack.api.vm.PageFaultHandler handler) {
-        PageFaults f = new PageFaults(pages, missing, handler);
+        PageFaults f = new PageFaults(this, missing, handler);
         faults = f.missing() == 0 ? null : f;
     }
 
@@ -206,14 +198,12 @@ public final class GuestRam implements GuestMemory {
         if (f != null) {
             f.cancel();
         }
-        for (PageFrame frame : frames) {
-            host.free(frame);
-        }
+        host.free(frames);
     }
 
     private int checkedIndex(long pfn) {
-        if (pfn < 0 || pfn >= pages.length) {
-            throw new IndexOutOfBoundsException("page " + pfn + " is not in guest memory of " + pages.length + " pages");
+        if (pfn < 0 || pfn >= frames.count()) {
+            throw new IndexOutOfBoundsException("page " + pfn + " is not in guest memory of " + frames.count() + " pages");
         }
         return (int) pfn;
     }

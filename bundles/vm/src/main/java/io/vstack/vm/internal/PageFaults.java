@@ -1,5 +1,6 @@
 package io.vstack.vm.internal;
 
+import io.vstack.api.vm.GuestMemory;
 import io.vstack.api.vm.PageFaultHandler;
 import io.vstack.api.vm.VmSpec;
 import java.nio.ByteBuffer;
@@ -23,28 +24,29 @@ final class PageFaults {
     private final AtomicLongArray present;
     private final AtomicLongArray requested;
     private final AtomicLongArray claimed;
-    private final ByteBuffer[] pages;
+    private final GuestMemory pages;
     private final PageFaultHandler handler;
     private final AtomicInteger waiters = new AtomicInteger();
     private final AtomicInteger missing;
     private volatile boolean cancelled;
 
-    PageFaults(ByteBuffer[] pages, long[] missingBits, PageFaultHandler handler) {
+    PageFaults(GuestMemory pages, long[] missingBits, PageFaultHandler handler) {
         this.pages = pages;
         this.handler = handler;
-        int words = (pages.length + 63) / 64;
+        int count = (int) pages.pages();
+        int words = (count + 63) / 64;
         this.present = new AtomicLongArray(words);
         this.requested = new AtomicLongArray(words);
         this.claimed = new AtomicLongArray(words);
-        int count = 0;
+        int missingCount = 0;
         for (int w = 0; w < words; w++) {
-            long valid = w == words - 1 && pages.length % 64 != 0 ? (1L << (pages.length % 64)) - 1 : -1L;
+            long valid = w == words - 1 && count % 64 != 0 ? (1L << (count % 64)) - 1 : -1L;
             long miss = (w < missingBits.length ? missingBits[w] : 0) & valid;
             present.set(w, ~miss & valid);
             claimed.set(w, ~miss & valid);
-            count += Long.bitCount(miss);
+            missingCount += Long.bitCount(miss);
         }
-        this.missing = new AtomicInteger(count);
+        this.missing = new AtomicInteger(missingCount);
     }
 
     /** Whether page {@code pfn} is in place. */
@@ -82,14 +84,14 @@ final class PageFaults {
 
     /** Places page {@code pfn} (bytes, or zeros if null) if it is missing; wakes its waiters. */
     boolean place(long pfn, ByteBuffer bytes) {
-        if (pfn < 0 || pfn >= pages.length) {
-            throw new IndexOutOfBoundsException("page " + pfn + " is not in guest memory of " + pages.length + " pages");
+        if (pfn < 0 || pfn >= pages.pages()) {
+            throw new IndexOutOfBoundsException("page " + pfn + " is not in guest memory of " + pages.pages() + " pages");
         }
         long bit = 1L << (pfn & 63);
         if ((claimed.getAndUpdate((int) (pfn >>> 6), v -> v | bit) & bit) != 0) {
             return false;
         }
-        ByteBuffer page = pages[(int) pfn].duplicate().clear();
+        ByteBuffer page = pages.page(pfn);
         if (bytes == null) {
             for (int i = 0; i < VmSpec.PAGE_SIZE; i += Long.BYTES) {
                 page.putLong(i, 0L);

@@ -1,5 +1,6 @@
 package io.vstack.hw.sim.internal;
 
+import io.vstack.api.hw.FrameBlock;
 import io.vstack.api.hw.OutOfFramesException;
 import io.vstack.api.hw.PageFrame;
 import io.vstack.api.hw.PhysicalMemory;
@@ -17,6 +18,7 @@ import java.util.Objects;
 final class SimulatedMemory implements PhysicalMemory {
 
     static final int FRAMES_PER_REGION = 512;
+    private static final ByteBuffer ZERO_FRAME = ByteBuffer.allocateDirect(HostConfig.FRAME_SIZE).asReadOnlyBuffer();
 
     private final String host;
     private final long totalFrames;
@@ -62,42 +64,79 @@ final class SimulatedMemory implements PhysicalMemory {
 
     @Override
     public synchronized PageFrame allocate() throws OutOfFramesException {
-        long number;
-        boolean reused;
-        if (freedCount > 0) {
-            number = freed[--freedCount];
-            reused = true;
-        } else if (neverUsed < totalFrames) {
-            number = neverUsed++;
-            reused = false;
-        } else {
+        if (allocatedCount == totalFrames) {
             throw new OutOfFramesException("host " + host + " has no free page frame (all " + totalFrames + " allocated)");
         }
+        return new Frame(take());
+    }
+
+    @Override
+    public synchronized FrameBlock allocate(int count) throws OutOfFramesException {
+        if (count <= 0) {
+            throw new IllegalArgumentException("cannot allocate " + count + " frames");
+        }
+        if (count > totalFrames - allocatedCount) {
+            throw new OutOfFramesException(count + " page frames needed on host " + host + ", " + (totalFrames - allocatedCount) + " free");
+        }
+        long[] numbers = new long[count];
+        ByteBuffer[] memory = new ByteBuffer[count];
+        int[] offsets = new int[count];
+        for (int i = 0; i < count; i++) {
+            long number = take();
+            numbers[i] = number;
+            memory[i] = regions[(int) (number / FRAMES_PER_REGION)].memory;
+            offsets[i] = (int) (number % FRAMES_PER_REGION) * HostConfig.FRAME_SIZE;
+        }
+        return new FrameBlock(numbers, memory, offsets);
+    }
+
+    /** Takes a free frame (the caller checked there is one): zeroes it if it was used before, bumps its generation. */
+    private long take() {
+        boolean reused = freedCount > 0;
+        long number = reused ? freed[--freedCount] : neverUsed++;
         Region region = region(number, true);
         int index = (int) (number % FRAMES_PER_REGION);
         if (reused) {
-            ByteBuffer bytes = region.memory;
-            int base = index * HostConfig.FRAME_SIZE;
-            for (int i = 0; i < HostConfig.FRAME_SIZE; i += Long.BYTES) {
-                bytes.putLong(base + i, 0L);
-            }
+            // A bulk copy (a memcpy) zeroes about twice as fast as a loop of putLong.
+            region.memory.put(index * HostConfig.FRAME_SIZE, ZERO_FRAME, 0, HostConfig.FRAME_SIZE);
         }
         region.generations[index]++;
         region.allocated[index] = true;
         allocatedCount++;
-        return new Frame(number);
+        return number;
     }
 
     @Override
     public synchronized void free(PageFrame frame) {
         long number = frame.number();
-        boolean ours = frame instanceof Frame f && f.owner() == this;
-        Region region = ours && number >= 0 && number < totalFrames ? region(number, false) : null;
-        int index = (int) (number % FRAMES_PER_REGION);
-        if (region == null || !region.allocated[index]) {
+        if (!(frame instanceof Frame f && f.owner() == this) || !isAllocated(number)) {
             throw new IllegalArgumentException("frame " + number + " of host " + host + " is not allocated");
         }
-        region.allocated[index] = false;
+        release(number);
+    }
+
+    @Override
+    public synchronized void free(FrameBlock block) {
+        for (int i = 0; i < block.count(); i++) {
+            if (!isAllocated(block.number(i))) {
+                throw new IllegalArgumentException("frame " + block.number(i) + " of host " + host + " is not allocated; no frame of "
+                        + block + " was freed");
+            }
+        }
+        for (int i = 0; i < block.count(); i++) {
+            if (isAllocated(block.number(i))) { // a forged block may name a frame twice
+                release(block.number(i));
+            }
+        }
+    }
+
+    private boolean isAllocated(long number) {
+        Region region = number >= 0 && number < totalFrames ? region(number, false) : null;
+        return region != null && region.allocated[(int) (number % FRAMES_PER_REGION)];
+    }
+
+    private void release(long number) {
+        regions[(int) (number / FRAMES_PER_REGION)].allocated[(int) (number % FRAMES_PER_REGION)] = false;
         allocatedCount--;
         if (freedCount == freed.length) {
             freed = Arrays.copyOf(freed, freed.length * 2);

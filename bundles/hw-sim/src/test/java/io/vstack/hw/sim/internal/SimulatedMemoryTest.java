@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.vstack.api.hw.FrameBlock;
 import io.vstack.api.hw.OutOfFramesException;
 import io.vstack.api.hw.PageFrame;
 import java.nio.ByteBuffer;
@@ -116,5 +117,41 @@ class SimulatedMemoryTest {
         memory.free(other);
         assertFalse(memory.readIfUnchanged(frame.number(), generation, again, 0, FRAME), "freed again, but a newer generation");
         assertThrows(IllegalArgumentException.class, () -> memory.readIfUnchanged(7, 1, again, 0, FRAME));
+    }
+
+    @Test
+    void allocatesABlockOfZeroFramesAllOrNothing() throws OutOfFramesException {
+        SimulatedMemory memory = new SimulatedMemory("esx1", 4 * FRAME);
+        PageFrame used = memory.allocate();
+        used.buffer().putLong(8, -1L);
+        memory.free(used);
+        FrameBlock block = memory.allocate(3);
+        assertEquals(3, block.count());
+        assertEquals(used.number(), block.number(0), "freed frames first");
+        assertEquals(0L, block.memory(0).getLong(block.offset(0) + 8), "a reused frame is zeroed");
+        assertEquals(2, used.generation(), "and gets a new generation");
+        block.memory(2).putLong(block.offset(2), 0x55L);
+        assertEquals(0x55L, memory.frame(block.number(2)).buffer().getLong(0), "the block's bytes are the frame's bytes");
+        assertEquals(1, memory.freeFrames());
+        OutOfFramesException e = assertThrows(OutOfFramesException.class, () -> memory.allocate(2));
+        assertTrue(e.getMessage().contains("esx1"), e.getMessage());
+        assertEquals(1, memory.freeFrames(), "nothing taken");
+        assertThrows(IllegalArgumentException.class, () -> memory.allocate(0));
+        memory.free(block);
+        assertEquals(4, memory.freeFrames());
+        assertThrows(IllegalArgumentException.class, () -> memory.free(block), "a double free");
+        assertEquals(4, memory.freeFrames());
+    }
+
+    @Test
+    void refusesABlockWithAFrameItDoesNotHoldAndFreesNoneOfIt() throws OutOfFramesException {
+        SimulatedMemory memory = new SimulatedMemory("h", 4 * FRAME);
+        FrameBlock block = memory.allocate(2);
+        ByteBuffer any = ByteBuffer.allocateDirect(FRAME);
+        FrameBlock forged = new FrameBlock(new long[] {block.number(0), 3}, new ByteBuffer[] {any, any}, new int[2]);
+        assertThrows(IllegalArgumentException.class, () -> memory.free(forged));
+        assertEquals(2, memory.freeFrames(), "frame 0 of the forged block stays allocated");
+        memory.free(block);
+        assertEquals(4, memory.freeFrames());
     }
 }
