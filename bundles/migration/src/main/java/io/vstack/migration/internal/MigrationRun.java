@@ -97,6 +97,8 @@ final class MigrationRun implements Runnable {
     private volatile boolean cancelRequested;
     private volatile String error;
     private volatile long ended;
+    /** Connect, HELLO (the destination takes its memory), extra channels and network prepare. */
+    private long setupNanos = -1;
     long t0 = -1;
     long t1 = -1;
     long t2 = -1;
@@ -230,6 +232,7 @@ final class MigrationRun implements Runnable {
                 p.prepare(event);
             }
             timings.put("networkPrepareNanos", System.nanoTime() - t);
+            setupNanos = System.nanoTime() - started;
             long[] bitmap;
             if (params.mode() == MigrationMode.POSTCOPY) {
                 bitmap = PageBitmaps.all(pages);
@@ -587,6 +590,7 @@ final class MigrationRun implements Runnable {
         m.put("workload", out.spec().workload().toString());
         long total = (ended == 0 ? System.nanoTime() : ended) - started;
         m.put("totalNanos", total);
+        m.put("setupNanos", setupNanos);
         m.put("syncCount", syncs);
         m.put("iterations", RunMetrics.iterations(iterations));
         m.put("finalPages", finalPages);
