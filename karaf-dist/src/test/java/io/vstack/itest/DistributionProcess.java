@@ -184,7 +184,7 @@ final class DistributionProcess implements AutoCloseable {
 
     /** Kills every process this copy started. */
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
         List<Process> all;
         synchronized (processes) {
             all = List.copyOf(processes);
@@ -203,7 +203,7 @@ final class DistributionProcess implements AutoCloseable {
         assertEquals(command + ": " + read(out), 0, p.exitValue());
     }
 
-    static void killTree(ProcessHandle process) throws InterruptedException {
+    static void killTree(ProcessHandle process) {
         List<ProcessHandle> all = new ArrayList<>();
         process.descendants().forEach(all::add);
         all.add(process);
@@ -213,6 +213,9 @@ final class DistributionProcess implements AutoCloseable {
         for (ProcessHandle p : all) {
             try {
                 p.onExit().get(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
             } catch (Exception e) {
                 // Gone already, or it will not go: nothing more can be done here.
             }
