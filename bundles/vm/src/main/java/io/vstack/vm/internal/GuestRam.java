@@ -6,6 +6,8 @@ import io.vstack.api.hw.PhysicalMemory;
 import io.vstack.api.vm.GuestMemory;
 import io.vstack.api.vm.VmSpec;
 import java.nio.ByteBuffer;
+import java.util.IdentityHashMap;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -37,6 +39,8 @@ public final class GuestRam implements GuestMemory {
 
     private final PhysicalMemory host;
     private final FrameBlock frames;
+    /** Per page, a read-only view of the buffer holding it (one view per distinct buffer, shared). */
+    private final ByteBuffer[] readOnlyMemory;
     private final DirtyLog dirtyLog;
     private final Order order;
     private final Interleaving interleaving;
@@ -47,6 +51,11 @@ public final class GuestRam implements GuestMemory {
     private GuestRam(PhysicalMemory host, FrameBlock frames, Order order, Interleaving interleaving) {
         this.host = host;
         this.frames = frames;
+        this.readOnlyMemory = new ByteBuffer[frames.count()];
+        Map<ByteBuffer, ByteBuffer> views = new IdentityHashMap<>();
+        for (int i = 0; i < readOnlyMemory.length; i++) {
+            readOnlyMemory[i] = views.computeIfAbsent(frames.memory(i), ByteBuffer::asReadOnlyBuffer);
+        }
         this.dirtyLog = new DirtyLog(frames.count());
         this.order = order;
         this.interleaving = interleaving;
@@ -99,9 +108,10 @@ public final class GuestRam implements GuestMemory {
         return frames.memory(i).slice(frames.offset(i), VmSpec.PAGE_SIZE);
     }
 
-    /** A read-only view of page {@code pfn}. */
+    /** A read-only view of page {@code pfn} (one buffer object, where {@code page(pfn).asReadOnlyBuffer()} makes two). */
     public ByteBuffer readOnlyPage(long pfn) {
-        return page(pfn).asReadOnlyBuffer();
+        int i = checkedIndex(pfn);
+        return readOnlyMemory[i].slice(frames.offset(i), VmSpec.PAGE_SIZE);
     }
 
     /** The dirty log. */
