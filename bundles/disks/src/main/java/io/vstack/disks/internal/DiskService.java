@@ -1,16 +1,13 @@
 package io.vstack.disks.internal;
 
 import io.vstack.api.Durations;
-import io.vstack.api.disk.DiskChain;
 import io.vstack.api.disk.DiskException;
 import io.vstack.api.disk.DiskInfo;
 import io.vstack.api.disk.DiskListener;
 import io.vstack.api.disk.DiskSpec;
 import io.vstack.api.disk.VirtualDisk;
 import io.vstack.api.filter.FilterAttachment;
-import io.vstack.api.filter.FilterContext;
 import io.vstack.api.filter.FilterDescriptor;
-import io.vstack.api.filter.IoFilter;
 import io.vstack.api.filter.IoFilterFactory;
 import io.vstack.api.hw.Host;
 import io.vstack.api.storage.BlockStore;
@@ -19,19 +16,15 @@ import io.vstack.api.storage.StorageException;
 import io.vstack.api.storage.StoreNotFoundException;
 import io.vstack.api.storage.StoreSpec;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
@@ -41,8 +34,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The disk manager and the filter frameworks behind it, as a plain object: the inventory of
  * disks (one metadata file each, loaded at construction), the storage backends, filter
- * factories and hosts present (fed by the owning component), attach and detach, the handling of
- * factories that come and go, and the watchdog scan for filters that hold requests too long.
+ * factories and hosts present (fed by the owning component), ownership changes, and the watchdog
+ * scan for filters that hold requests too long. Attach, detach and the factories that come and go
+ * are {@link FilterAttachments}'.
  * <p>Thread-safe. Create and delete are serialized; chain changes are serialized per disk; I/O
  * takes no lock.
  */
@@ -64,7 +58,7 @@ public class DiskService implements DiskAdmin {
     private final Map<String, Runnable> unpublish = new ConcurrentHashMap<>();
     private final Map<String, StorageBackend> backends = new ConcurrentHashMap<>();
     private final Map<String, Host> hosts = new ConcurrentHashMap<>();
-    private final FilterFactories factories = new FilterFactories();
+    private final FilterAttachments filters;
     private final List<String> loadErrors = new CopyOnWriteArrayList<>();
     private final List<DiskListener> listeners = new CopyOnWriteArrayList<>();
     private final Set<IoContext> contexts = ConcurrentHashMap.newKeySet();
@@ -85,6 +79,7 @@ public class DiskService implements DiskAdmin {
         this.timeout = timeout;
         this.publisher = publisher;
         this.chains = new Chains(this, directory);
+        this.filters = new FilterAttachments(this, directory);
         load();
     }
 
@@ -284,7 +279,7 @@ public class DiskService implements DiskAdmin {
             } catch (IOException e) {
                 throw new DiskException("disk " + id + ": its store is deleted but its metadata file cannot be: " + e.getMessage(), e);
             }
-            DiskMetadata.deleteTree(stateDirectory(id));
+            DiskMetadata.deleteTree(stateDirectory(directory, id));
             try {
                 Files.deleteIfExists(chains.bitmapFile(metadata.store()));
             } catch (IOException e) {
@@ -307,7 +302,8 @@ public class DiskService implements DiskAdmin {
         }
     }
 
-    private Path stateDirectory(String diskId) {
+    /** Where the filters of disk {@code diskId} keep their state, under the metadata directory. */
+    static Path stateDirectory(Path directory, String diskId) {
         return directory.resolve("state").resolve(diskId);
     }
 
@@ -336,11 +332,7 @@ public class DiskService implements DiskAdmin {
 
     @Override
     public List<FilterDescriptor> availableFilters() {
-        return factories.available();
-    }
-
-    private IoFilterFactory activeFactory(String name) {
-        return factories.active(name);
+        return filters.available();
     }
 
     DiskRuntime requireDisk(String diskId, String host) {
@@ -356,108 +348,22 @@ public class DiskService implements DiskAdmin {
 
     @Override
     public FilterAttachment attach(String diskId, String filterName, Map<String, String> config) {
-        return attach(null, diskId, filterName, config);
+        return filters.attach(null, diskId, filterName, config);
     }
 
     /** Attaches a filter; {@code host}, if given, must own the disk. */
     FilterAttachment attach(String host, String diskId, String filterName, Map<String, String> config) {
-        DiskRuntime disk = requireDisk(diskId, host);
-        IoFilterFactory factory = activeFactory(filterName);
-        if (factory == null) {
-            throw new IllegalArgumentException("no filter named '" + filterName + "'; filter:list shows the filters that can be attached");
-        }
-        FilterDescriptor descriptor = factory.descriptor();
-        disk.lock().lock();
-        try {
-            if (disk.chain().dead != null) {
-                throw new IllegalArgumentException(disk.chain().dead);
-            }
-            DiskMetadata metadata = disk.metadata();
-            if (metadata.filter(filterName).isPresent()) {
-                throw new IllegalArgumentException("filter " + filterName + " is already attached to disk " + diskId);
-            }
-            if (activeFactory(filterName) != factory) {
-                throw new IllegalArgumentException("filter " + filterName + " went away while attaching; try again");
-            }
-            IoFilter filter = createFilter(factory, disk, filterName, config);
-            List<DiskMetadata.Attachment> filters = new ArrayList<>(metadata.filters());
-            filters.add(new DiskMetadata.Attachment(descriptor, config));
-            DiskMetadata updated = metadata.withFilters(filters);
-            try {
-                updated.write(directory);
-            } catch (IOException e) {
-                closeFilter(filter, diskId, filterName);
-                throw new UncheckedIOException("cannot write the metadata of disk " + diskId + ": " + e.getMessage(), e);
-            }
-            disk.metadata(updated);
-            disk.link(new Stage(diskId, descriptor, filter, factory));
-            LOG.info("Attached filter {} to disk {}{}", filterName, diskId, config.isEmpty() ? "" : " with " + new TreeMap<>(config));
-            return new FilterAttachment(diskId, descriptor, config, true);
-        } finally {
-            disk.lock().unlock();
-        }
-    }
-
-    private IoFilter createFilter(IoFilterFactory factory, DiskRuntime disk, String filterName, Map<String, String> config) {
-        DiskMetadata metadata = disk.metadata();
-        Path state = stateDirectory(metadata.id()).resolve(filterName);
-        try {
-            Files.createDirectories(state);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot create the state directory " + state + " of filter " + filterName + ": "
-                    + e.getMessage(), e);
-        }
-        FilterContext context = new Context(metadata.id(), metadata.owner(), metadata.capacity(), metadata.blockSize(),
-                Map.copyOf(config), state, disk.liveChain());
-        IoFilter filter;
-        try {
-            filter = factory.create(context);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("filter " + filterName + " refused its configuration: " + e.getMessage(), e);
-        } catch (RuntimeException | LinkageError e) {
-            throw new IllegalArgumentException("filter " + filterName + " could not be created for disk " + metadata.id()
-                    + ": " + e, e);
-        }
-        if (filter == null) {
-            throw new IllegalArgumentException("filter " + filterName + "'s factory returned no filter for disk " + metadata.id());
-        }
-        return filter;
-    }
-
-    private static void closeFilter(IoFilter filter, String diskId, String name) {
-        try {
-            filter.close();
-        } catch (RuntimeException | LinkageError e) {
-            LOG.warn("disk {}: filter {} failed to close: {}", diskId, name, e.toString(), e);
-        }
+        return filters.attach(host, diskId, filterName, config);
     }
 
     @Override
     public void detach(String diskId, String filterName) {
-        detach(null, diskId, filterName);
+        filters.detach(null, diskId, filterName);
     }
 
     /** Detaches a filter; {@code host}, if given, must own the disk. */
     void detach(String host, String diskId, String filterName) {
-        DiskRuntime disk = requireDisk(diskId, host);
-        disk.lock().lock();
-        try {
-            DiskMetadata metadata = disk.metadata();
-            if (metadata.filter(filterName).isEmpty()) {
-                throw new IllegalArgumentException("filter " + filterName + " is not attached to disk " + diskId);
-            }
-            DiskMetadata updated = metadata.withFilters(metadata.filters().stream().filter(a -> !a.name().equals(filterName)).toList());
-            try {
-                updated.write(directory);
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot write the metadata of disk " + diskId + ": " + e.getMessage(), e);
-            }
-            disk.metadata(updated);
-            disk.unlink(filterName, false);
-            LOG.info("Detached filter {} from disk {}", filterName, diskId);
-        } finally {
-            disk.lock().unlock();
-        }
+        filters.detach(host, diskId, filterName);
     }
 
     /**
@@ -484,7 +390,7 @@ public class DiskService implements DiskAdmin {
             updated.write(directory);
             disk.metadata(updated);
             LOG.info("Disk {}: owner {} -> {}", id, from, to);
-            return disk.relinkAll(s -> new Stage(id, s.descriptor, createFilter(s.factory, disk, s.name,
+            return disk.relinkAll(s -> new Stage(id, s.descriptor, filters.createFilter(s.factory, disk, s.name,
                     updated.filter(s.name).map(DiskMetadata.Attachment::config).orElse(Map.of())), s.factory));
         } finally {
             disk.lock().unlock();
@@ -493,87 +399,20 @@ public class DiskService implements DiskAdmin {
 
     @Override
     public List<FilterReport> filterReports() {
-        List<FilterReport> reports = new ArrayList<>();
-        for (DiskRuntime disk : new TreeMap<>(disks).values()) {
-            Map<String, Stage> stages = new LinkedHashMap<>();
-            disk.stages().forEach(s -> stages.put(s.name, s));
-            for (FilterAttachment a : disk.attachments()) {
-                Stage s = stages.get(a.descriptor().name());
-                reports.add(new FilterReport(disk.id, a.descriptor().name(), a.active(), s == null ? 0 : s.requests.sum(0),
-                        s == null ? 0 : s.failures.sum(), s == null ? 0 : s.longestHeldNanos()));
-            }
-        }
-        return reports;
+        return filters.reports();
     }
 
     /** A filter factory appeared: it becomes attachable, and inactive attachments of its name are linked again. */
     public void factoryAdded(IoFilterFactory factory) {
-        FilterDescriptor descriptor;
-        try {
-            descriptor = factory.descriptor();
-        } catch (RuntimeException | LinkageError e) {
-            LOG.warn("Ignoring a filter factory whose descriptor fails: {}", e.toString(), e);
-            return;
-        }
-        String name = descriptor.name();
-        if (!factories.add(name, factory)) {
-            LOG.warn("A second filter factory named {} was registered; it stands by until the first one goes", name);
-            return;
-        }
-        LOG.info("Filter {} available ({}, rank {}): {}", name, descriptor.filterClass(), descriptor.rank(), descriptor.description());
-        relinkEverywhere(name, factory);
-    }
-
-    private void relinkEverywhere(String name, IoFilterFactory factory) {
-        for (DiskRuntime disk : disks.values()) {
-            disk.lock().lock();
-            try {
-                DiskMetadata metadata = disk.metadata();
-                Optional<DiskMetadata.Attachment> attachment = metadata.filter(name);
-                if (attachment.isEmpty() || disk.isLinked(name) || disk.chain().dead != null || activeFactory(name) != factory) {
-                    continue;
-                }
-                try {
-                    IoFilter filter = createFilter(factory, disk, name, attachment.get().config());
-                    disk.link(new Stage(disk.id, factory.descriptor(), filter, factory));
-                    LOG.info("Filter {} linked again on disk {}", name, disk.id);
-                } catch (RuntimeException e) {
-                    LOG.warn("Filter {} cannot be linked again on disk {}; it stays inactive: {}", name, disk.id, e.getMessage(), e);
-                }
-            } finally {
-                disk.lock().unlock();
-            }
-        }
+        filters.factoryAdded(factory);
     }
 
     /**
-     * A filter factory went away (its bundle stops or is removed): on every disk where it has a
-     * filter, new I/O is held, in-flight requests in the filter finish, the filter is unlinked
-     * (the attachment stays, inactive) and the held I/O goes on. No request fails. Blocks until then.
+     * A filter factory went away: its filters are unlinked after draining, attachments kept
+     * inactive (see {@link FilterAttachments#factoryRemoved}). Blocks until then.
      */
     public void factoryRemoved(IoFilterFactory factory) {
-        FilterFactories.Removal removal = factories.remove(factory);
-        if (removal == null || !removal.wasActive()) {
-            return;
-        }
-        String name = removal.name();
-        IoFilterFactory standby = removal.standby();
-        int unlinked = 0;
-        for (DiskRuntime disk : disks.values()) {
-            disk.lock().lock();
-            try {
-                for (Stage stage : disk.linkedFrom(factory)) {
-                    disk.unlink(stage.name, true);
-                    unlinked++;
-                }
-            } finally {
-                disk.lock().unlock();
-            }
-        }
-        LOG.info("Filter {} went away: unlinked from {} disk(s) after draining; attachments are kept, inactive", name, unlinked);
-        if (standby != null) {
-            relinkEverywhere(name, standby);
-        }
+        filters.factoryRemoved(factory);
     }
 
     // ---- backends and hosts -------------------------------------------------------------------
@@ -684,10 +523,5 @@ public class DiskService implements DiskAdmin {
         unpublish.values().forEach(Runnable::run);
         unpublish.clear();
         disks.clear();
-    }
-
-    /** The {@link FilterContext} a filter is created with; {@code chain} is the disk's live chain. */
-    private record Context(String diskId, String host, long capacity, int blockSize, Map<String, String> config,
-                           Path stateDirectory, DiskChain chain) implements FilterContext {
     }
 }

@@ -1,0 +1,239 @@
+package io.vstack.disks.internal;
+
+import io.vstack.api.disk.DiskChain;
+import io.vstack.api.filter.FilterAttachment;
+import io.vstack.api.filter.FilterContext;
+import io.vstack.api.filter.FilterDescriptor;
+import io.vstack.api.filter.IoFilter;
+import io.vstack.api.filter.IoFilterFactory;
+import io.vstack.disks.internal.DiskAdmin.FilterReport;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The filter framework of the disk manager: the filter factories present, attach and detach
+ * (each persisted in the disk's metadata before the chain changes), and what happens when a
+ * factory comes or goes (its attachments are unlinked after draining, kept inactive, and linked
+ * again when a factory of that name returns).
+ * <p>Thread-safe: every chain change holds the disk's lock.
+ */
+final class FilterAttachments {
+
+    private static final Logger LOG = LoggerFactory.getLogger(FilterAttachments.class);
+
+    private final DiskService disks;
+    private final Path directory;
+    private final FilterFactories factories = new FilterFactories();
+
+    FilterAttachments(DiskService disks, Path directory) {
+        this.disks = disks;
+        this.directory = directory;
+    }
+
+    /** The filters that can be attached now. */
+    List<FilterDescriptor> available() {
+        return factories.available();
+    }
+
+    private IoFilterFactory activeFactory(String name) {
+        return factories.active(name);
+    }
+
+    /** Attaches a filter; {@code host}, if given, must own the disk. */
+    FilterAttachment attach(String host, String diskId, String filterName, Map<String, String> config) {
+        DiskRuntime disk = disks.requireDisk(diskId, host);
+        IoFilterFactory factory = activeFactory(filterName);
+        if (factory == null) {
+            throw new IllegalArgumentException("no filter named '" + filterName + "'; filter:list shows the filters that can be attached");
+        }
+        FilterDescriptor descriptor = factory.descriptor();
+        disk.lock().lock();
+        try {
+            if (disk.chain().dead != null) {
+                throw new IllegalArgumentException(disk.chain().dead);
+            }
+            DiskMetadata metadata = disk.metadata();
+            if (metadata.filter(filterName).isPresent()) {
+                throw new IllegalArgumentException("filter " + filterName + " is already attached to disk " + diskId);
+            }
+            if (activeFactory(filterName) != factory) {
+                throw new IllegalArgumentException("filter " + filterName + " went away while attaching; try again");
+            }
+            IoFilter filter = createFilter(factory, disk, filterName, config);
+            List<DiskMetadata.Attachment> filters = new ArrayList<>(metadata.filters());
+            filters.add(new DiskMetadata.Attachment(descriptor, config));
+            DiskMetadata updated = metadata.withFilters(filters);
+            try {
+                updated.write(directory);
+            } catch (IOException e) {
+                closeFilter(filter, diskId, filterName);
+                throw new UncheckedIOException("cannot write the metadata of disk " + diskId + ": " + e.getMessage(), e);
+            }
+            disk.metadata(updated);
+            disk.link(new Stage(diskId, descriptor, filter, factory));
+            LOG.info("Attached filter {} to disk {}{}", filterName, diskId, config.isEmpty() ? "" : " with " + new TreeMap<>(config));
+            return new FilterAttachment(diskId, descriptor, config, true);
+        } finally {
+            disk.lock().unlock();
+        }
+    }
+
+    /** Creates the filter of attachment {@code filterName} on {@code disk} (its state directory made if needed). */
+    IoFilter createFilter(IoFilterFactory factory, DiskRuntime disk, String filterName, Map<String, String> config) {
+        DiskMetadata metadata = disk.metadata();
+        Path state = DiskService.stateDirectory(directory, metadata.id()).resolve(filterName);
+        try {
+            Files.createDirectories(state);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create the state directory " + state + " of filter " + filterName + ": "
+                    + e.getMessage(), e);
+        }
+        FilterContext context = new Context(metadata.id(), metadata.owner(), metadata.capacity(), metadata.blockSize(),
+                Map.copyOf(config), state, disk.liveChain());
+        IoFilter filter;
+        try {
+            filter = factory.create(context);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("filter " + filterName + " refused its configuration: " + e.getMessage(), e);
+        } catch (RuntimeException | LinkageError e) {
+            throw new IllegalArgumentException("filter " + filterName + " could not be created for disk " + metadata.id()
+                    + ": " + e, e);
+        }
+        if (filter == null) {
+            throw new IllegalArgumentException("filter " + filterName + "'s factory returned no filter for disk " + metadata.id());
+        }
+        return filter;
+    }
+
+    private static void closeFilter(IoFilter filter, String diskId, String name) {
+        try {
+            filter.close();
+        } catch (RuntimeException | LinkageError e) {
+            LOG.warn("disk {}: filter {} failed to close: {}", diskId, name, e.toString(), e);
+        }
+    }
+
+    /** Detaches a filter; {@code host}, if given, must own the disk. */
+    void detach(String host, String diskId, String filterName) {
+        DiskRuntime disk = disks.requireDisk(diskId, host);
+        disk.lock().lock();
+        try {
+            DiskMetadata metadata = disk.metadata();
+            if (metadata.filter(filterName).isEmpty()) {
+                throw new IllegalArgumentException("filter " + filterName + " is not attached to disk " + diskId);
+            }
+            DiskMetadata updated = metadata.withFilters(metadata.filters().stream().filter(a -> !a.name().equals(filterName)).toList());
+            try {
+                updated.write(directory);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot write the metadata of disk " + diskId + ": " + e.getMessage(), e);
+            }
+            disk.metadata(updated);
+            disk.unlink(filterName, false);
+            LOG.info("Detached filter {} from disk {}", filterName, diskId);
+        } finally {
+            disk.lock().unlock();
+        }
+    }
+
+    /** Per attached filter: active or not, requests, failures, longest hold. */
+    List<FilterReport> reports() {
+        List<FilterReport> reports = new ArrayList<>();
+        for (DiskRuntime disk : disks.runtimes().stream().sorted(Comparator.comparing(d -> d.id)).toList()) {
+            Map<String, Stage> stages = new LinkedHashMap<>();
+            disk.stages().forEach(s -> stages.put(s.name, s));
+            for (FilterAttachment a : disk.attachments()) {
+                Stage s = stages.get(a.descriptor().name());
+                reports.add(new FilterReport(disk.id, a.descriptor().name(), a.active(), s == null ? 0 : s.requests.sum(0),
+                        s == null ? 0 : s.failures.sum(), s == null ? 0 : s.longestHeldNanos()));
+            }
+        }
+        return reports;
+    }
+
+    /** A filter factory appeared: it becomes attachable, and inactive attachments of its name are linked again. */
+    void factoryAdded(IoFilterFactory factory) {
+        FilterDescriptor descriptor;
+        try {
+            descriptor = factory.descriptor();
+        } catch (RuntimeException | LinkageError e) {
+            LOG.warn("Ignoring a filter factory whose descriptor fails: {}", e.toString(), e);
+            return;
+        }
+        String name = descriptor.name();
+        if (!factories.add(name, factory)) {
+            LOG.warn("A second filter factory named {} was registered; it stands by until the first one goes", name);
+            return;
+        }
+        LOG.info("Filter {} available ({}, rank {}): {}", name, descriptor.filterClass(), descriptor.rank(), descriptor.description());
+        relinkEverywhere(name, factory);
+    }
+
+    private void relinkEverywhere(String name, IoFilterFactory factory) {
+        for (DiskRuntime disk : disks.runtimes()) {
+            disk.lock().lock();
+            try {
+                DiskMetadata metadata = disk.metadata();
+                Optional<DiskMetadata.Attachment> attachment = metadata.filter(name);
+                if (attachment.isEmpty() || disk.isLinked(name) || disk.chain().dead != null || activeFactory(name) != factory) {
+                    continue;
+                }
+                try {
+                    IoFilter filter = createFilter(factory, disk, name, attachment.get().config());
+                    disk.link(new Stage(disk.id, factory.descriptor(), filter, factory));
+                    LOG.info("Filter {} linked again on disk {}", name, disk.id);
+                } catch (RuntimeException e) {
+                    LOG.warn("Filter {} cannot be linked again on disk {}; it stays inactive: {}", name, disk.id, e.getMessage(), e);
+                }
+            } finally {
+                disk.lock().unlock();
+            }
+        }
+    }
+
+    /**
+     * A filter factory went away (its bundle stops or is removed): on every disk where it has a
+     * filter, new I/O is held, in-flight requests in the filter finish, the filter is unlinked
+     * (the attachment stays, inactive) and the held I/O goes on. No request fails. Blocks until then.
+     */
+    void factoryRemoved(IoFilterFactory factory) {
+        FilterFactories.Removal removal = factories.remove(factory);
+        if (removal == null || !removal.wasActive()) {
+            return;
+        }
+        String name = removal.name();
+        IoFilterFactory standby = removal.standby();
+        int unlinked = 0;
+        for (DiskRuntime disk : disks.runtimes()) {
+            disk.lock().lock();
+            try {
+                for (Stage stage : disk.linkedFrom(factory)) {
+                    disk.unlink(stage.name, true);
+                    unlinked++;
+                }
+            } finally {
+                disk.lock().unlock();
+            }
+        }
+        LOG.info("Filter {} went away: unlinked from {} disk(s) after draining; attachments are kept, inactive", name, unlinked);
+        if (standby != null) {
+            relinkEverywhere(name, standby);
+        }
+    }
+
+    /** The {@link FilterContext} a filter is created with; {@code chain} is the disk's live chain. */
+    private record Context(String diskId, String host, long capacity, int blockSize, Map<String, String> config,
+                           Path stateDirectory, DiskChain chain) implements FilterContext {
+    }
+}
