@@ -13,7 +13,10 @@ package io.vstack.cache.internal.policy;
  * the recency-friendly traces (w106, orm-busy, sprite) climb it, the loops (loop, multi3) keep it
  * low (a tenth to a fifth of the keys on average). Why a climber on the real hit rate and not
  * shadow caches of sampled keys: a shadow needs every access of its keys, hits included, and the
- * lookup path may not write anything new.
+ * lookup path may not write anything new. Why not set dueling (leader keys fixed on each rule set,
+ * their misses compared): the keys share one cache, so a leader group's misses measure how its
+ * rules serve its own keys against the others (a ghost hit pushing into hot wins for the pusher),
+ * not how they would serve the cache; measured, the duel chose the wrong side in most cells.
  *
  * <p>Not thread-safe: the owning policy calls it under its lock (the lookup path does not use it).
  * No per-block memory: one climber and one int per policy.
