@@ -65,8 +65,9 @@ class PhysicalMemoryDefaultsTest {
     }
 
     @Test
-    void aBlockNeedsOneNumberBufferAndOffsetPerFrame() {
-        assertThrows(IllegalArgumentException.class,
-                () -> new FrameBlock(new long[2], new ByteBuffer[] {ByteBuffer.allocate(8)}, new int[2]));
+    void aBlockNeedsOneNumberBufferIndexAndOffsetPerFrameAndIndexesOfItsBuffers() {
+        ByteBuffer[] one = {ByteBuffer.allocate(8)};
+        assertThrows(IllegalArgumentException.class, () -> new FrameBlock(new long[2], one, new int[1], new int[2]));
+        assertThrows(IndexOutOfBoundsException.class, () -> new FrameBlock(new long[2], one, new int[] {0, 1}, new int[2]));
     }
 }

@@ -6,8 +6,6 @@ import io.vstack.api.hw.PhysicalMemory;
 import io.vstack.api.vm.GuestMemory;
 import io.vstack.api.vm.VmSpec;
 import java.nio.ByteBuffer;
-import java.util.IdentityHashMap;
-import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -39,8 +37,8 @@ public final class GuestRam implements GuestMemory {
 
     private final PhysicalMemory host;
     private final FrameBlock frames;
-    /** Per page, a read-only view of the buffer holding it (one view per distinct buffer, shared). */
-    private final ByteBuffer[] readOnlyMemory;
+    /** A read-only view of each of the block's buffers. */
+    private final ByteBuffer[] readOnlyBuffers;
     private final DirtyLog dirtyLog;
     private final Order order;
     private final Interleaving interleaving;
@@ -51,10 +49,9 @@ public final class GuestRam implements GuestMemory {
     private GuestRam(PhysicalMemory host, FrameBlock frames, Order order, Interleaving interleaving) {
         this.host = host;
         this.frames = frames;
-        this.readOnlyMemory = new ByteBuffer[frames.count()];
-        Map<ByteBuffer, ByteBuffer> views = new IdentityHashMap<>();
-        for (int i = 0; i < readOnlyMemory.length; i++) {
-            readOnlyMemory[i] = views.computeIfAbsent(frames.memory(i), ByteBuffer::asReadOnlyBuffer);
+        this.readOnlyBuffers = new ByteBuffer[frames.bufferCount()];
+        for (int b = 0; b < readOnlyBuffers.length; b++) {
+            readOnlyBuffers[b] = frames.buffer(b).asReadOnlyBuffer();
         }
         this.dirtyLog = new DirtyLog(frames.count());
         this.order = order;
@@ -111,7 +108,7 @@ public final class GuestRam implements GuestMemory {
     /** A read-only view of page {@code pfn} (one buffer object, where {@code page(pfn).asReadOnlyBuffer()} makes two). */
     public ByteBuffer readOnlyPage(long pfn) {
         int i = checkedIndex(pfn);
-        return readOnlyMemory[i].slice(frames.offset(i), VmSpec.PAGE_SIZE);
+        return readOnlyBuffers[frames.bufferIndex(i)].slice(frames.offset(i), VmSpec.PAGE_SIZE);
     }
 
     /** The dirty log. */

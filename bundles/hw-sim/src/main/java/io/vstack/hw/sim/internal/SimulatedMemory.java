@@ -5,7 +5,9 @@ import io.vstack.api.hw.OutOfFramesException;
 import io.vstack.api.hw.PageFrame;
 import io.vstack.api.hw.PhysicalMemory;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -79,15 +81,23 @@ final class SimulatedMemory implements PhysicalMemory {
             throw new OutOfFramesException(count + " page frames needed on host " + host + ", " + (totalFrames - allocatedCount) + " free");
         }
         long[] numbers = new long[count];
-        ByteBuffer[] memory = new ByteBuffer[count];
+        int[] bufferIndexes = new int[count];
         int[] offsets = new int[count];
+        int[] bufferOfRegion = new int[regions.length];
+        Arrays.fill(bufferOfRegion, -1);
+        List<ByteBuffer> buffers = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             long number = take();
+            int r = (int) (number / FRAMES_PER_REGION);
+            if (bufferOfRegion[r] < 0) {
+                bufferOfRegion[r] = buffers.size();
+                buffers.add(regions[r].memory);
+            }
             numbers[i] = number;
-            memory[i] = regions[(int) (number / FRAMES_PER_REGION)].memory;
+            bufferIndexes[i] = bufferOfRegion[r];
             offsets[i] = (int) (number % FRAMES_PER_REGION) * HostConfig.FRAME_SIZE;
         }
-        return new FrameBlock(numbers, memory, offsets);
+        return new FrameBlock(numbers, buffers.toArray(ByteBuffer[]::new), bufferIndexes, offsets);
     }
 
     /** Takes a free frame (the caller checked there is one): zeroes it if it was used before, bumps its generation. */

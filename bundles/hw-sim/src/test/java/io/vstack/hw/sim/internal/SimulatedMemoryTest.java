@@ -132,6 +132,8 @@ class SimulatedMemoryTest {
         assertEquals(2, used.generation(), "and gets a new generation");
         block.memory(2).putLong(block.offset(2), 0x55L);
         assertEquals(0x55L, memory.frame(block.number(2)).buffer().getLong(0), "the block's bytes are the frame's bytes");
+        assertEquals(1, block.bufferCount(), "frames of one region share its buffer");
+        assertEquals(block.buffer(block.bufferIndex(2)), block.memory(2));
         assertEquals(1, memory.freeFrames());
         OutOfFramesException e = assertThrows(OutOfFramesException.class, () -> memory.allocate(2));
         assertTrue(e.getMessage().contains("esx1"), e.getMessage());
@@ -148,7 +150,7 @@ class SimulatedMemoryTest {
         SimulatedMemory memory = new SimulatedMemory("h", 4 * FRAME);
         FrameBlock block = memory.allocate(2);
         ByteBuffer any = ByteBuffer.allocateDirect(FRAME);
-        FrameBlock forged = new FrameBlock(new long[] {block.number(0), 3}, new ByteBuffer[] {any, any}, new int[2]);
+        FrameBlock forged = new FrameBlock(new long[] {block.number(0), 3}, new ByteBuffer[] {any}, new int[2], new int[2]);
         assertThrows(IllegalArgumentException.class, () -> memory.free(forged));
         assertEquals(2, memory.freeFrames(), "frame 0 of the forged block stays allocated");
         memory.free(block);
