@@ -101,7 +101,7 @@ public class MobilityIT {
         Eventually.await("the guest writes", () -> vms.vm("db").orElseThrow().guestWrites() > 1000);
 
         // The push is capped so that the guest, writing all over 8 MiB, touches pages before they come.
-        String out = execute("migrate:start --mode postcopy --max-bandwidth 32M db esx2");
+        String out = execute("migrate:start --mode postcopy --max-postcopy-bandwidth 32M db esx2");
         assertTrue(out, out.contains("completed: db runs on esx2") && out.contains("digest verified") && out.contains("post-copy after"));
         MigrationReport report = migrations.history().stream().filter(r -> r.status().vmId().equals("db")).reduce((a, b) -> b).orElseThrow();
         assertTrue("every page arrived equal to the source's at the stun", report.digestVerified());

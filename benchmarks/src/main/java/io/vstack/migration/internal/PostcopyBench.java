@@ -23,7 +23,9 @@ import java.util.Map;
  * Post-copy fault latency and post-copy vs pre-copy on one dirtying workload: a VM migrated back
  * and forth between two hosts of this JVM over loopback TCP, alternating modes, each run with the
  * same workload. Prints one line per run and the load average before and after (docs/BENCHMARKS.md).
- * <pre>java -XX:MaxDirectMemorySize=4g -cp $CP io.vstack.migration.internal.PostcopyBench [memoryMiB] [rounds] [dirtyMiBps]</pre>
+ * <pre>java -XX:MaxDirectMemorySize=4g -cp $CP io.vstack.migration.internal.PostcopyBench [memoryMiB] [rounds] [dirtyMiBps] [capMiBps]</pre>
+ * {@code capMiBps}: the post-copy push cap ({@code --max-postcopy-bandwidth}), 0 = none (the default); the
+ * pre-copy runs are not capped.
  */
 public final class PostcopyBench {
 
@@ -34,6 +36,7 @@ public final class PostcopyBench {
         long mib = args.length > 0 ? Long.parseLong(args[0]) : 1024;
         int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 3;
         long dirty = (args.length > 2 ? Long.parseLong(args[2]) : 256) << 20;
+        long cap = (args.length > 3 ? Long.parseLong(args[3]) : 0) << 20;
         long memory = mib << 20;
         Path dir = Files.createTempDirectory("postcopy-bench");
         FakeHosts hosts = FakeHosts.withMemory(memory + (64L << 20), "esx1", "esx2");
@@ -46,8 +49,9 @@ public final class PostcopyBench {
         WorkloadSpec workload = new WorkloadSpec(dirty, 0, WorkloadPattern.UNIFORM, 0.99, 8, 0.0, Duration.ofMillis(1));
         vms.create(new VmSpec("bench", "esx1", memory, 2, List.of(), List.of(), workload));
         vms.start("bench");
-        System.out.printf(Locale.ROOT, "# %s, JDK %s, %d cores, VM %d MiB, 2 vCPUs, uniform 8 B writes at %d MiB/s over all memory%n",
-                Instant.now(), System.getProperty("java.version"), Runtime.getRuntime().availableProcessors(), mib, dirty >> 20);
+        System.out.printf(Locale.ROOT, "# %s, JDK %s, %d cores, VM %d MiB, 2 vCPUs, uniform 8 B writes at %d MiB/s over all memory, "
+                + "post-copy push cap %s%n", Instant.now(), System.getProperty("java.version"), Runtime.getRuntime().availableProcessors(), mib,
+                dirty >> 20, cap == 0 ? "none" : (cap >> 20) + " MiB/s");
         System.out.println("# load average before: " + Files.readString(Path.of("/proc/loadavg")).trim());
         System.out.println("mode      total_ms  downtime_ms  src_downtime_ms  wire_MiB  faults  fault_p50_us  fault_p99_us  fault_max_us  requested  pushed  digest");
         String[] hostsInTurn = {"esx2", "esx1"};
@@ -61,7 +65,7 @@ public final class PostcopyBench {
         for (int r = 0; r < rounds; r++) {
             for (MigrationMode mode : new MigrationMode[] {MigrationMode.POSTCOPY, MigrationMode.PRECOPY}) {
                 Thread.sleep(1000); // the guest dirties at its rate again before each run
-                MigrationParams params = MigrationParams.defaults().withMode(mode).withVerifyFullMemory(false);
+                MigrationParams params = MigrationParams.defaults().withMode(mode).withVerifyFullMemory(false).withMaxPostcopyBandwidth(cap);
                 MigrationReport rep = migrations.await(migrations.start("bench", hostsInTurn[run++ % 2], params).id());
                 PostcopyStats pc = rep.status().postcopy();
                 System.out.printf(Locale.ROOT, "%-8s  %8.1f  %11.2f  %15.2f  %8d  %6d  %12.1f  %12.1f  %12.1f  %9d  %6d  %s%n",

@@ -10,7 +10,12 @@ import java.util.Objects;
  *
  * @param mode                       {@link MigrationMode}; QEMU: pre-copy unless post-copy is requested
  * @param downtimeLimit              largest acceptable stop time ({@code downtime-limit}); ours 20 ms, QEMU 300 ms
- * @param maxBandwidth               bytes/s cap of the stream, 0 = none ({@code max-bandwidth}); ours 0, QEMU 128 MiB/s
+ * @param maxBandwidth               bytes/s cap of the pre-copy stream, 0 = none ({@code max-bandwidth}); ours 0,
+ *                                   QEMU 128 MiB/s
+ * @param maxPostcopyBandwidth       bytes/s cap of the post-copy background push, 0 = none
+ *                                   ({@code max-postcopy-bandwidth}); ours and QEMU 0. Requested pages are never
+ *                                   held back: a cap leaves the wire and the processors to them, so each fault is
+ *                                   served sooner, but the guest faults more often (docs/BENCHMARKS.md)
  * @param availSwitchoverBandwidth   bytes/s to assume at switchover, 0 = measured
  *                                   ({@code avail-switchover-bandwidth}); ours and QEMU 0
  * @param channels                   extra page channels beside the main one ({@code multifd-channels});
@@ -30,7 +35,7 @@ import java.util.Objects;
  *                                   catches wire and apply errors at no downtime); ours false, QEMU verifies
  *                                   nothing
  */
-public record MigrationParams(MigrationMode mode, Duration downtimeLimit, long maxBandwidth,
+public record MigrationParams(MigrationMode mode, Duration downtimeLimit, long maxBandwidth, long maxPostcopyBandwidth,
                               long availSwitchoverBandwidth, int channels, boolean autoConverge,
                               int throttleTriggerThreshold, int cpuThrottleInitial, int cpuThrottleIncrement,
                               int maxCpuThrottle, int maxIterations, boolean verifyFullMemory) {
@@ -56,6 +61,9 @@ public record MigrationParams(MigrationMode mode, Duration downtimeLimit, long m
         if (maxBandwidth < 0) {
             throw new IllegalArgumentException("max-bandwidth must not be negative: " + maxBandwidth);
         }
+        if (maxPostcopyBandwidth < 0) {
+            throw new IllegalArgumentException("max-postcopy-bandwidth must not be negative: " + maxPostcopyBandwidth);
+        }
         if (availSwitchoverBandwidth < 0) {
             throw new IllegalArgumentException("avail-switchover-bandwidth must not be negative: " + availSwitchoverBandwidth);
         }
@@ -80,57 +88,85 @@ public record MigrationParams(MigrationMode mode, Duration downtimeLimit, long m
     }
 
     /**
+     * The parameters without a post-copy cap ({@code maxPostcopyBandwidth} 0), as before that
+     * parameter existed (API 1.1).
+     *
+     * @throws IllegalArgumentException naming the parameter that is out of range
+     */
+    public MigrationParams(MigrationMode mode, Duration downtimeLimit, long maxBandwidth, long availSwitchoverBandwidth,
+                           int channels, boolean autoConverge, int throttleTriggerThreshold, int cpuThrottleInitial,
+                           int cpuThrottleIncrement, int maxCpuThrottle, int maxIterations, boolean verifyFullMemory) {
+        this(mode, downtimeLimit, maxBandwidth, 0, availSwitchoverBandwidth, channels, autoConverge, throttleTriggerThreshold,
+                cpuThrottleInitial, cpuThrottleIncrement, maxCpuThrottle, maxIterations, verifyFullMemory);
+    }
+
+    /**
      * Our defaults: pre-copy, 20 ms, no cap, main channel only, auto-converge on, the digest of the
      * pages as sent (full-memory verification re-reads all memory inside the downtime).
      */
     public static MigrationParams defaults() {
-        return new MigrationParams(MigrationMode.PRECOPY, DEFAULT_DOWNTIME_LIMIT, 0, 0, 0, true, 50, 20, 10, 99, 0, false);
+        return new MigrationParams(MigrationMode.PRECOPY, DEFAULT_DOWNTIME_LIMIT, 0, 0, 0, 0, true, 50, 20, 10, 99, 0, false);
     }
 
     /** QEMU's defaults: pre-copy, 300 ms, 128 MiB/s, no multifd, no auto-converge, no verification. */
     public static MigrationParams qemuDefaults() {
-        return new MigrationParams(MigrationMode.PRECOPY, QEMU_DOWNTIME_LIMIT, QEMU_MAX_BANDWIDTH, 0, 0, false, 50, 20, 10, 99, 0, false);
+        return new MigrationParams(MigrationMode.PRECOPY, QEMU_DOWNTIME_LIMIT, QEMU_MAX_BANDWIDTH, 0, 0, 0, false, 50, 20, 10, 99,
+                0, false);
     }
 
     /** These parameters with another mode. */
     public MigrationParams withMode(MigrationMode other) {
-        return new MigrationParams(other, downtimeLimit, maxBandwidth, availSwitchoverBandwidth, channels, autoConverge,
-                throttleTriggerThreshold, cpuThrottleInitial, cpuThrottleIncrement, maxCpuThrottle, maxIterations, verifyFullMemory);
+        return new MigrationParams(other, downtimeLimit, maxBandwidth, maxPostcopyBandwidth, availSwitchoverBandwidth, channels,
+                autoConverge, throttleTriggerThreshold, cpuThrottleInitial, cpuThrottleIncrement, maxCpuThrottle, maxIterations,
+                verifyFullMemory);
     }
 
     /** These parameters with another downtime limit. */
     public MigrationParams withDowntimeLimit(Duration other) {
-        return new MigrationParams(mode, other, maxBandwidth, availSwitchoverBandwidth, channels, autoConverge,
-                throttleTriggerThreshold, cpuThrottleInitial, cpuThrottleIncrement, maxCpuThrottle, maxIterations, verifyFullMemory);
+        return new MigrationParams(mode, other, maxBandwidth, maxPostcopyBandwidth, availSwitchoverBandwidth, channels,
+                autoConverge, throttleTriggerThreshold, cpuThrottleInitial, cpuThrottleIncrement, maxCpuThrottle, maxIterations,
+                verifyFullMemory);
     }
 
     /** These parameters with another number of extra channels. */
     public MigrationParams withChannels(int other) {
-        return new MigrationParams(mode, downtimeLimit, maxBandwidth, availSwitchoverBandwidth, other, autoConverge,
-                throttleTriggerThreshold, cpuThrottleInitial, cpuThrottleIncrement, maxCpuThrottle, maxIterations, verifyFullMemory);
+        return new MigrationParams(mode, downtimeLimit, maxBandwidth, maxPostcopyBandwidth, availSwitchoverBandwidth, other,
+                autoConverge, throttleTriggerThreshold, cpuThrottleInitial, cpuThrottleIncrement, maxCpuThrottle, maxIterations,
+                verifyFullMemory);
     }
 
-    /** These parameters with another bandwidth cap (bytes/s, 0 = none). */
+    /** These parameters with another cap of the pre-copy stream (bytes/s, 0 = none). */
     public MigrationParams withMaxBandwidth(long other) {
-        return new MigrationParams(mode, downtimeLimit, other, availSwitchoverBandwidth, channels, autoConverge,
-                throttleTriggerThreshold, cpuThrottleInitial, cpuThrottleIncrement, maxCpuThrottle, maxIterations, verifyFullMemory);
+        return new MigrationParams(mode, downtimeLimit, other, maxPostcopyBandwidth, availSwitchoverBandwidth, channels,
+                autoConverge, throttleTriggerThreshold, cpuThrottleInitial, cpuThrottleIncrement, maxCpuThrottle, maxIterations,
+                verifyFullMemory);
+    }
+
+    /** These parameters with another cap of the post-copy push (bytes/s, 0 = none). */
+    public MigrationParams withMaxPostcopyBandwidth(long other) {
+        return new MigrationParams(mode, downtimeLimit, maxBandwidth, other, availSwitchoverBandwidth, channels,
+                autoConverge, throttleTriggerThreshold, cpuThrottleInitial, cpuThrottleIncrement, maxCpuThrottle, maxIterations,
+                verifyFullMemory);
     }
 
     /** These parameters with another iteration cap (0 = none). */
     public MigrationParams withMaxIterations(int other) {
-        return new MigrationParams(mode, downtimeLimit, maxBandwidth, availSwitchoverBandwidth, channels, autoConverge,
-                throttleTriggerThreshold, cpuThrottleInitial, cpuThrottleIncrement, maxCpuThrottle, other, verifyFullMemory);
+        return new MigrationParams(mode, downtimeLimit, maxBandwidth, maxPostcopyBandwidth, availSwitchoverBandwidth, channels,
+                autoConverge, throttleTriggerThreshold, cpuThrottleInitial, cpuThrottleIncrement, maxCpuThrottle, other,
+                verifyFullMemory);
     }
 
     /** These parameters with auto-converge on or off. */
     public MigrationParams withAutoConverge(boolean other) {
-        return new MigrationParams(mode, downtimeLimit, maxBandwidth, availSwitchoverBandwidth, channels, other,
-                throttleTriggerThreshold, cpuThrottleInitial, cpuThrottleIncrement, maxCpuThrottle, maxIterations, verifyFullMemory);
+        return new MigrationParams(mode, downtimeLimit, maxBandwidth, maxPostcopyBandwidth, availSwitchoverBandwidth, channels,
+                other, throttleTriggerThreshold, cpuThrottleInitial, cpuThrottleIncrement, maxCpuThrottle, maxIterations,
+                verifyFullMemory);
     }
 
     /** These parameters with full-memory verification on or off. */
     public MigrationParams withVerifyFullMemory(boolean other) {
-        return new MigrationParams(mode, downtimeLimit, maxBandwidth, availSwitchoverBandwidth, channels, autoConverge,
-                throttleTriggerThreshold, cpuThrottleInitial, cpuThrottleIncrement, maxCpuThrottle, maxIterations, other);
+        return new MigrationParams(mode, downtimeLimit, maxBandwidth, maxPostcopyBandwidth, availSwitchoverBandwidth, channels,
+                autoConverge, throttleTriggerThreshold, cpuThrottleInitial, cpuThrottleIncrement, maxCpuThrottle, maxIterations,
+                other);
     }
 }

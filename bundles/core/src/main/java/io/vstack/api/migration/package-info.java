@@ -4,5 +4,5 @@
  * (QEMU's parameter names and, beside ours, QEMU's defaults).
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.1.0")
+@org.osgi.annotation.versioning.Version("1.2.0")
 package io.vstack.api.migration;

@@ -184,7 +184,7 @@ final class PostcopyPhase {
             } catch (ExecutionException e) {
                 throw new IOException("digest failed: " + e.getCause(), e);
             }
-        }, run.params.maxBandwidth());
+        }, run.params.maxPostcopyBandwidth());
         early.forEach(s::requestedEarly);
         source = s;
         try {

@@ -27,6 +27,7 @@ final class RunMetrics {
         p.put("mode", params.mode().name());
         p.put("downtimeLimitNanos", params.downtimeLimit().toNanos());
         p.put("maxBandwidth", params.maxBandwidth());
+        p.put("maxPostcopyBandwidth", params.maxPostcopyBandwidth());
         p.put("availSwitchoverBandwidth", params.availSwitchoverBandwidth());
         p.put("channels", params.channels());
         p.put("autoConverge", params.autoConverge());

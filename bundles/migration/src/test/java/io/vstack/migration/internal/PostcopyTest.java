@@ -82,7 +82,7 @@ class PostcopyTest {
         runningVm(32 * MIB, writing(32 * MIB, 8 * MIB, 64));
         long esx1Free = free("esx1");
         MigrationStatus s = migrations.start("vm1", "esx2", MigrationParams.defaults().withMode(MigrationMode.POSTCOPY)
-                .withMaxBandwidth(16 * MIB));
+                .withMaxPostcopyBandwidth(16 * MIB));
         MigrationReport report = migrations.await(s.id());
         assertEquals(MigrationPhase.COMPLETED, report.status().phase());
         assertTrue(report.digestVerified(), "the digest of the pages as they arrived equals the source's at the stun");
@@ -113,7 +113,7 @@ class PostcopyTest {
         start(Map.of("esx2", port));
         runningVm(32 * MIB, writing(16 * MIB, 8 * MIB, 8));
         MigrationStatus s = migrations.start("vm1", "esx2", MigrationParams.defaults().withMode(MigrationMode.POSTCOPY)
-                .withMaxBandwidth(8 * MIB));
+                .withMaxPostcopyBandwidth(8 * MIB));
         Eventually.await("post-copy under way", () -> migrations.status(s.id()).orElseThrow().postcopy().pagesPushed() > 500);
         // First cut: the source reconnects on its own.
         assertTrue(migrations.cutPostcopyConnection(s.id()));
@@ -149,7 +149,7 @@ class PostcopyTest {
         start(Map.of());
         runningVm(32 * MIB, writing(16 * MIB, 8 * MIB, 8));
         MigrationStatus s = migrations.start("vm1", "esx2", MigrationParams.defaults().withMode(MigrationMode.POSTCOPY)
-                .withMaxBandwidth(8 * MIB));
+                .withMaxPostcopyBandwidth(8 * MIB));
         Eventually.await("post-copy under way", () -> migrations.status(s.id()).orElseThrow().postcopy().pagesPushed() > 500);
         assertTrue(migrations.corruptPostcopyFrame(s.id()));
         MigrationReport report = migrations.await(s.id());
@@ -165,7 +165,7 @@ class PostcopyTest {
         // 64 MB/s of dirtying over 8 MiB against a 16 MiB/s stream: pre-copy cannot converge.
         runningVm(16 * MIB, writing(64 * MIB, 8 * MIB, 8));
         MigrationStatus s = migrations.start("vm1", "esx2", MigrationParams.defaults().withMode(MigrationMode.HYBRID)
-                .withMaxBandwidth(16 * MIB).withAutoConverge(false));
+                .withMaxBandwidth(16 * MIB).withMaxPostcopyBandwidth(16 * MIB).withAutoConverge(false));
         MigrationReport report = migrations.await(s.id());
         assertTrue(report.digestVerified());
         PostcopyStats pc = report.status().postcopy();

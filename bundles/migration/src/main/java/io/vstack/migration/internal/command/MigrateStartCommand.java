@@ -30,9 +30,12 @@ public class MigrateStartCommand implements Action {
     @Option(name = "--downtime-limit", description = "Largest acceptable stop time (ours 20ms, QEMU 300ms)")
     String downtimeLimit = "20ms";
 
-    @Option(name = "--max-bandwidth", description = "Stream cap per second, e.g. 128M (ours 0 = none, QEMU 128M);"
-            + " in post-copy it caps the background push only (QEMU max-postcopy-bandwidth, default 0)")
+    @Option(name = "--max-bandwidth", description = "Pre-copy stream cap per second, e.g. 128M (ours 0 = none, QEMU 128M)")
     String maxBandwidth = "0";
+
+    @Option(name = "--max-postcopy-bandwidth", description = "Post-copy background push cap per second, e.g. 256M (ours and QEMU"
+            + " 0 = none); requested pages are never held back, and a cap serves each fault sooner but lets the guest fault more")
+    String maxPostcopyBandwidth = "0";
 
     @Option(name = "--channels", description = "Extra page channels (ours 0, QEMU multifd 2)")
     int channels;
@@ -64,8 +67,8 @@ public class MigrateStartCommand implements Action {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("--mode '" + mode + "' must be precopy, postcopy or hybrid");
         }
-        MigrationParams params = new MigrationParams(m, Durations.parse(downtimeLimit), ByteSize.parse(maxBandwidth).bytes(), 0,
-                channels, !noAutoConverge, 50, 20, 10, 99, maxIterations, verifyMemory);
+        MigrationParams params = new MigrationParams(m, Durations.parse(downtimeLimit), ByteSize.parse(maxBandwidth).bytes(),
+                ByteSize.parse(maxPostcopyBandwidth).bytes(), 0, channels, !noAutoConverge, 50, 20, 10, 99, maxIterations, verifyMemory);
         MigrationStatus started = migrations.start(vm, host, params);
         if (background) {
             System.out.println("Migration " + started.id() + " of " + vm + " to " + host + " started; migrate:status follows it");
