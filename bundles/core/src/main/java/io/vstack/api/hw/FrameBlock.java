@@ -1,7 +1,12 @@
 package io.vstack.api.hw;
 
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.function.IntFunction;
 
 /**
  * Page frames taken from a {@link PhysicalMemory} in one call ({@link PhysicalMemory#allocate(int)})
@@ -84,6 +89,34 @@ public final class FrameBlock {
     @Override
     public String toString() {
         return "FrameBlock[" + numbers.length + " frames]";
+    }
+
+    /**
+     * A block of the frames {@code numbers} of a memory laid out in regions of
+     * {@code framesPerRegion} frames of {@code frameSize} bytes, region {@code r} being the buffer
+     * {@code region.apply(r)} (for implementations of {@link PhysicalMemory#allocate(int)}; called
+     * once per distinct region). The array is not copied and must not change afterwards.
+     */
+    public static FrameBlock inRegions(long[] numbers, IntFunction<ByteBuffer> region, int framesPerRegion, int frameSize) {
+        int[] bufferIndexes = new int[numbers.length];
+        int[] offsets = new int[numbers.length];
+        Map<Integer, Integer> bufferOfRegion = new HashMap<>();
+        List<ByteBuffer> buffers = new ArrayList<>();
+        int lastRegion = -1;
+        int lastBuffer = -1;
+        for (int i = 0; i < numbers.length; i++) {
+            int r = Math.toIntExact(numbers[i] / framesPerRegion);
+            if (r != lastRegion) { // runs of frames mostly stay in one region: the map is asked once per run
+                lastBuffer = bufferOfRegion.computeIfAbsent(r, k -> {
+                    buffers.add(Objects.requireNonNull(region.apply(k), "region " + k));
+                    return buffers.size() - 1;
+                });
+                lastRegion = r;
+            }
+            bufferIndexes[i] = lastBuffer;
+            offsets[i] = Math.toIntExact(numbers[i] % framesPerRegion * frameSize);
+        }
+        return new FrameBlock(numbers, buffers.toArray(ByteBuffer[]::new), bufferIndexes, offsets);
     }
 
     /** A block of frames taken one by one (the default {@link PhysicalMemory#allocate(int)}): a buffer per frame. */

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.vstack.api.testing.FakeMemory;
-import java.nio.ByteBuffer;
 import org.junit.jupiter.api.Test;
 
 /** The block methods a {@link PhysicalMemory} gets by default, built on its one-frame methods. */
@@ -62,12 +61,5 @@ class PhysicalMemoryDefaultsTest {
         memory.free(block);
         assertEquals(4, memory.freeFrames());
         assertThrows(IllegalArgumentException.class, () -> memory.allocate(-1));
-    }
-
-    @Test
-    void aBlockNeedsOneNumberBufferIndexAndOffsetPerFrameAndIndexesOfItsBuffers() {
-        ByteBuffer[] one = {ByteBuffer.allocate(8)};
-        assertThrows(IllegalArgumentException.class, () -> new FrameBlock(new long[2], one, new int[1], new int[2]));
-        assertThrows(IndexOutOfBoundsException.class, () -> new FrameBlock(new long[2], one, new int[] {0, 1}, new int[2]));
     }
 }

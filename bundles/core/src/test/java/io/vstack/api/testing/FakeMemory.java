@@ -5,9 +5,7 @@ import io.vstack.api.hw.OutOfFramesException;
 import io.vstack.api.hw.PageFrame;
 import io.vstack.api.hw.PhysicalMemory;
 import java.nio.ByteBuffer;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 
 /**
  * Physical memory for tests and benchmarks with hw-sim's contract: off-heap 4 KiB frames backed
@@ -84,22 +82,10 @@ public final class FakeMemory implements PhysicalMemory {
             throw new OutOfFramesException(count + " page frames needed on host " + host + ", " + (generations.length - used) + " free");
         }
         long[] numbers = new long[count];
-        int[] bufferIndexes = new int[count];
-        int[] offsets = new int[count];
-        int[] bufferOfRegion = new int[regions.length];
-        Arrays.fill(bufferOfRegion, -1);
-        List<ByteBuffer> buffers = new ArrayList<>();
         for (int i = 0; i < count; i++) {
-            int n = take();
-            if (bufferOfRegion[n / PER_REGION] < 0) {
-                bufferOfRegion[n / PER_REGION] = buffers.size();
-                buffers.add(region(n));
-            }
-            numbers[i] = n;
-            bufferIndexes[i] = bufferOfRegion[n / PER_REGION];
-            offsets[i] = (n % PER_REGION) * FRAME;
+            numbers[i] = take();
         }
-        return new FrameBlock(numbers, buffers.toArray(ByteBuffer[]::new), bufferIndexes, offsets);
+        return FrameBlock.inRegions(numbers, r -> region(r * PER_REGION), PER_REGION, FRAME);
     }
 
     private int take() {

@@ -5,9 +5,7 @@ import io.vstack.api.hw.OutOfFramesException;
 import io.vstack.api.hw.PageFrame;
 import io.vstack.api.hw.PhysicalMemory;
 import java.nio.ByteBuffer;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Objects;
 
 /**
@@ -81,23 +79,10 @@ final class SimulatedMemory implements PhysicalMemory {
             throw new OutOfFramesException(count + " page frames needed on host " + host + ", " + (totalFrames - allocatedCount) + " free");
         }
         long[] numbers = new long[count];
-        int[] bufferIndexes = new int[count];
-        int[] offsets = new int[count];
-        int[] bufferOfRegion = new int[regions.length];
-        Arrays.fill(bufferOfRegion, -1);
-        List<ByteBuffer> buffers = new ArrayList<>();
         for (int i = 0; i < count; i++) {
-            long number = take();
-            int r = (int) (number / FRAMES_PER_REGION);
-            if (bufferOfRegion[r] < 0) {
-                bufferOfRegion[r] = buffers.size();
-                buffers.add(regions[r].memory);
-            }
-            numbers[i] = number;
-            bufferIndexes[i] = bufferOfRegion[r];
-            offsets[i] = (int) (number % FRAMES_PER_REGION) * HostConfig.FRAME_SIZE;
+            numbers[i] = take();
         }
-        return new FrameBlock(numbers, buffers.toArray(ByteBuffer[]::new), bufferIndexes, offsets);
+        return FrameBlock.inRegions(numbers, r -> regions[r].memory, FRAMES_PER_REGION, HostConfig.FRAME_SIZE);
     }
 
     /** Takes a free frame (the caller checked there is one): zeroes it if it was used before, bumps its generation. */
