@@ -116,14 +116,23 @@ public final class GuestRam implements GuestMemory {
         return dirtyLog;
     }
 
-    /** A guest write of {@code value} to every 8-byte slot of [{@code offset}, {@code offset + length}) of page {@code pfn}. */
+    /**
+     * A guest write of {@code value} to every 8-byte slot of [{@code offset}, {@code offset + length})
+     * of page {@code pfn}; both multiples of 8.
+     *
+     * @throws IndexOutOfBoundsException if the range is not within the page
+     * @throws IllegalArgumentException if {@code offset} or {@code length} is not a multiple of 8
+     */
     public void write(long pfn, int offset, int length, long value) {
         PageFaults f = faults;
         if (f != null) {
             f.touch(pfn);
         }
-        // The frame's buffer holds other frames too: the range check keeps the write in this page.
+        // The frame's buffer holds other frames too: whole 8-byte slots within the page only.
         Objects.checkFromIndexSize(offset, length, VmSpec.PAGE_SIZE);
+        if (((offset | length) & (Long.BYTES - 1)) != 0) {
+            throw new IllegalArgumentException("a guest write covers whole 8-byte slots: offset " + offset + ", length " + length);
+        }
         ByteBuffer memory = frames.memory((int) pfn);
         int base = frames.offset((int) pfn) + offset;
         if (order == Order.MARK_AFTER_WRITE) {

@@ -28,6 +28,8 @@ class GuestRamTest {
         assertTrue(ram.dirtyLog().isDirty(1));
         assertThrows(IndexOutOfBoundsException.class, () -> ram.write(1, VmSpec.PAGE_SIZE - 8, 16, 1L),
                 "a write past its page would land in another frame of the shared buffer");
+        assertThrows(IllegalArgumentException.class, () -> ram.write(1, VmSpec.PAGE_SIZE - 12, 4, 1L),
+                "within the page, but an 8-byte store at that offset would not be");
         assertThrows(IndexOutOfBoundsException.class, () -> ram.read(1, VmSpec.PAGE_SIZE - 4));
         assertThrows(IndexOutOfBoundsException.class, () -> ram.page(4));
     }
