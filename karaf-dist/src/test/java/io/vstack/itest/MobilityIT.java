@@ -146,6 +146,9 @@ public class MobilityIT {
         assertEquals("esx2", vms.vm("db").orElseThrow().host());
         assertEquals("No migration of VM 'db' runs from this process; migrate:status shows them (recover on the source's process)",
                 executeExpectingError("migrate:recover db"));
+        assertEquals("--max-postcopy-bandwidth: '-5M' is negative: a size must be positive or zero",
+                executeExpectingError("migrate:start --mode postcopy --max-postcopy-bandwidth -5M db esx1"));
+        assertEquals("esx2", vms.vm("db").orElseThrow().host());
     }
 
     private String executeExpectingError(String command) throws Exception {

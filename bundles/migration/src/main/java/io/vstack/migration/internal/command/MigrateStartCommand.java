@@ -67,8 +67,9 @@ public class MigrateStartCommand implements Action {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("--mode '" + mode + "' must be precopy, postcopy or hybrid");
         }
-        MigrationParams params = new MigrationParams(m, Durations.parse(downtimeLimit), ByteSize.parse(maxBandwidth).bytes(),
-                ByteSize.parse(maxPostcopyBandwidth).bytes(), 0, channels, !noAutoConverge, 50, 20, 10, 99, maxIterations, verifyMemory);
+        MigrationParams params = new MigrationParams(m, Durations.parse(downtimeLimit), bytesPerSecond("--max-bandwidth", maxBandwidth),
+                bytesPerSecond("--max-postcopy-bandwidth", maxPostcopyBandwidth), 0, channels, !noAutoConverge, 50, 20, 10, 99,
+                maxIterations, verifyMemory);
         MigrationStatus started = migrations.start(vm, host, params);
         if (background) {
             System.out.println("Migration " + started.id() + " of " + vm + " to " + host + " started; migrate:status follows it");
@@ -96,5 +97,13 @@ public class MigrateStartCommand implements Action {
                 + (report.status().postcopy().switched() ? "; " + MigrationFormat.postcopy(report.status().postcopy()) : "")
                 + report.metricsFile().map(f -> "; metrics " + f).orElse(""));
         return null;
+    }
+
+    private static long bytesPerSecond(String option, String value) {
+        try {
+            return ByteSize.parse(value).bytes();
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(option + ": " + e.getMessage(), e);
+        }
     }
 }
