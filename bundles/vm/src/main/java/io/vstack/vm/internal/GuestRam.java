@@ -77,9 +77,6 @@ public final class GuestRam implements GuestMemory {
         if (pageCount <= 0 || pageCount > Integer.MAX_VALUE) {
             throw new IllegalArgumentException("bad page count " + pageCount);
         }
-        if (pageCount > host.freeFrames()) {
-            throw new OutOfFramesException(pageCount + " pages needed, " + host.freeFrames() + " free");
-        }
         GuestRam ram = new GuestRam(host, host.allocate((int) pageCount), order, interleaving);
         ram.preTouch();
         return ram;
