@@ -334,8 +334,8 @@ final class MigrationRun implements Runnable {
         long iterRaw = 0;
         long iterZero = 0;
         long lastDirty = pages;
-        long rlStart = System.nanoTime();
-        long rlBytes = wire.get();
+        WindowRateLimit limit = params.maxBandwidth() > 0 ? new WindowRateLimit(params.maxBandwidth(), System.nanoTime()) : null;
+        long limitedBytes = wire.get();
         HybridPolicy hybrid = params.mode() == MigrationMode.HYBRID ? new HybridPolicy() : null;
         while (true) {
             if (cancelRequested) {
@@ -403,15 +403,12 @@ final class MigrationRun implements Runnable {
             if (pending == 0) {
                 stream.flush();
             }
-            if (params.maxBandwidth() > 0) {
-                long windowBudget = params.maxBandwidth() / 10;
-                if (wire.get() - rlBytes >= windowBudget) {
-                    long wait = rlStart + ConvergenceController.BUFFER_DELAY_NANOS - System.nanoTime();
-                    if (wait > 0) {
-                        LockSupport.parkNanos(wait);
-                    }
-                    rlStart = System.nanoTime();
-                    rlBytes = wire.get();
+            if (limit != null) {
+                long sentBytes = wire.get();
+                long wait = limit.account(sentBytes - limitedBytes, System.nanoTime());
+                limitedBytes = sentBytes;
+                if (wait > 0) {
+                    LockSupport.parkNanos(wait);
                 }
             }
         }

@@ -84,10 +84,9 @@ final class PostcopySource {
     private volatile String refusal;
     private volatile boolean paused;
     private volatile int recoveries;
-    private final long maxBandwidth;
+    /** The push's cap ({@code null}: none). */
+    private final WindowRateLimit limit;
     private int cursor;
-    private long windowStart;
-    private long windowBytes;
 
     /**
      * @param missing the pages the destination lacks (this object owns and clears it)
@@ -97,7 +96,7 @@ final class PostcopySource {
      */
     PostcopySource(String name, GuestMemory memory, long[] missing, AtomicLong wire, Connector connector, Digest digest,
                    long maxBandwidth) {
-        this.maxBandwidth = maxBandwidth;
+        this.limit = maxBandwidth > 0 ? new WindowRateLimit(maxBandwidth, System.nanoTime()) : null;
         this.name = name;
         this.memory = memory;
         this.pages = (int) memory.pages();
@@ -262,29 +261,14 @@ final class PostcopySource {
             // The guest faults: give way to the return-path thread at each frame.
             Thread.yield();
         }
-        if (maxBandwidth > 0) {
-            limit(n + Wire.HEADER_BYTES);
-        }
-    }
-
-    /** The push's rate limit: waits out the 100 ms window once its budget is spent, serving requests meanwhile. */
-    private void limit(long bytes) throws IOException {
-        long now = System.nanoTime();
-        if (now - windowStart >= ConvergenceController.BUFFER_DELAY_NANOS) {
-            windowStart = now;
-            windowBytes = 0;
-        }
-        windowBytes += bytes;
-        long budget = maxBandwidth / 10;
-        while (windowBytes >= budget) {
-            long wait = windowStart + ConvergenceController.BUFFER_DELAY_NANOS - System.nanoTime();
-            if (wait <= 0) {
-                windowStart = System.nanoTime();
-                windowBytes = 0;
-                return;
+        if (limit != null) {
+            // Waits out the window once its budget is spent; the return path serves requests meanwhile.
+            long wait = limit.account(n + Wire.HEADER_BYTES, System.nanoTime());
+            while (wait > 0) {
+                checkBroken();
+                LockSupport.parkNanos(this, wait);
+                wait = limit.account(0, System.nanoTime());
             }
-            checkBroken();
-            LockSupport.parkNanos(this, wait);
         }
     }
 
