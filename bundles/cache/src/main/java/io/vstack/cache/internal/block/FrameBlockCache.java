@@ -21,6 +21,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.LongPredicate;
 
 /**
  * A host-wide block cache whose data lives in page frames of the host's {@link PhysicalMemory},
@@ -331,16 +332,7 @@ public final class FrameBlockCache implements BlockCache {
     public void invalidateAll(int diskIndex) {
         lock.lock();
         try {
-            refs.removeIf(key -> BlockKeys.diskIndex(key) == diskIndex);
-            referenceCount = refs.size();
-            State s = state;
-            if (s != null) {
-                for (long key : s.keys) {
-                    if (key >= 0 && BlockKeys.diskIndex(key) == diskIndex && s.policy.invalidate(key)) {
-                        invalidations.increment();
-                    }
-                }
-            }
+            invalidateWhere(key -> BlockKeys.diskIndex(key) == diskIndex);
         } finally {
             lock.unlock();
         }
@@ -362,19 +354,23 @@ public final class FrameBlockCache implements BlockCache {
                 return;
             }
             int[] goneIndexes = gone.stream().mapToInt(Integer::intValue).sorted().toArray();
-            refs.removeIf(key -> Arrays.binarySearch(goneIndexes, BlockKeys.diskIndex(key)) >= 0);
-            referenceCount = refs.size();
-            State s = state;
-            if (s != null) {
-                for (long key : s.keys) {
-                    if (key >= 0 && Arrays.binarySearch(goneIndexes, BlockKeys.diskIndex(key)) >= 0
-                            && s.policy.invalidate(key)) {
-                        invalidations.increment();
-                    }
-                }
-            }
+            invalidateWhere(key -> Arrays.binarySearch(goneIndexes, BlockKeys.diskIndex(key)) >= 0);
         } finally {
             lock.unlock();
+        }
+    }
+
+    /** Drops every cached block and reclaimable reference whose key matches (under the lock). */
+    private void invalidateWhere(LongPredicate matches) {
+        refs.removeIf(matches);
+        referenceCount = refs.size();
+        State s = state;
+        if (s != null) {
+            for (long key : s.keys) {
+                if (key >= 0 && matches.test(key) && s.policy.invalidate(key)) {
+                    invalidations.increment();
+                }
+            }
         }
     }
 
