@@ -20,8 +20,10 @@ import java.util.Locale;
 
 /**
  * Miss ratios (%) of our policies, Caffeine and Belady's OPT over every trace/size cell of
- * {@code shared/traces/README.md}, all in one run; prints a markdown table. Argument: the traces
- * directory (default {@code /work/shared/traces}).
+ * {@code shared/traces/README.md}, all in one run; prints a markdown table. Arguments: the traces
+ * directory (default {@code /work/shared/traces}), then {@code --more} to add 22 further cells
+ * (other sizes of those traces, and web07, cs, gli, ps, 2_pools), which guard a policy change
+ * against fitting the README's eight.
  */
 public final class MissRatioHarness {
 
@@ -35,11 +37,30 @@ public final class MissRatioHarness {
             new Cell("lirs/sprite.trace.gz", TraceFormat.TEXT, 1000),
             new Cell("lirs/loop.trace.gz", TraceFormat.TEXT, 768));
 
+    private static final List<Cell> MORE_CELLS = List.of(
+            new Cell("cloud_physics/w106.trace.xz", TraceFormat.U32, 4096, 16384, 65536),
+            new Cell("cache2k/orm-busy.trace.xz", TraceFormat.S32, 4096, 16384, 65536),
+            new Cell("cache2k/web07.trace.xz", TraceFormat.S32, 1000, 4000),
+            new Cell("lirs/multi3.trace.gz", TraceFormat.TEXT, 1000, 3000),
+            new Cell("lirs/sprite.trace.gz", TraceFormat.TEXT, 500, 2000),
+            new Cell("lirs/loop.trace.gz", TraceFormat.TEXT, 512, 1000),
+            new Cell("lirs/cs.trace.gz", TraceFormat.TEXT, 500, 1000),
+            new Cell("lirs/gli.trace.gz", TraceFormat.TEXT, 500, 1500),
+            new Cell("lirs/ps.trace.gz", TraceFormat.TEXT, 500, 1500),
+            new Cell("lirs/2_pools.trace.gz", TraceFormat.TEXT, 450, 1000));
+
     private MissRatioHarness() {
     }
 
     public static void main(String[] args) throws Exception {
         Path traces = Path.of(args.length > 0 ? args[0] : "/work/shared/traces");
+        List<Cell> cells = new ArrayList<>(CELLS);
+        if (args.length > 1) {
+            if (!args[1].equals("--more")) {
+                throw new IllegalArgumentException("unknown option " + args[1] + " (known: --more)");
+            }
+            cells.addAll(MORE_CELLS);
+        }
         TraceReader reader = new TraceReaderImpl();
         List<EvictionPolicyFactory> ours = List.of(new TwoPhaseFactory(), new LruFactory(), new ArcFactory(),
                 new TwoQueueFactory(), new S3FifoFactory());
@@ -53,7 +74,7 @@ public final class MissRatioHarness {
         rule.append("---|---|---|");
         System.out.println(header);
         System.out.println(rule);
-        for (Cell cell : CELLS) {
+        for (Cell cell : cells) {
             long[] trace = reader.readAll(traces.resolve(cell.file()), cell.format());
             String name = cell.file().replaceAll(".*/|\\.trace.*", "");
             for (int size : cell.sizes()) {

@@ -16,7 +16,7 @@ public final class TwoPhaseFactory implements EvictionPolicyFactory {
 
     @Override
     public String description() {
-        return "Two-phase eviction (US 11,080,189): cold FIFO, ghost, hot CLOCK with armed hit state; frequency-sketch admission to hot, hill-climbed cold share; lock-free hits, concurrent admits";
+        return "Two-phase eviction (US 11,080,189): cold CLOCK queue, ghost, hot CLOCK queues (probation, protected) armed before eviction; frequency-sketch admission to hot, cold sized by ghost hits; lock-free hits, concurrent admits";
     }
 
     @Override

@@ -7,87 +7,75 @@ import java.lang.invoke.VarHandle;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * Two-phase eviction after US 11,080,189, with a frequency filter, an adaptive cold queue and an
- * adaptive recency/frequency split.
+ * Two-phase eviction after US 11,080,189, grown by measurement into a TinyLFU cache on CLOCK
+ * queues with a ghost-sized cold queue.
  *
- * <p><b>The patent's mechanism.</b> A cold FIFO takes first-time keys. A key evicted from cold
- * leaves only a fingerprint in the ghost. Hot keys live in a CLOCK ring with a hit state per slot;
- * the hand evicts a hot key in two phases: a touched key has its hit state lowered (armed) and
- * survives; an armed key still untouched when the hand comes back is the victim. A hit is a store
- * of the hit state; a sequential scan churns only cold and ghost.
+ * <p><b>The patent's mechanism.</b> A cold FIFO takes first-time keys. A key leaving cold without
+ * entering the hot region leaves only a fingerprint in the ghost. Hot keys live in CLOCK queues
+ * with a status (reference) byte per slot, set by a hit; a hot key is evicted in two phases: the
+ * hand first clears (arms) a referenced key, which survives, and takes a slot only from a key still
+ * unreferenced when the hand comes back. A hit is one byte store; a sequential scan churns only
+ * cold and the ghost.
  *
  * <p><b>Beyond the patent</b> (each step measured on the reference traces, docs/BENCHMARKS.md):
  * <ul>
- * <li>A {@link FrequencySketch} (4-bit count-min, halved after every {@code 10 × capacity}
- *     counted accesses) estimates each key's recent frequency, as in TinyLFU; it counts misses and
- *     the hits that raise a slot's hit state (so at most {@code maxHits} per pass of the hand). While the hot ring is below
- *     its share ({@code capacity − coldTarget}) a key leaving cold enters it; once the ring is
- *     full, a key leaving cold unhit enters it only if its estimate beats the ring's victim (the
- *     slot the hand stops at) by more than one — the candidate's own recent access is in its
- *     estimate and not yet in the victim's, which on a loop would otherwise swap them endlessly.
- *     The loser becomes a ghost (the candidate) or is evicted (the victim).</li>
- * <li>A ghost hit promotes into hot directly while the ring is below its share or the victim's
- *     estimate is below 3, and otherwise only if the key's estimate beats the victim's by more than
- *     one; if not, it enters cold.</li>
- * <li>A key hit more than once while cold is promoted when it leaves cold (as in S3-FIFO) with hit
- *     state 1, so the hand passes it once before it can be a victim.</li>
- * <li>The cold share is tuned by hill climbing on the hit rate ({@link HillClimber}, as Caffeine
- *     tunes its window): every {@code 10 × capacity} accesses the target moves by a step in the
- *     direction that last raised the hit rate, turning back when the rate fell; the step decays by
- *     0.9 per sample and restarts at 6.25% of the capacity when the rate jumps by 5 points. The
- *     target stays in 1%..50% of the capacity.</li>
- * <li>The rules above are the frequency rules. A share of the keys, chosen by their hash
- *     ({@link RecencySplit}), follows recency rules instead: a ghost hit always enters hot, a key
- *     leaving cold unhit never challenges the victim, and a key promoted from cold enters hot with
- *     hit state 0. The share starts at 0 and is hill-climbed on the hit rate every
- *     {@code 2 × capacity} accesses, so a recency-friendly trace moves keys to the recency rules
- *     and a loop keeps them on the frequency rules.</li>
+ * <li><b>Admission by frequency</b> (TinyLFU: Einziger, Friedman, Manes, ACM ToS 2017). A
+ *     {@link FrequencySketch} (4-bit count-min, halved after every {@code 10 × capacity}
+ *     additions) estimates each key's recent frequency. A key leaving cold enters the hot region
+ *     only if its estimate beats the hot victim's by more than one (its own miss is already in its
+ *     estimate); otherwise it becomes a ghost. The sketch counts a miss, and a hit only when it
+ *     sets the key's reference byte, so a key counts once per pass of the hand however often it
+ *     is hit in between: the estimate counts in how many passes a key was reused, and a burst of
+ *     hits cannot buy a key a place.</li>
+ * <li><b>Two phases made explicit</b> (segmented LRU on CLOCK): the hot region is a probation
+ *     queue and a protected queue (at most {@value #PROTECTED_SHARE} of the hot slots).
+ *     Probation's hand moves a referenced key to protected (clearing its byte) and stops at the
+ *     first unreferenced key, the victim. Protected's hand arms a referenced key and moves an
+ *     armed one untouched since back to probation. So a hot key is freed only after being armed
+ *     and passed over unreferenced twice.</li>
+ * <li><b>The cold queue is a CLOCK too</b>: its hand gives a key referenced since it entered a
+ *     second pass (clearing its byte) and offers the first unreferenced key to the hot region.</li>
+ * <li><b>The cold queue's size follows the ghost</b> ({@link WindowSizer}): starting at 1% of the
+ *     capacity, it grows when keys that lost the duel come back soon after (a larger cold queue
+ *     would have kept them) and shrinks when keys evicted from hot come back soon after, within
+ *     1%..80% of the capacity. The ghost remembers where each key left from and when.</li>
  * </ul>
  *
  * <p><b>Hit path.</b> {@link #lookup} takes no lock and does no CAS: it probes an open-addressing
  * table of slot numbers, each cell tagged with bits of its key's hash in the bits the slot number
- * does not need (the key is compared through {@code slotKey[slot]} only when the tag matches, so a
- * probe past other keys' cells costs no load of their keys), raises the slot's hit
- * byte with one plain store if it is below its maximum and then also the key's sketch counters
- * (plain stores, unless saturated), and counts the hit in a counter striped by thread (so two
- * threads do not write one cache line). A hit on a slot whose hit state is at its maximum writes
- * nothing shared. It allocates nothing. A lookup racing with the
- * eviction of the same key may miss (then {@link #admit} finds the key and returns its slot) or
- * return the slot being evicted; a cache guards its slot contents with a per-slot generation.
+ * does not need (the key is compared through {@code slotKey[slot]} only when the tag matches), and,
+ * if the slot's reference byte is 0, sets it with one plain store and counts the key in the sketch
+ * (plain stores) and the addition in a counter striped by thread (so two threads do not write one
+ * cache line). A hit on a referenced slot writes nothing shared. It allocates nothing. A lookup
+ * racing with the eviction of the same key may miss (then {@link #admit} finds the key and returns
+ * its slot) or return the slot being evicted; a cache guards its slot contents with a per-slot
+ * generation.
  *
  * <p><b>Management.</b> {@link #admit} and {@link #invalidate} take one lock, so they are safe
  * from many threads ({@link #concurrent()} is true) while lookups go on without it.
  *
- * <p><b>Metadata per cached block</b>: key 8 B + hit byte 1 B + state byte 1 B + list links
- * 2 × 4 B + table cells {@code 4 B / 0.75 load} = 5.33 B + ghost fingerprints of 4 B for
- * {@code ghostRatio} (0.5) of the slots = 2 B + sketch of {@code sketchCounters} (8) 4-bit
- * counters per slot = 4 B: <b>29.3 B</b>, plus 1,280 B of striped counters per policy
- * ({@link #metadataBytes()} computes the exact figure). The recency split keeps nothing per block
- * (a key's rules come from its hash), so it adds nothing to the figure.
+ * <p><b>Metadata per cached block</b>: key 8 B + reference byte 1 B + queue byte 1 B + list links
+ * 2 × 4 B + table cells {@code 4 B / 0.75 load} = 5.33 B + ghost entries of 4 B for
+ * {@value #GHOST_RATIO} of the slots = 2 B + sketch of {@value #SKETCH_COUNTERS} 4-bit counters
+ * per slot = 4 B: <b>29.3 B</b>, plus 1,280 B of striped counters per policy
+ * ({@link #metadataBytes()} computes the exact figure).
  */
 public final class TwoPhasePolicy implements EvictionPolicy {
 
     /**
      * Tuning of the policy; {@link #DEFAULT} is what the {@code two-phase} factory uses.
      *
-     * @param coldRatio      the cold queue's initial share of the slots
-     * @param ghostRatio     ghost fingerprints per slot
-     * @param maxHits        the highest hit state (the hand lowers it by one per pass)
-     * @param promoteAbove   a cold key hit more than this many times is promoted when it leaves cold
-     * @param sketchCounters 4-bit sketch counters per slot (rounded up to 64-byte blocks)
-     * @param adaptive       whether hill climbing tunes the cold share and the recency share (if
-     *                       not, every key follows the frequency rules)
+     * @param coldShare the cold queue's initial share of the slots
+     * @param adaptive  whether the cold queue's size follows the ghost ({@link WindowSizer}); if
+     *                  not, it stays at {@code coldShare}
      */
-    public record Options(double coldRatio, double ghostRatio, int maxHits, int promoteAbove, int sketchCounters,
-            boolean adaptive) {
+    public record Options(double coldShare, boolean adaptive) {
 
         /** The default, chosen by measurement over the reference traces (docs/BENCHMARKS.md). */
-        public static final Options DEFAULT = new Options(0.1, 0.5, 3, 1, 8, true);
+        public static final Options DEFAULT = new Options(0.01, true);
 
         public Options {
-            if (!(coldRatio > 0 && coldRatio < 1) || !(ghostRatio >= 0 && ghostRatio <= 4)
-                    || maxHits < 1 || maxHits > 100 || promoteAbove < 0 || promoteAbove >= maxHits
-                    || sketchCounters < 1 || sketchCounters > 64) {
+            if (!(coldShare > 0 && coldShare < 1)) {
                 throw new IllegalArgumentException("bad two-phase options " + this);
             }
         }
@@ -96,39 +84,49 @@ public final class TwoPhasePolicy implements EvictionPolicy {
     private static final VarHandle INTS = MethodHandles.arrayElementVarHandle(int[].class);
     private static final VarHandle LONGS = MethodHandles.arrayElementVarHandle(long[].class);
 
+    /** The queues (the low bits of a slot's queue byte); FREE slots chain through {@code next}. */
     private static final byte FREE = 0;
     private static final byte COLD = 1;
-    private static final byte HOT = 2;
+    private static final byte PROBATION = 2;
+    private static final byte PROTECTED = 3;
+    private static final int QUEUE_BITS = 3;
+    /**
+     * Queue byte flag: the key was referenced while in cold (cold's hand found it so). It stays on
+     * a key that enters probation without a duel while the cache fills, where it counts for one
+     * more in the key's defence of its slot (see {@link #evictOne}).
+     */
+    private static final int REUSED_IN_COLD = 4;
     private static final int NIL = -1;
     /** A candidate must beat the hot victim's frequency estimate by more than this to take its place. */
     private static final int ADMIT_MARGIN = 1;
-    /** A ghost hit takes the place of a hot victim whose frequency estimate is below this, whatever its own. */
-    private static final int GHOST_DISPLACES_BELOW = 3;
-    /** Sketch ageing and climber samples, in accesses per slot. */
+    /** Protected's share of the hot slots. */
+    private static final double PROTECTED_SHARE = 0.8;
+    private static final double GHOST_RATIO = 0.5;
+    private static final int SKETCH_COUNTERS = 8;
+    /** Sketch ageing, in additions per slot. */
     private static final int SAMPLE_PER_SLOT = 10;
-    /** The cold share's range and its climber's first step, as shares of the capacity. */
-    private static final double MIN_COLD_SHARE = 0.01;
-    private static final double MAX_COLD_SHARE = 0.5;
-    private static final double COLD_STEP_SHARE = 0.0625;
-    /** Counter stripes (by thread id) for hits and sketch additions, 128 bytes apart. */
+    /** Ghost stamps count in units of capacity / this many events. */
+    private static final int STAMP_RESOLUTION = 1024;
+    /** Counter stripes (by thread id) for sketch additions, 128 bytes apart. */
     private static final int STRIPES = 8;
     private static final int STRIPE_SPACING = 16;
 
     private final int capacity;
     private final EvictionListener listener;
-    private final byte maxHits;
-    private final int promoteAbove;
-    private final boolean adaptive;
 
     /** The key of each slot (written under the lock before the slot is published in the table). */
     private final long[] slotKey;
-    /** Hit state of each slot, 0..maxHits: raised by lookups without a lock, lowered by the hand. */
-    private final byte[] hits;
-    /** FREE, COLD or HOT (under the lock). */
-    private final byte[] state;
-    /** Links of the cold FIFO and of the hot CLOCK ring (a slot is in one of them); free slots chain through {@code next}. */
+    /** 1 if the slot was hit since a hand last passed it: set by lookups without a lock, cleared by the hands. */
+    private final byte[] referenced;
+    /** The queue of each slot (under the lock). */
+    private final byte[] queue;
+    /** Links of the queues (a slot is in one of them); free slots chain through {@code next}. */
     private final int[] next;
     private final int[] prev;
+    /** Per queue (indexed by the queue byte): oldest slot (where its hand is), newest slot, length. */
+    private final int[] head = {NIL, NIL, NIL, NIL};
+    private final int[] tail = {NIL, NIL, NIL, NIL};
+    private final int[] count = new int[4];
     /**
      * Open-addressing index: per cell a tag of the key's hash above {@code slotBits} bits of slot + 1,
      * 0 = empty; linear probing, backward-shift deletion.
@@ -136,30 +134,24 @@ public final class TwoPhasePolicy implements EvictionPolicy {
     private final int[] table;
     private final int slotBits;
     private final int slotMask;
-    /** Fingerprints of keys evicted from cold. */
     private final GhostFingerprints ghost;
     private final FrequencySketch sketch;
-    /** Per stripe: [0] hits, [1] sketch additions by lookups; stripe i starts at (i + 1) × STRIPE_SPACING. */
+    /** Per stripe: sketch additions by lookups; stripe i at (i + 1) × STRIPE_SPACING. */
     private final long[] stripes = new long[(STRIPES + 2) * STRIPE_SPACING];
 
     private final ReentrantLock lock = new ReentrantLock();
-    private final HillClimber climber;
-    private final RecencySplit recency;
+    /** Sizes the cold queue; null if fixed. */
+    private final WindowSizer sizer;
+    private final int fixedColdTarget;
     private final long samplePeriod;
-    private int coldTarget;
-    private int coldHead = NIL;
-    private int coldTail = NIL;
-    private int coldCount;
-    private int hotCount;
     private int freeHead = NIL;
     private int neverUsed;
     private volatile int size;
-    /** The hot ring's hand: the next slot it inspects; new hot slots go just behind it. */
-    private int hand = NIL;
 
-    /** Misses (admits of absent keys) and sketch additions they made; under the lock. */
+    /** Misses (admits of absent keys), the sketch additions they made and evictions from hot; under the lock. */
     private long misses;
     private long missAdditions;
+    private long hotEvictions;
     private long nextHalving;
 
     public TwoPhasePolicy(int capacity, EvictionListener listener) {
@@ -172,26 +164,20 @@ public final class TwoPhasePolicy implements EvictionPolicy {
         }
         this.capacity = capacity;
         this.listener = listener == null ? EvictionListener.NONE : listener;
-        this.maxHits = (byte) options.maxHits();
-        this.promoteAbove = options.promoteAbove();
-        this.adaptive = options.adaptive();
         this.slotKey = new long[capacity];
-        this.hits = new byte[capacity];
-        this.state = new byte[capacity];
+        this.referenced = new byte[capacity];
+        this.queue = new byte[capacity];
         this.next = new int[capacity];
         this.prev = new int[capacity];
         this.table = new int[(int) Math.min(Integer.MAX_VALUE - 8, Math.max(capacity + 1L, (capacity * 4L + 2) / 3))];
         this.slotBits = 32 - Integer.numberOfLeadingZeros(capacity);
         this.slotMask = slotBits == 32 ? -1 : (1 << slotBits) - 1;
-        this.coldTarget = Math.max(1, (int) (capacity * options.coldRatio()));
-        this.ghost = new GhostFingerprints((int) (capacity * options.ghostRatio()));
-        this.sketch = new FrequencySketch(capacity, options.sketchCounters());
+        this.ghost = new GhostFingerprints((int) (capacity * GHOST_RATIO), capacity / STAMP_RESOLUTION);
+        this.sketch = new FrequencySketch(capacity, SKETCH_COUNTERS);
         this.samplePeriod = (long) SAMPLE_PER_SLOT * capacity;
         this.nextHalving = samplePeriod;
-        int minCold = Math.max(1, (int) (MIN_COLD_SHARE * capacity));
-        this.climber = new HillClimber(samplePeriod, minCold, (int) (MAX_COLD_SHARE * capacity),
-                COLD_STEP_SHARE * capacity);
-        this.recency = new RecencySplit(capacity);
+        this.sizer = options.adaptive() ? new WindowSizer(capacity, options.coldShare()) : null;
+        this.fixedColdTarget = Math.max(1, (int) Math.round(options.coldShare() * capacity));
     }
 
     @Override
@@ -211,7 +197,7 @@ public final class TwoPhasePolicy implements EvictionPolicy {
 
     /** Bytes of metadata this policy allocated (slots, table, ghost, sketch, counters), divided by its capacity. */
     public double metadataBytes() {
-        long bytes = 8L * slotKey.length + hits.length + state.length + 4L * next.length + 4L * prev.length
+        long bytes = 8L * slotKey.length + referenced.length + queue.length + 4L * next.length + 4L * prev.length
                 + 4L * table.length + ghost.bytes() + sketch.bytes() + 8L * stripes.length;
         return (double) bytes / capacity;
     }
@@ -220,28 +206,18 @@ public final class TwoPhasePolicy implements EvictionPolicy {
     int coldTarget() {
         lock.lock();
         try {
-            return coldTarget;
+            return coldTargetLocked();
         } finally {
             lock.unlock();
         }
     }
 
-    /** The share of the keys following the recency rules, in 1/1024ths (for tests and diagnostics; takes the lock). */
-    int recencyShare() {
-        lock.lock();
-        try {
-            return recency.share();
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    /** Whether {@code key} is resident in the hot ring (for tests and diagnostics; takes the lock). */
+    /** Whether {@code key} is resident in the hot region (for tests and diagnostics; takes the lock). */
     boolean isHot(long key) {
         lock.lock();
         try {
             int slot = find(key, Hashing.mix(key));
-            return slot >= 0 && state[slot] == HOT;
+            return slot >= 0 && (queue[slot] & QUEUE_BITS) >= PROBATION;
         } finally {
             lock.unlock();
         }
@@ -251,17 +227,11 @@ public final class TwoPhasePolicy implements EvictionPolicy {
     public int lookup(long key) {
         long hash = Hashing.mix(key);
         int slot = find(key, hash);
-        if (slot >= 0) {
-            int stripe = ((int) Thread.currentThread().getId() & (STRIPES - 1)) * STRIPE_SPACING + STRIPE_SPACING;
-            stripes[stripe]++;
-            byte h = hits[slot];
-            if (h < maxHits) {
-                // Only a hit that raises the hit state counts in the sketch: a busy key's hits stay
-                // reads (apart from this thread's counter) until the hand lowers its state again.
-                hits[slot] = (byte) (h + 1);
-                if (sketch.increment(hash)) {
-                    stripes[stripe + 1]++;
-                }
+        if (slot >= 0 && referenced[slot] == 0) {
+            // Only the hit that sets the byte counts in the sketch: once per pass of the hand.
+            referenced[slot] = 1;
+            if (sketch.increment(hash)) {
+                stripes[((int) Thread.currentThread().getId() & (STRIPES - 1)) * STRIPE_SPACING + STRIPE_SPACING]++;
             }
         }
         return slot;
@@ -300,27 +270,42 @@ public final class TwoPhasePolicy implements EvictionPolicy {
                 missAdditions++;
             }
             age();
-            climb();
-            boolean toHot = ghost.take(hash);
-            if (toHot && hotFull() && !recency.follows(hash)) {
-                int victimFrequency = sketch.frequency(Hashing.mix(slotKey[hotVictim()]));
-                toHot = victimFrequency < GHOST_DISPLACES_BELOW || sketch.frequency(hash) > victimFrequency + ADMIT_MARGIN;
+            int ghostEntry = ghost.take(hash);
+            boolean lostTheDuel = ghostEntry != 0 && GhostFingerprints.from(ghostEntry) == GhostFingerprints.FROM_COLD;
+            if (ghostEntry != 0 && sizer != null) {
+                if (lostTheDuel) {
+                    sizer.coldGhostHit(ghost.age(ghostEntry, misses));
+                } else {
+                    sizer.hotGhostHit(ghost.age(ghostEntry, hotEvictions));
+                }
             }
+            byte to = COLD;
             slot = freeSlot();
+            if (slot < 0 && lostTheDuel) {
+                // The patent's ghost hit: a key that lost the duel comes back; it duels the hot
+                // victim at once and, if it wins, takes its slot in hot, referenced (so probation's
+                // hand moves it on to protected).
+                int victim = hotVictim();
+                if (victim != NIL && sketch.frequency(hash) > sketch.frequency(Hashing.mix(slotKey[victim])) + ADMIT_MARGIN) {
+                    unlink(victim);
+                    slot = dropHot(victim);
+                    to = PROBATION;
+                }
+            }
             if (slot < 0) {
                 slot = evictOne();
             }
             LONGS.setOpaque(slotKey, slot, key);
-            hits[slot] = 0;
-            if (toHot) {
-                state[slot] = HOT;
-                hotInsert(slot);
-            } else {
-                state[slot] = COLD;
-                coldAppend(slot);
-            }
+            referenced[slot] = (byte) (to == PROBATION ? 1 : 0);
+            append(to, slot);
             tableInsert(hash, slot);
             size++;
+            if (neverUsed < capacity || freeHead != NIL) {
+                // Not full: cold's overflow enters the hot region without a duel.
+                while (count[COLD] > coldTargetLocked()) {
+                    enterHot(coldVictim());
+                }
+            }
             return slot;
         } finally {
             lock.unlock();
@@ -337,12 +322,7 @@ public final class TwoPhasePolicy implements EvictionPolicy {
                 return false;
             }
             tableRemove(key, hash);
-            if (state[slot] == COLD) {
-                coldUnlink(slot);
-            } else {
-                hotUnlink(slot);
-            }
-            state[slot] = FREE;
+            unlink(slot);
             next[slot] = freeHead;
             freeHead = slot;
             size--;
@@ -352,35 +332,20 @@ public final class TwoPhasePolicy implements EvictionPolicy {
         }
     }
 
-    /** Sum of one field over the stripes. */
-    private long striped(int field) {
-        long sum = 0;
-        for (int i = 1; i <= STRIPES; i++) {
-            sum += stripes[i * STRIPE_SPACING + field];
-        }
-        return sum;
+    private int coldTargetLocked() {
+        return sizer == null ? fixedColdTarget : sizer.target();
     }
 
     /** Halves the sketch after every {@code 10 × capacity} additions (then half as many until the next). */
     private void age() {
-        long additions = striped(1) + missAdditions;
+        long additions = missAdditions;
+        for (int i = 1; i <= STRIPES; i++) {
+            additions += stripes[i * STRIPE_SPACING];
+        }
         if (additions >= nextHalving) {
             sketch.halve();
             nextHalving = additions + samplePeriod / 2;
         }
-    }
-
-    /** Hill climbing on the cold share and on the recency share (once the cache has filled). */
-    private void climb() {
-        if (adaptive && neverUsed >= capacity) {
-            long accesses = striped(0) + misses;
-            coldTarget = climber.climb(accesses, misses, coldTarget);
-            recency.climb(accesses, misses);
-        }
-    }
-
-    private boolean hotFull() {
-        return hotCount > 0 && hotCount >= capacity - coldTarget;
     }
 
     private int freeSlot() {
@@ -389,132 +354,174 @@ public final class TwoPhasePolicy implements EvictionPolicy {
             freeHead = next[slot];
             return slot;
         }
-        return neverUsed < capacity ? neverUsed++ : -1;
-    }
-
-    /**
-     * Moves the hand to the hot slot it would evict: phase one lowers (arms) each touched slot it
-     * passes; it stops at a slot whose hit state is 0, untouched since the hand last armed it.
-     */
-    private int hotVictim() {
-        // Each hot key's hit state drops by one per revolution; past maxHits + 1 revolutions the
-        // hand takes whatever it meets, so concurrent hits cannot keep it turning for ever.
-        long budget = (long) capacity * (maxHits + 2);
-        for (;;) {
-            int slot = hand;
-            byte h = hits[slot];
-            if (h > 0 && --budget > 0) {
-                hits[slot] = (byte) (h - 1);
-                hand = next[slot];
-                continue;
-            }
-            return slot;
-        }
+        return neverUsed < capacity ? neverUsed++ : NIL;
     }
 
     /** Frees one slot (the cache is full) and returns it. */
     private int evictOne() {
-        for (;;) {
-            if (coldCount > 0 && (coldCount >= coldTarget || hotCount == 0)) {
-                int slot = coldHead;
-                coldUnlink(slot);
-                if (hits[slot] > promoteAbove || !hotFull()) {
-                    promote(slot);
-                    continue;
+        // The target shrank: cold's overflow enters the hot region without a duel.
+        while (count[COLD] > coldTargetLocked() + 1) {
+            enterHot(coldVictim());
+        }
+        if (count[COLD] > 0 && count[COLD] >= coldTargetLocked()) {
+            int candidate = coldVictim();
+            unlink(candidate);
+            int victim = hotVictim();
+            if (victim != NIL) {
+                // A victim that entered hot without a duel while the cache filled, after a hit in
+                // cold, counts that hit in its defence; if it holds, it has earned protected. (Its
+                // estimate alone may by then be within a scan's sketch collisions of a newcomer's.)
+                boolean reused = (queue[victim] & REUSED_IN_COLD) != 0;
+                if (sketch.frequency(Hashing.mix(slotKey[candidate]))
+                        > sketch.frequency(Hashing.mix(slotKey[victim])) + ADMIT_MARGIN + (reused ? 1 : 0)) {
+                    unlink(victim);
+                    referenced[candidate] = 0;
+                    append(PROBATION, candidate);
+                    return dropHot(victim);
                 }
-                long hash = Hashing.mix(slotKey[slot]);
-                if (!recency.follows(hash)) {
-                    int victim = hotVictim();
-                    if (sketch.frequency(hash) > sketch.frequency(Hashing.mix(slotKey[victim])) + ADMIT_MARGIN) {
-                        // Phase two for the victim: armed and untouched for a whole revolution.
-                        hotUnlink(victim);
-                        promote(slot);
-                        return drop(victim);
-                    }
+                if (reused) {
+                    protect(victim);
                 }
-                ghost.put(hash);
-                return drop(slot);
             }
-            int slot = hotVictim();
-            hotUnlink(slot);
-            return drop(slot);
+            ghost.put(Hashing.mix(slotKey[candidate]), GhostFingerprints.FROM_COLD, misses);
+            return drop(candidate);
         }
-    }
-
-    private void promote(int slot) {
-        state[slot] = HOT;
-        // A frequency key promoted for its hits in cold enters hot touched once, so the hand passes
-        // it once before it can be a victim (keeping hits - 1, up to 2, held stale keys too long on
-        // w106 and orm-busy); a recency key must be hit again within one revolution.
-        hits[slot] = (byte) (hits[slot] > 1 && !recency.follows(Hashing.mix(slotKey[slot])) ? 1 : 0);
-        hotInsert(slot);
-    }
-
-    private void hotInsert(int slot) {
-        if (hand == NIL) {
-            next[slot] = slot;
-            prev[slot] = slot;
-            hand = slot;
-        } else {
-            int behind = prev[hand];
-            next[behind] = slot;
-            prev[slot] = behind;
-            next[slot] = hand;
-            prev[hand] = slot;
+        int victim = hotVictim();
+        if (victim == NIL) {
+            victim = coldVictim();
+            unlink(victim);
+            ghost.put(Hashing.mix(slotKey[victim]), GhostFingerprints.FROM_COLD, misses);
+            return drop(victim);
         }
-        hotCount++;
+        unlink(victim);
+        return dropHot(victim);
     }
 
-    private void hotUnlink(int slot) {
-        if (next[slot] == slot) {
-            hand = NIL;
-        } else {
-            int p = prev[slot];
-            int n = next[slot];
-            next[p] = n;
-            prev[n] = p;
-            if (hand == slot) {
-                hand = n;
+    /**
+     * Turns cold's hand to the slot it offers the hot region: a key referenced since it entered gets
+     * a second pass (its byte cleared, to the tail; a credit for the sizer); the first unreferenced
+     * one is returned, still linked.
+     */
+    private int coldVictim() {
+        // Past 2 × capacity steps the hand takes whatever it meets, so concurrent hits cannot keep it turning for ever.
+        for (long budget = 2L * capacity; ; budget--) {
+            int slot = head[COLD];
+            if (referenced[slot] == 0 || budget <= 0) {
+                return slot;
             }
+            referenced[slot] = 0;
+            if (sizer != null) {
+                sizer.earnCredit();
+            }
+            moveTo(COLD, slot);
+            queue[slot] |= REUSED_IN_COLD;
         }
-        hotCount--;
+    }
+
+    /**
+     * Turns probation's hand to the hot victim, still linked (NIL if the hot region is empty):
+     * phase one, a referenced key moves to protected, its byte cleared; an empty probation takes
+     * protected's victim; the first unreferenced probation key is the victim.
+     */
+    private int hotVictim() {
+        for (long budget = 4L * capacity; ; budget--) {
+            if (count[PROBATION] == 0) {
+                if (count[PROTECTED] == 0) {
+                    return NIL;
+                }
+                moveTo(PROBATION, protectedVictim());
+            }
+            int slot = head[PROBATION];
+            if (referenced[slot] == 0 || budget <= 0) {
+                return slot;
+            }
+            protect(slot);
+        }
+    }
+
+    /** A probation key moves to protected, its byte cleared; protected's overflow goes back to probation. */
+    private void protect(int slot) {
+        referenced[slot] = 0;
+        moveTo(PROTECTED, slot);
+        int protectedTarget = (int) (PROTECTED_SHARE * (capacity - coldTargetLocked()));
+        while (count[PROTECTED] > protectedTarget) {
+            int demoted = protectedVictim();
+            referenced[demoted] = 0;
+            moveTo(PROBATION, demoted);
+        }
+    }
+
+    /** Turns protected's hand: a referenced key is armed (its byte cleared, to the tail); returns the first unreferenced one, still linked. */
+    private int protectedVictim() {
+        for (long budget = 2L * capacity; ; budget--) {
+            int slot = head[PROTECTED];
+            if (referenced[slot] == 0 || budget <= 0) {
+                return slot;
+            }
+            referenced[slot] = 0;
+            moveTo(PROTECTED, slot);
+        }
+    }
+
+    /** A cold key enters the hot region without a duel (while the cache fills, or cold shrank). */
+    private void enterHot(int slot) {
+        boolean reused = (queue[slot] & REUSED_IN_COLD) != 0;
+        unlink(slot);
+        referenced[slot] = 0;
+        append(PROBATION, slot);
+        if (reused && neverUsed < capacity) {
+            queue[slot] |= REUSED_IN_COLD;
+        }
+    }
+
+    private int dropHot(int slot) {
+        hotEvictions++;
+        ghost.put(Hashing.mix(slotKey[slot]), GhostFingerprints.FROM_HOT, hotEvictions);
+        return drop(slot);
     }
 
     private int drop(int slot) {
         long key = slotKey[slot];
         tableRemove(key, Hashing.mix(key));
-        state[slot] = FREE;
         size--;
         listener.evicted(key, slot);
         return slot;
     }
 
-    private void coldAppend(int slot) {
-        prev[slot] = coldTail;
-        next[slot] = NIL;
-        if (coldTail == NIL) {
-            coldHead = slot;
-        } else {
-            next[coldTail] = slot;
-        }
-        coldTail = slot;
-        coldCount++;
+    private void moveTo(byte to, int slot) {
+        unlink(slot);
+        append(to, slot);
     }
 
-    private void coldUnlink(int slot) {
+    private void append(byte to, int slot) {
+        queue[slot] = to;
+        prev[slot] = tail[to];
+        next[slot] = NIL;
+        if (tail[to] == NIL) {
+            head[to] = slot;
+        } else {
+            next[tail[to]] = slot;
+        }
+        tail[to] = slot;
+        count[to]++;
+    }
+
+    private void unlink(int slot) {
+        int from = queue[slot] & QUEUE_BITS;
         int p = prev[slot];
         int n = next[slot];
         if (p == NIL) {
-            coldHead = n;
+            head[from] = n;
         } else {
             next[p] = n;
         }
         if (n == NIL) {
-            coldTail = p;
+            tail[from] = p;
         } else {
             prev[n] = p;
         }
-        coldCount--;
+        count[from]--;
+        queue[slot] = FREE;
     }
 
     private void tableInsert(long hash, int slot) {
