@@ -41,9 +41,9 @@ import java.util.concurrent.locks.ReentrantLock;
  *     1%..80% of the capacity. The ghost remembers where each key left from and when.</li>
  * </ul>
  *
- * <p><b>Hit path.</b> {@link #lookup} takes no lock and does no CAS: it probes an open-addressing
- * table of slot numbers, each cell tagged with bits of its key's hash in the bits the slot number
- * does not need (the key is compared through {@code slotKey[slot]} only when the tag matches), and,
+ * <p><b>Hit path.</b> {@link #lookup} takes no lock and does no CAS: it probes the
+ * {@link SlotIndex} (an open-addressing table of slot numbers tagged with bits of their keys'
+ * hashes, so a probe loads a key only when the tag matches), and,
  * if the slot's reference byte is 0, sets it with one plain store and counts the key in the sketch
  * (plain stores) and the addition in a counter striped by thread (so two threads do not write one
  * cache line). A hit on a referenced slot writes nothing shared. It allocates nothing. A lookup
@@ -81,7 +81,6 @@ public final class TwoPhasePolicy implements EvictionPolicy {
         }
     }
 
-    private static final VarHandle INTS = MethodHandles.arrayElementVarHandle(int[].class);
     private static final VarHandle LONGS = MethodHandles.arrayElementVarHandle(long[].class);
 
     /** The queues (the low bits of a slot's queue byte); FREE slots chain through {@code next}. */
@@ -127,13 +126,7 @@ public final class TwoPhasePolicy implements EvictionPolicy {
     private final int[] head = {NIL, NIL, NIL, NIL};
     private final int[] tail = {NIL, NIL, NIL, NIL};
     private final int[] count = new int[4];
-    /**
-     * Open-addressing index: per cell a tag of the key's hash above {@code slotBits} bits of slot + 1,
-     * 0 = empty; linear probing, backward-shift deletion.
-     */
-    private final int[] table;
-    private final int slotBits;
-    private final int slotMask;
+    private final SlotIndex index;
     private final GhostFingerprints ghost;
     private final FrequencySketch sketch;
     /** Per stripe: sketch additions by lookups; stripe i at (i + 1) × STRIPE_SPACING. */
@@ -169,9 +162,7 @@ public final class TwoPhasePolicy implements EvictionPolicy {
         this.queue = new byte[capacity];
         this.next = new int[capacity];
         this.prev = new int[capacity];
-        this.table = new int[(int) Math.min(Integer.MAX_VALUE - 8, Math.max(capacity + 1L, (capacity * 4L + 2) / 3))];
-        this.slotBits = 32 - Integer.numberOfLeadingZeros(capacity);
-        this.slotMask = slotBits == 32 ? -1 : (1 << slotBits) - 1;
+        this.index = new SlotIndex(slotKey);
         this.ghost = new GhostFingerprints((int) (capacity * GHOST_RATIO), capacity / STAMP_RESOLUTION);
         this.sketch = new FrequencySketch(capacity, SKETCH_COUNTERS);
         this.samplePeriod = (long) SAMPLE_PER_SLOT * capacity;
@@ -198,7 +189,7 @@ public final class TwoPhasePolicy implements EvictionPolicy {
     /** Bytes of metadata this policy allocated (slots, table, ghost, sketch, counters), divided by its capacity. */
     public double metadataBytes() {
         long bytes = 8L * slotKey.length + referenced.length + queue.length + 4L * next.length + 4L * prev.length
-                + 4L * table.length + ghost.bytes() + sketch.bytes() + 8L * stripes.length;
+                + index.bytes() + ghost.bytes() + sketch.bytes() + 8L * stripes.length;
         return (double) bytes / capacity;
     }
 
@@ -216,7 +207,7 @@ public final class TwoPhasePolicy implements EvictionPolicy {
     boolean isHot(long key) {
         lock.lock();
         try {
-            int slot = find(key, Hashing.mix(key));
+            int slot = index.find(key, Hashing.mix(key));
             return slot >= 0 && (queue[slot] & QUEUE_BITS) >= PROBATION;
         } finally {
             lock.unlock();
@@ -226,7 +217,7 @@ public final class TwoPhasePolicy implements EvictionPolicy {
     @Override
     public int lookup(long key) {
         long hash = Hashing.mix(key);
-        int slot = find(key, hash);
+        int slot = index.find(key, hash);
         if (slot >= 0 && referenced[slot] == 0) {
             // Only the hit that sets the byte counts in the sketch: once per pass of the hand.
             referenced[slot] = 1;
@@ -237,31 +228,12 @@ public final class TwoPhasePolicy implements EvictionPolicy {
         return slot;
     }
 
-    private int find(long key, long hash) {
-        int n = table.length;
-        int i = Hashing.index(hash, n);
-        int tag = tag(hash);
-        for (int probes = 0; probes < n; probes++) {
-            int cell = (int) INTS.getAcquire(table, i);
-            if (cell == 0) {
-                return -1;
-            }
-            if ((cell & ~slotMask) == tag && (long) LONGS.getOpaque(slotKey, (cell & slotMask) - 1) == key) {
-                return (cell & slotMask) - 1;
-            }
-            if (++i == n) {
-                i = 0;
-            }
-        }
-        return -1;
-    }
-
     @Override
     public int admit(long key) {
         lock.lock();
         try {
             long hash = Hashing.mix(key);
-            int slot = find(key, hash);
+            int slot = index.find(key, hash);
             if (slot >= 0) {
                 return slot;
             }
@@ -298,7 +270,7 @@ public final class TwoPhasePolicy implements EvictionPolicy {
             LONGS.setOpaque(slotKey, slot, key);
             referenced[slot] = (byte) (to == PROBATION ? 1 : 0);
             append(to, slot);
-            tableInsert(hash, slot);
+            index.insert(hash, slot);
             size++;
             if (neverUsed < capacity || freeHead != NIL) {
                 // Not full: cold's overflow enters the hot region without a duel.
@@ -317,11 +289,11 @@ public final class TwoPhasePolicy implements EvictionPolicy {
         lock.lock();
         try {
             long hash = Hashing.mix(key);
-            int slot = find(key, hash);
+            int slot = index.find(key, hash);
             if (slot < 0) {
                 return false;
             }
-            tableRemove(key, hash);
+            index.remove(key, hash);
             unlink(slot);
             next[slot] = freeHead;
             freeHead = slot;
@@ -482,7 +454,7 @@ public final class TwoPhasePolicy implements EvictionPolicy {
 
     private int drop(int slot) {
         long key = slotKey[slot];
-        tableRemove(key, Hashing.mix(key));
+        index.remove(key, Hashing.mix(key));
         size--;
         listener.evicted(key, slot);
         return slot;
@@ -522,52 +494,5 @@ public final class TwoPhasePolicy implements EvictionPolicy {
         }
         count[from]--;
         queue[slot] = FREE;
-    }
-
-    private void tableInsert(long hash, int slot) {
-        int n = table.length;
-        int i = Hashing.index(hash, n);
-        while (table[i] != 0) {
-            if (++i == n) {
-                i = 0;
-            }
-        }
-        INTS.setRelease(table, i, tag(hash) | (slot + 1));
-    }
-
-    /** The bits of a cell above the slot number: low bits of the key's hash (the index uses its high bits). */
-    private int tag(long hash) {
-        return (int) hash & ~slotMask;
-    }
-
-    private void tableRemove(long key, long hash) {
-        int n = table.length;
-        int hole = Hashing.index(hash, n);
-        while (table[hole] == 0 || slotKey[(table[hole] & slotMask) - 1] != key) {
-            if (table[hole] == 0) {
-                throw new IllegalStateException("key " + key + " not in the table");
-            }
-            if (++hole == n) {
-                hole = 0;
-            }
-        }
-        int j = hole;
-        for (;;) {
-            if (++j == n) {
-                j = 0;
-            }
-            int cell = table[j];
-            if (cell == 0) {
-                break;
-            }
-            int home = Hashing.index(Hashing.mix(slotKey[(cell & slotMask) - 1]), n);
-            int fromHome = j - home < 0 ? j - home + n : j - home;
-            int fromHole = j - hole < 0 ? j - hole + n : j - hole;
-            if (fromHome >= fromHole) {
-                INTS.setRelease(table, hole, cell);
-                hole = j;
-            }
-        }
-        INTS.setRelease(table, hole, 0);
     }
 }
