@@ -369,24 +369,32 @@ public final class TwoPhasePolicy implements EvictionPolicy {
         return dropHot(victim);
     }
 
-    /**
-     * Turns cold's hand to the slot it offers the hot region: a key referenced since it entered gets
-     * a second pass (its byte cleared, to the tail; a credit for the sizer); the first unreferenced
-     * one is returned, still linked.
-     */
+    /** Turns cold's hand to the slot it offers the hot region (see {@link #secondChance}). */
     private int coldVictim() {
-        // Past 2 × capacity steps the hand takes whatever it meets, so concurrent hits cannot keep it turning for ever.
+        return secondChance(COLD);
+    }
+
+    /**
+     * Turns the hand of cold or protected: a key referenced since the hand last passed gets a
+     * second pass (its byte cleared, to the tail; in cold also a credit for the sizer and the
+     * {@link #REUSED_IN_COLD} mark); the first unreferenced key is returned, still linked. Past
+     * 2 × capacity steps the hand takes whatever it meets, so concurrent hits cannot keep it
+     * turning for ever.
+     */
+    private int secondChance(byte from) {
         for (long budget = 2L * capacity; ; budget--) {
-            int slot = head[COLD];
+            int slot = head[from];
             if (referenced[slot] == 0 || budget <= 0) {
                 return slot;
             }
             referenced[slot] = 0;
-            if (sizer != null) {
-                sizer.earnCredit();
+            moveTo(from, slot);
+            if (from == COLD) {
+                queue[slot] |= REUSED_IN_COLD;
+                if (sizer != null) {
+                    sizer.earnCredit();
+                }
             }
-            moveTo(COLD, slot);
-            queue[slot] |= REUSED_IN_COLD;
         }
     }
 
@@ -401,7 +409,7 @@ public final class TwoPhasePolicy implements EvictionPolicy {
                 if (count[PROTECTED] == 0) {
                     return NIL;
                 }
-                moveTo(PROBATION, protectedVictim());
+                moveTo(PROBATION, secondChance(PROTECTED));
             }
             int slot = head[PROBATION];
             if (referenced[slot] == 0 || budget <= 0) {
@@ -417,23 +425,12 @@ public final class TwoPhasePolicy implements EvictionPolicy {
         moveTo(PROTECTED, slot);
         int protectedTarget = (int) (PROTECTED_SHARE * (capacity - coldTargetLocked()));
         while (count[PROTECTED] > protectedTarget) {
-            int demoted = protectedVictim();
+            int demoted = secondChance(PROTECTED);
             referenced[demoted] = 0;
             moveTo(PROBATION, demoted);
         }
     }
 
-    /** Turns protected's hand: a referenced key is armed (its byte cleared, to the tail); returns the first unreferenced one, still linked. */
-    private int protectedVictim() {
-        for (long budget = 2L * capacity; ; budget--) {
-            int slot = head[PROTECTED];
-            if (referenced[slot] == 0 || budget <= 0) {
-                return slot;
-            }
-            referenced[slot] = 0;
-            moveTo(PROTECTED, slot);
-        }
-    }
 
     /** A cold key enters the hot region without a duel (while the cache fills, or cold shrank). */
     private void enterHot(int slot) {
