@@ -1,5 +1,6 @@
 package io.vstack.api.filter;
 
+import java.util.Set;
 import org.osgi.annotation.versioning.ConsumerType;
 
 /**
@@ -16,8 +17,21 @@ public interface IoFilterFactory {
     /**
      * Creates the filter instance for one disk.
      *
+     * <p>{@code context.config()} holds the attach-time pairs minus the framework's own
+     * ({@value io.vstack.api.filter.MissingFilterPolicy#CONFIG_KEY}). A factory validates every
+     * key it is given and refuses unknown ones, so that a typo does not pass silently.
+     *
      * @throws IllegalArgumentException with a one-line message if {@code context.config()} is invalid
      * @throws java.io.UncheckedIOException if the filter cannot set up its state
      */
     IoFilter create(FilterContext context);
+
+    /**
+     * The configuration keys whose values are secrets (a key, a password): the framework shows
+     * them as {@code ***} in commands and logs and keeps the disk's metadata file readable by its
+     * owner only. Constant for the life of the factory. Default: none.
+     */
+    default Set<String> secretKeys() {
+        return Set.of();
+    }
 }

@@ -10,6 +10,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Set;
 import java.util.Properties;
 
 /**
@@ -38,10 +41,24 @@ public final class StoreFiles {
      * atomic rename, directory fsync), creating its directory if needed.
      */
     public static void writeAtomically(Path file, byte[] content) throws IOException {
+        writeAtomically(file, content, false);
+    }
+
+    /**
+     * As {@link #writeAtomically(Path, byte[])}; with {@code ownerOnly} the file is readable and
+     * writable by its owner only (mode 0600 where the file system has POSIX permissions) from
+     * its creation, for files that hold secrets.
+     */
+    public static void writeAtomically(Path file, byte[] content, boolean ownerOnly) throws IOException {
         Files.createDirectories(file.getParent());
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
+        Files.deleteIfExists(tmp);
+        boolean posix = ownerOnly && tmp.getFileSystem().supportedFileAttributeViews().contains("posix");
+        FileAttribute<?>[] attributes = posix
+                ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"))}
+                : new FileAttribute<?>[0];
+        try (FileChannel channel = FileChannel.open(tmp, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
+                attributes)) {
             ByteBuffer buffer = ByteBuffer.wrap(content);
             while (buffer.hasRemaining()) {
                 channel.write(buffer);

@@ -4,6 +4,7 @@ import io.vstack.api.disk.DiskException;
 import io.vstack.api.disk.DiskManager;
 import io.vstack.api.filter.FilterAttachment;
 import io.vstack.api.filter.FilterDescriptor;
+import io.vstack.api.filter.MissingFilterPolicy;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -16,7 +17,8 @@ import java.util.Map;
 public interface DiskAdmin extends DiskManager {
 
     /** What the framework observed of one attachment. */
-    record FilterReport(String disk, String filter, boolean active, long requests, long failures, long longestHeldNanos) {
+    record FilterReport(String disk, String filter, boolean active, MissingFilterPolicy onMissing, long requests,
+                        long failures, long longestHeldNanos, String lastError) {
     }
 
     /**
@@ -56,6 +58,15 @@ public interface DiskAdmin extends DiskManager {
 
     /** Detaches a filter from a disk after draining its in-flight requests. */
     void detach(String diskId, String filterName);
+
+    /**
+     * Detaches a filter; new I/O waits while its in-flight requests finish, at most the drain
+     * deadline (filterTimeout + 0.5 s). Past it: refused, nothing changed; with {@code force} the
+     * filter is closed anyway and the requests it holds fail for their callers.
+     *
+     * @throws IllegalStateException naming the filter and what it holds, when refused
+     */
+    void detach(String diskId, String filterName, boolean force);
 
     /** The names of the hosts present. */
     List<String> hostNames();

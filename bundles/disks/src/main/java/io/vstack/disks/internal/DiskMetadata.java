@@ -5,6 +5,7 @@ import io.vstack.api.disk.DiskException;
 import io.vstack.api.disk.DiskSpec;
 import io.vstack.api.filter.FilterClass;
 import io.vstack.api.filter.FilterDescriptor;
+import io.vstack.api.filter.MissingFilterPolicy;
 import io.vstack.api.storage.BackendType;
 import io.vstack.api.storage.StoreSpec;
 import java.io.ByteArrayOutputStream;
@@ -25,6 +26,7 @@ import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.stream.Stream;
 
 /**
@@ -52,10 +54,16 @@ record DiskMetadata(String id, long capacity, int blockSize, String backend, Str
     static final String SUFFIX = ".disk";
     static final String TEMP_SUFFIX = ".tmp";
 
-    /** One attached filter as recorded: its descriptor when attached, and its configuration. */
-    record Attachment(FilterDescriptor descriptor, Map<String, String> config) {
+    /**
+     * One attached filter as recorded: its descriptor when attached, its configuration (without
+     * the framework's {@code onMissing}), what I/O does while it is absent, and which of its
+     * configuration keys are secrets (recorded so they stay hidden while the factory is absent).
+     */
+    record Attachment(FilterDescriptor descriptor, Map<String, String> config, MissingFilterPolicy onMissing,
+                      Set<String> secretKeys) {
         Attachment {
             config = Map.copyOf(config);
+            secretKeys = Set.copyOf(secretKeys);
         }
 
         String name() {
@@ -171,6 +179,10 @@ record DiskMetadata(String id, long capacity, int blockSize, String backend, Str
             entries.put(prefix + "class", a.descriptor().filterClass().name());
             entries.put(prefix + "rank", Integer.toString(a.descriptor().rank()));
             entries.put(prefix + "description", a.descriptor().description());
+            entries.put(prefix + "onMissing", a.onMissing().toString());
+            if (!a.secretKeys().isEmpty()) {
+                entries.put(prefix + "secretKeys", String.join(",", new TreeSet<>(a.secretKeys())));
+            }
             new TreeMap<>(a.config()).forEach((k, v) -> entries.put(prefix + "config." + k, v));
         }
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
@@ -179,9 +191,9 @@ record DiskMetadata(String id, long capacity, int blockSize, String backend, Str
         return bytes.toByteArray();
     }
 
-    /** Writes the metadata crash-safely into {@code dir}. */
+    /** Writes the metadata crash-safely into {@code dir}, readable by its owner only (it may hold filters' secrets). */
     void write(Path dir) throws IOException {
-        StoreFiles.writeAtomically(file(dir, id), bytes());
+        StoreFiles.writeAtomically(file(dir, id), bytes(), true);
     }
 
     /** Deletes the metadata file of disk {@code id}, durably. */
@@ -233,7 +245,11 @@ record DiskMetadata(String id, long capacity, int blockSize, String backend, Str
                         config.put(key.substring((prefix + "config.").length()), p.getProperty(key));
                     }
                 }
-                filters.add(new Attachment(descriptor, config));
+                String onMissing = p.getProperty(prefix + "onMissing");
+                String secrets = p.getProperty(prefix + "secretKeys", "").trim();
+                filters.add(new Attachment(descriptor, config, onMissing == null
+                        ? MissingFilterPolicy.defaultFor(filterClass) : MissingFilterPolicy.parse(onMissing),
+                        secrets.isEmpty() ? Set.of() : Set.of(secrets.split(","))));
             }
             String store = p.getProperty("store", id).trim();
             long contentVersion = p.getProperty("contentVersion") == null ? 0 : number(p, "contentVersion");

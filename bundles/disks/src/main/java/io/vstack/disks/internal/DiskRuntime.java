@@ -5,17 +5,23 @@ import io.vstack.api.disk.DiskException;
 import io.vstack.api.disk.DiskHandle;
 import io.vstack.api.disk.DiskInfo;
 import io.vstack.api.disk.VirtualDisk;
+import io.vstack.api.Durations;
 import io.vstack.api.filter.FilterAttachment;
+import io.vstack.api.filter.MissingFilterPolicy;
 import io.vstack.api.io.DiskUnavailableException;
+import io.vstack.api.io.FilterTimeoutException;
+import io.vstack.api.io.FilterUnavailableException;
 import io.vstack.api.io.IoException;
 import io.vstack.api.metrics.Metric;
 import io.vstack.api.metrics.MetricSource;
 import io.vstack.api.metrics.ThreadCounters;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
@@ -56,7 +62,8 @@ final class DiskRuntime implements VirtualDisk, MetricSource {
         this.service = service;
         this.id = metadata.id();
         this.metadata = metadata;
-        this.chain = Chain.of(id, metadata.capacity(), List.of(), null);
+        // Until their factories link them, the attached filters that must not be bypassed are gates.
+        this.chain = working();
     }
 
     /** Why writes to this disk are refused (it has children), or null if it is writable. */
@@ -111,7 +118,8 @@ final class DiskRuntime implements VirtualDisk, MetricSource {
                 active |= s.name.equals(a.name());
             }
             Stage s = linkedStage(a.name());
-            result.add(new FilterAttachment(id, s != null ? s.descriptor : a.descriptor(), a.config(), active));
+            result.add(new FilterAttachment(id, s != null ? s.descriptor : a.descriptor(), a.config(), active, a.onMissing(),
+                    a.secretKeys()));
         }
         result.sort((x, y) -> Stage.ORDER.compare(x.descriptor(), y.descriptor()));
         return result;
@@ -158,6 +166,7 @@ final class DiskRuntime implements VirtualDisk, MetricSource {
      * itself into the chain (and re-checks that it is still current), runs, counts out.
      */
     void execute(IoContext request, Handle handle) throws IoException {
+        long gateDeadline = 0;
         for (;;) {
             Chain c = chain;
             if (c.hold != null) {
@@ -166,6 +175,16 @@ final class DiskRuntime implements VirtualDisk, MetricSource {
             }
             if (c.dead != null) {
                 throw new DiskUnavailableException(c.dead);
+            }
+            if (c.gates != null) {
+                Chain.Gate gate = c.gateFor(handle.target());
+                if (gate != null) {
+                    if (gateDeadline == 0) {
+                        gateDeadline = System.nanoTime() + service.timeoutNanos();
+                    }
+                    awaitFilter(c, gate, gateDeadline);
+                    continue;
+                }
             }
             if (c.store == null) {
                 ensureStore();
@@ -182,10 +201,41 @@ final class DiskRuntime implements VirtualDisk, MetricSource {
                 c.run(entry, request);
                 return;
             } finally {
-                request.end();
+                String timedOutIn = request.end();
                 c.exit();
+                if (timedOutIn != null) {
+                    // Replaces whatever the filter did late: its completion or failure is discarded.
+                    throw new FilterTimeoutException(timedOutIn, "disk " + id + ": filter " + timedOutIn + " held the "
+                            + request.op() + " at offset " + request.offset() + " longer than filterTimeout "
+                            + service.timeoutText() + "; the request failed (filter:list shows the filter)");
+                }
             }
         }
+    }
+
+    /**
+     * I/O would pass through a missing filter that must not be bypassed: fails at once
+     * ({@code fail}), or waits for a newer chain until {@code deadline} and then fails ({@code hold}).
+     */
+    private void awaitFilter(Chain c, Chain.Gate gate, long deadline) throws FilterUnavailableException {
+        String name = gate.descriptor().name();
+        if (gate.policy() == MissingFilterPolicy.HOLD) {
+            long left = deadline - System.nanoTime();
+            try {
+                if (left > 0 && c.replaced.await(left, TimeUnit.NANOSECONDS)) {
+                    return;
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new FilterUnavailableException(name, "disk " + id + ": interrupted while waiting for filter " + name
+                        + " to come back");
+            }
+            throw new FilterUnavailableException(name, "disk " + id + ": filter " + name + " is attached but not present; "
+                    + "I/O through it waited " + service.timeoutText() + " (filterTimeout) and fails (onMissing=hold). "
+                    + "Deploy the filter again, or filter:detach it");
+        }
+        throw new FilterUnavailableException(name, "disk " + id + ": filter " + name + " is attached but not present; "
+                + "I/O through it fails (onMissing=fail). Deploy the filter again, or filter:detach it");
     }
 
     private static void awaitUninterruptibly(CountDownLatch latch) {
@@ -214,7 +264,7 @@ final class DiskRuntime implements VirtualDisk, MetricSource {
                 return;
             }
             store = service.chains().open(this);
-            publish(false);
+            publish();
         } finally {
             lock.unlock();
         }
@@ -229,64 +279,113 @@ final class DiskRuntime implements VirtualDisk, MetricSource {
             }
             ChainStore old = store;
             store = null;
-            publish(true);
+            publish();
             old.close();
         } finally {
             lock.unlock();
         }
     }
 
-    /** Links a filter; waits until no request runs in the chain without it. Caller holds the lock. */
+    /** Links a filter. Caller holds the lock. */
     void link(Stage stage) {
         linked.put(stage.name, stage);
-        publish(false);
+        install(working());
         LOG.debug("disk {}: filter {} linked", id, stage.name);
     }
 
     /**
-     * Unlinks a filter and waits for its in-flight requests to finish; with {@code hold}, new I/O
-     * waits meanwhile instead of bypassing it. Then closes the filter. Caller holds the lock.
+     * Unlinks a filter: new I/O waits at a barrier while the filter's in-flight requests finish,
+     * up to the drain deadline; then the filter closes and the held I/O goes on without it (or
+     * through its gate if its attachment is still recorded: a factory that went away). Caller
+     * holds the lock.
+     *
+     * @param force close the filter after the deadline even if requests are still in it (they
+     *              fail for their callers when the filter lets go)
+     * @return the stage, or null if it was not linked
+     * @throws FilterBusyException if requests were still in it at the deadline and not
+     *         {@code force}: then the filter stays linked and nothing changed
      */
-    Stage unlink(String name, boolean hold) {
+    Stage unlink(String name, boolean force) {
         Stage stage = linked.remove(name);
         if (stage == null) {
             return null;
         }
-        publish(hold);
+        Chain old = chain;
+        CountDownLatch latch = new CountDownLatch(1);
+        install(Chain.barrier(old, latch));
         try {
-            stage.filter.close();
-        } catch (RuntimeException | LinkageError e) {
-            LOG.warn("disk {}: filter {} failed to close: {}", id, name, e.toString(), e);
+            if (!drain(old) && !force) {
+                linked.put(name, stage);
+                throw new FilterBusyException("filter " + name + " on disk " + id + " still holds " + old.inFlight.get()
+                        + " request(s) after " + Durations.format(Duration.ofNanos(service.drainDeadlineNanos()))
+                        + "; nothing changed. --force detaches it anyway (those requests fail)");
+            }
+        } finally {
+            install(working());
+            latch.countDown();
         }
+        closeFilter(stage);
         return stage;
     }
 
-    /**
-     * Publishes a chain of the current stages and store and drains the old one. With
-     * {@code hold}, entering I/O waits at a barrier until the old chain is drained. Caller holds the lock.
-     */
-    private void publish(boolean hold) {
-        Chain old = chain;
-        Chain next = Chain.of(id, metadata.capacity(), List.copyOf(linked.values()), store);
-        if (hold) {
-            CountDownLatch latch = new CountDownLatch(1);
-            chain = Chain.barrier(old, latch);
-            try {
-                drain(old);
-            } finally {
-                chain = next;
-                latch.countDown();
-            }
-        } else {
-            chain = next;
-            drain(old);
+    /** Thrown by {@link #unlink} when a filter keeps requests past the deadline. */
+    static final class FilterBusyException extends IllegalStateException {
+        private static final long serialVersionUID = 1L;
+
+        FilterBusyException(String message) {
+            super(message);
         }
     }
 
-    private void drain(Chain old) {
-        old.drain(service.timeoutNanos(), () -> LOG.warn("disk {}: waiting longer than {} for {} in-flight request(s) "
-                + "to leave the old filter chain; filter:list shows which filter holds them", id,
-                service.timeoutText(), old.inFlight.get()));
+    private void closeFilter(Stage s) {
+        try {
+            s.filter.close();
+        } catch (RuntimeException | LinkageError e) {
+            LOG.warn("disk {}: filter {} failed to close: {}", id, s.name, e.toString(), e);
+        }
+    }
+
+    /** A working chain of the linked stages, the gates of the attachments missing from them, and the store. */
+    private Chain working() {
+        DiskMetadata m = metadata;
+        List<Chain.Gate> gates = new ArrayList<>();
+        for (DiskMetadata.Attachment a : m.filters()) {
+            if (a.onMissing() != MissingFilterPolicy.BYPASS && !linked.containsKey(a.name())) {
+                gates.add(new Chain.Gate(a.descriptor(), a.onMissing()));
+            }
+        }
+        return Chain.of(id, m.capacity(), List.copyOf(linked.values()), gates, store);
+    }
+
+    /** Makes {@code next} the current chain and wakes the I/O that waits at the old one's gates. Caller holds the lock. */
+    private void install(Chain next) {
+        Chain old = chain;
+        chain = next;
+        if (old != null) {
+            old.replaced.countDown();
+        }
+    }
+
+    /** Publishes a working chain of the current stages and store and drains the old one. Caller holds the lock. */
+    private void publish() {
+        Chain old = chain;
+        install(working());
+        drain(old);
+    }
+
+    /**
+     * Waits for the requests in a replaced chain to leave, at most the drain deadline; logs the
+     * ones that did not (a filter that ignores its time-out); they fail for their callers when
+     * the filter lets go.
+     */
+    private boolean drain(Chain old) {
+        if (old.drain(service.drainDeadlineNanos())) {
+            return true;
+        }
+        LOG.warn("disk {}: {} request(s) did not leave the old filter chain within {}; going on without them "
+                + "(they fail when their filter lets go; filter:list shows which filter holds them)", id,
+                old.inFlight.get(), Durations.format(Duration.ofNanos(service.drainDeadlineNanos())));
+        return false;
     }
 
     /**
@@ -299,16 +398,12 @@ final class DiskRuntime implements VirtualDisk, MetricSource {
         List<String> failed = new ArrayList<>();
         Chain old = chain;
         CountDownLatch latch = new CountDownLatch(1);
-        chain = Chain.barrier(old, latch);
+        install(Chain.barrier(old, latch));
         try {
             drain(old);
             List<Stage> previous = List.copyOf(linked.values());
             for (Stage s : previous) {
-                try {
-                    s.filter.close();
-                } catch (RuntimeException | LinkageError e) {
-                    LOG.warn("disk {}: filter {} failed to close: {}", id, s.name, e.toString(), e);
-                }
+                closeFilter(s);
                 linked.remove(s.name);
                 try {
                     linked.put(s.name, recreate.apply(s));
@@ -318,7 +413,7 @@ final class DiskRuntime implements VirtualDisk, MetricSource {
                 }
             }
         } finally {
-            chain = Chain.of(id, metadata.capacity(), List.copyOf(linked.values()), store);
+            install(working());
             latch.countDown();
         }
         return failed;
@@ -329,15 +424,9 @@ final class DiskRuntime implements VirtualDisk, MetricSource {
         lock.lock();
         try {
             Chain old = chain;
-            chain = Chain.dead(id, metadata.capacity(), reason);
+            install(Chain.dead(id, metadata.capacity(), reason));
             drain(old);
-            for (Stage s : linked.values()) {
-                try {
-                    s.filter.close();
-                } catch (RuntimeException | LinkageError e) {
-                    LOG.warn("disk {}: filter {} failed to close: {}", id, s.name, e.toString(), e);
-                }
-            }
+            linked.values().forEach(this::closeFilter);
             linked.clear();
             if (store != null) {
                 store.close();
@@ -382,12 +471,16 @@ final class DiskRuntime implements VirtualDisk, MetricSource {
                 throw new DiskException(old.dead);
             }
             CountDownLatch latch = new CountDownLatch(1);
-            chain = Chain.barrier(old, latch);
+            install(Chain.barrier(old, latch));
             try {
-                drain(old);
+                if (!drain(old)) {
+                    throw new DiskException("disk " + id + ": " + old.inFlight.get() + " request(s) held by a filter did not "
+                            + "finish within " + Durations.format(Duration.ofNanos(service.drainDeadlineNanos()))
+                            + "; nothing was done (filter:list shows the filter)");
+                }
                 return work.run();
             } finally {
-                chain = Chain.of(id, metadata.capacity(), List.copyOf(linked.values()), store);
+                install(working());
                 latch.countDown();
             }
         } finally {

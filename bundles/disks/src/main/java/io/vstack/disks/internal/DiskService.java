@@ -43,6 +43,8 @@ import org.slf4j.LoggerFactory;
 public class DiskService implements DiskAdmin {
 
     private static final Logger LOG = LoggerFactory.getLogger(DiskService.class);
+    /** What a drain waits beyond the filter timeout (see {@link #drainDeadlineNanos}). */
+    private static final long DRAIN_GRACE_NANOS = 500_000_000L;
 
     /** Publishes a disk's figures; returns what unpublishes them. */
     public interface Publisher {
@@ -135,6 +137,15 @@ public class DiskService implements DiskAdmin {
 
     String timeoutText() {
         return Durations.format(timeout);
+    }
+
+    /**
+     * How long a chain change (detach, a factory going, delete, shutdown) waits for in-flight
+     * requests: the filter timeout plus time for the watchdog to time out and interrupt a held
+     * request and for the filter to let go.
+     */
+    long drainDeadlineNanos() {
+        return timeout.toNanos() + DRAIN_GRACE_NANOS;
     }
 
     BlockStore openStore(DiskMetadata metadata) throws StorageException {
@@ -358,12 +369,17 @@ public class DiskService implements DiskAdmin {
 
     @Override
     public void detach(String diskId, String filterName) {
-        filters.detach(null, diskId, filterName);
+        filters.detach(null, diskId, filterName, false);
+    }
+
+    @Override
+    public void detach(String diskId, String filterName, boolean force) {
+        filters.detach(null, diskId, filterName, force);
     }
 
     /** Detaches a filter; {@code host}, if given, must own the disk. */
     void detach(String host, String diskId, String filterName) {
-        filters.detach(host, diskId, filterName);
+        filters.detach(host, diskId, filterName, false);
     }
 
     /**
@@ -478,17 +494,23 @@ public class DiskService implements DiskAdmin {
     // ---- watchdog -----------------------------------------------------------------------------
 
     /**
-     * Finds requests running longer than the timeout and reports the filter that holds each
-     * (log WARN once per filter and disk; {@code filter:list} shows it). A request is timed from
-     * the first scan that sees it running, so it is reported at most one scan period late and its
-     * held time is a lower bound. Called periodically by the owning component's watchdog thread
-     * (one thread: the sightings are not synchronized); {@code now} is {@link System#nanoTime()}.
+     * Finds requests running longer than the timeout and times each out in the filter that holds
+     * it: the filter's {@link io.vstack.api.filter.IoFilter#cancel} hook runs, its thread is
+     * interrupted, and the request fails for its caller with a
+     * {@link io.vstack.api.io.FilterTimeoutException} when the filter returns (log WARN once per
+     * filter and disk; {@code filter:list} shows it). A request is timed from the first scan that
+     * sees it running, so it is timed out at most two scan periods late. Called periodically by
+     * the owning component's watchdog thread (one thread: the sightings are not synchronized);
+     * {@code now} is {@link System#nanoTime()}.
      */
     public void scanHeld(long now) {
         long limit = timeout.toNanos();
         for (Iterator<IoContext> it = contexts.iterator(); it.hasNext(); ) {
             IoContext context = it.next();
             long serial = context.running();
+            if (serial < 0) {
+                continue; // timed out already; its thread has not come back yet
+            }
             if (serial == 0) {
                 if (!context.ownerAlive()) {
                     it.remove();
@@ -507,15 +529,32 @@ public class DiskService implements DiskAdmin {
                 continue;
             }
             Stage stage = chain.stages[depth];
+            String what = context.op() + " at offset " + context.offset();
+            if (!context.timeOut(serial, stage.name, () -> cancel(stage, context))) {
+                continue;
+            }
+            stage.timedOut("held a " + what + " for " + Durations.format(Duration.ofNanos(held))
+                    + ", longer than filterTimeout " + timeoutText() + "; it was failed");
             if (stage.reportHeld(held)) {
-                LOG.warn("Filter {} on disk {} has held a request for {}, longer than filterTimeout {}; "
-                        + "I/O through it waits (filter:list reports it)", stage.name, stage.diskId,
-                        Durations.format(Duration.ofNanos(held)), timeoutText());
+                LOG.warn("Filter {} on disk {} has held a {} for {}, longer than filterTimeout {}; the request fails, "
+                        + "the filter was asked to let go and its thread interrupted (filter:list reports it)",
+                        stage.name, stage.diskId, what, Durations.format(Duration.ofNanos(held)), timeoutText());
             }
         }
     }
 
-    /** Stops every disk: new I/O fails, in-flight I/O finishes, filters and stores close. */
+    private static void cancel(Stage stage, IoContext request) {
+        try {
+            stage.filter.cancel(request);
+        } catch (RuntimeException | LinkageError e) {
+            LOG.warn("Filter {} on disk {} failed in its cancel hook: {}", stage.name, stage.diskId, e.toString(), e);
+        }
+    }
+
+    /**
+     * Stops every disk: new I/O fails, in-flight I/O finishes (each disk waits at most the drain
+     * deadline), filters and stores close.
+     */
     public void close() {
         for (DiskRuntime disk : disks.values()) {
             disk.kill("disk " + disk.id + " is unavailable: the disk manager stopped");

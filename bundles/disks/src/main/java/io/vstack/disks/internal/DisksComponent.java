@@ -52,8 +52,9 @@ public final class DisksComponent extends DiskService {
         @AttributeDefinition(description = "Directory of the disk metadata files; empty means ${karaf.data}/vstack/disks")
         String directory() default "";
 
-        @AttributeDefinition(description = "A filter that holds one request longer than this is reported "
-                + "(a WARN in the log, once, and filter:list), e.g. 30s")
+        @AttributeDefinition(description = "A filter that holds one request longer than this is timed out: the request "
+                + "fails, the filter is asked to let go (a WARN in the log, once, and filter:list); also how long I/O "
+                + "waits for a missing filter whose onMissing is hold, e.g. 30s")
         String filterTimeout() default "30s";
     }
 
@@ -73,7 +74,9 @@ public final class DisksComponent extends DiskService {
             thread.setDaemon(true);
             return thread;
         });
-        long period = Math.max(TimeUnit.MILLISECONDS.toNanos(50), filterTimeout().toNanos() / 4);
+        // Short enough that a held request fails at most ~2 periods after filterTimeout; a scan is cheap.
+        long period = Math.max(TimeUnit.MILLISECONDS.toNanos(1), Math.min(TimeUnit.MILLISECONDS.toNanos(20),
+                filterTimeout().toNanos() / 4));
         watchdog.scheduleWithFixedDelay(this::scan, period, period, TimeUnit.NANOSECONDS);
         LOG.info("Virtual disks ready (filterTimeout {})", Durations.format(filterTimeout()));
     }

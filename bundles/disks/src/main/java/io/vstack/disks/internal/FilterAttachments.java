@@ -6,6 +6,7 @@ import io.vstack.api.filter.FilterContext;
 import io.vstack.api.filter.FilterDescriptor;
 import io.vstack.api.filter.IoFilter;
 import io.vstack.api.filter.IoFilterFactory;
+import io.vstack.api.filter.MissingFilterPolicy;
 import io.vstack.disks.internal.DiskAdmin.FilterReport;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -13,11 +14,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -58,6 +60,11 @@ final class FilterAttachments {
             throw new IllegalArgumentException("no filter named '" + filterName + "'; filter:list shows the filters that can be attached");
         }
         FilterDescriptor descriptor = factory.descriptor();
+        Map<String, String> filterConfig = new HashMap<>(config);
+        String policyText = filterConfig.remove(MissingFilterPolicy.CONFIG_KEY);
+        MissingFilterPolicy onMissing = policyText == null ? MissingFilterPolicy.defaultFor(descriptor.filterClass())
+                : MissingFilterPolicy.parse(policyText);
+        Set<String> secretKeys = secretKeys(factory);
         disk.lock().lock();
         try {
             if (disk.chain().dead != null) {
@@ -70,9 +77,9 @@ final class FilterAttachments {
             if (activeFactory(filterName) != factory) {
                 throw new IllegalArgumentException("filter " + filterName + " went away while attaching; try again");
             }
-            IoFilter filter = createFilter(factory, disk, filterName, config);
+            IoFilter filter = createFilter(factory, disk, filterName, filterConfig);
             List<DiskMetadata.Attachment> filters = new ArrayList<>(metadata.filters());
-            filters.add(new DiskMetadata.Attachment(descriptor, config));
+            filters.add(new DiskMetadata.Attachment(descriptor, filterConfig, onMissing, secretKeys));
             DiskMetadata updated = metadata.withFilters(filters);
             try {
                 updated.write(directory);
@@ -82,8 +89,9 @@ final class FilterAttachments {
             }
             disk.metadata(updated);
             disk.link(new Stage(diskId, descriptor, filter, factory));
-            LOG.info("Attached filter {} to disk {}{}", filterName, diskId, config.isEmpty() ? "" : " with " + new TreeMap<>(config));
-            return new FilterAttachment(diskId, descriptor, config, true);
+            LOG.info("Attached filter {} to disk {} (onMissing={}){}", filterName, diskId, onMissing,
+                    filterConfig.isEmpty() ? "" : " with " + FilterAttachment.redact(filterConfig, secretKeys));
+            return new FilterAttachment(diskId, descriptor, filterConfig, true, onMissing, secretKeys);
         } finally {
             disk.lock().unlock();
         }
@@ -116,6 +124,17 @@ final class FilterAttachments {
         return filter;
     }
 
+    /** The factory's secret keys; none if it fails to say (it is then refused at create anyway, or has none). */
+    private static Set<String> secretKeys(IoFilterFactory factory) {
+        try {
+            Set<String> keys = factory.secretKeys();
+            return keys == null ? Set.of() : keys;
+        } catch (RuntimeException | LinkageError e) {
+            LOG.warn("Filter factory {} fails to name its secret keys: {}", factory, e.toString(), e);
+            return Set.of();
+        }
+    }
+
     private static void closeFilter(IoFilter filter, String diskId, String name) {
         try {
             filter.close();
@@ -124,8 +143,12 @@ final class FilterAttachments {
         }
     }
 
-    /** Detaches a filter; {@code host}, if given, must own the disk. */
-    void detach(String host, String diskId, String filterName) {
+    /**
+     * Detaches a filter; {@code host}, if given, must own the disk. New I/O waits while the
+     * filter's in-flight requests finish, up to the drain deadline; past it the detach is refused
+     * and nothing changes, unless {@code force}.
+     */
+    void detach(String host, String diskId, String filterName, boolean force) {
         DiskRuntime disk = disks.requireDisk(diskId, host);
         disk.lock().lock();
         try {
@@ -134,16 +157,26 @@ final class FilterAttachments {
                 throw new IllegalArgumentException("filter " + filterName + " is not attached to disk " + diskId);
             }
             DiskMetadata updated = metadata.withFilters(metadata.filters().stream().filter(a -> !a.name().equals(filterName)).toList());
-            try {
-                updated.write(directory);
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot write the metadata of disk " + diskId + ": " + e.getMessage(), e);
-            }
+            writeMetadata(updated);
             disk.metadata(updated);
-            disk.unlink(filterName, false);
-            LOG.info("Detached filter {} from disk {}", filterName, diskId);
+            try {
+                disk.unlink(filterName, force);
+            } catch (DiskRuntime.FilterBusyException e) {
+                disk.metadata(metadata);
+                writeMetadata(metadata);
+                throw e;
+            }
+            LOG.info("Detached filter {} from disk {}{}", filterName, diskId, force ? " (forced)" : "");
         } finally {
             disk.lock().unlock();
+        }
+    }
+
+    private void writeMetadata(DiskMetadata metadata) {
+        try {
+            metadata.write(directory);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the metadata of disk " + metadata.id() + ": " + e.getMessage(), e);
         }
     }
 
@@ -155,8 +188,9 @@ final class FilterAttachments {
             disk.stages().forEach(s -> stages.put(s.name, s));
             for (FilterAttachment a : disk.attachments()) {
                 Stage s = stages.get(a.descriptor().name());
-                reports.add(new FilterReport(disk.id, a.descriptor().name(), a.active(), s == null ? 0 : s.requests.sum(0),
-                        s == null ? 0 : s.failures.sum(), s == null ? 0 : s.longestHeldNanos()));
+                reports.add(new FilterReport(disk.id, a.descriptor().name(), a.active(), a.onMissing(),
+                        s == null ? 0 : s.requests.sum(0), s == null ? 0 : s.failures.sum(), s == null ? 0 : s.longestHeldNanos(),
+                        s == null ? null : s.lastError()));
             }
         }
         return reports;
@@ -204,8 +238,11 @@ final class FilterAttachments {
 
     /**
      * A filter factory went away (its bundle stops or is removed): on every disk where it has a
-     * filter, new I/O is held, in-flight requests in the filter finish, the filter is unlinked
-     * (the attachment stays, inactive) and the held I/O goes on. No request fails. Blocks until then.
+     * filter, new I/O is held, in-flight requests in the filter finish (up to the drain deadline:
+     * the bundle is going, so a filter that does not let go is closed anyway and those requests
+     * fail), the filter is unlinked (the attachment stays, inactive) and the held I/O goes on
+     * as the attachment's {@code onMissing} says: held until the filter returns, failed, or
+     * bypassing it. Blocks until then, at most the drain deadline per disk.
      */
     void factoryRemoved(IoFilterFactory factory) {
         FilterFactories.Removal removal = factories.remove(factory);

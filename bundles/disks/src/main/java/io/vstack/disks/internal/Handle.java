@@ -34,6 +34,11 @@ final class Handle implements DiskHandle {
         this.blockSize = disk.metadata().blockSize();
     }
 
+    /** The filter position this handle's I/O enters at, null for the top of the chain. */
+    FilterDescriptor target() {
+        return target;
+    }
+
     /** Where this handle's I/O enters {@code chain}: the top, or its target filter's position. */
     int entry(Chain chain) {
         return target == null ? 0 : chain.entryFor(target);

@@ -50,6 +50,10 @@ final class IoContext implements IoRequest {
     /** The watchdog's own: the request it last saw running here, and when it first saw it. */
     long seenSerial;
     long seenAt;
+    /** Set by the watchdog when it times the running request out: the filter that held it. */
+    private volatile String timedOutIn;
+    /** Set by the watchdog once it has interrupted the owner after a time-out. */
+    private volatile boolean interruptDelivered;
 
     IoContext(Thread owner) {
         this.owner = new WeakReference<>(owner);
@@ -75,14 +79,53 @@ final class IoContext implements IoRequest {
         DEPTH.setRelease(this, index);
     }
 
-    /** Marks the request as done and drops the references to the caller's buffer. */
-    void end() {
-        RUNNING.setRelease(this, 0L);
+    /**
+     * Marks the request as done and drops the references to the caller's buffer.
+     *
+     * @return null if the request ended in time; else the name of the filter in which the
+     *         watchdog timed it out (the caller fails it; the interrupt the watchdog sent this
+     *         thread is cleared here, so it does not hit the caller's next wait)
+     */
+    String end() {
         CHAIN.setRelease(this, (Chain) null);
         buffer = null;
+        if (RUNNING.compareAndSet(this, begun, 0L)) {
+            return null;
+        }
+        while (!interruptDelivered) {
+            Thread.onSpinWait();
+        }
+        Thread.interrupted();
+        interruptDelivered = false;
+        String filter = timedOutIn;
+        RUNNING.setRelease(this, 0L);
+        return filter;
     }
 
-    /** The serial number (from 1) of the request running on this context, 0 if none is. */
+    /**
+     * The watchdog's side of a time-out: if request {@code serial} still runs, marks it timed out
+     * in {@code filter} (its thread's {@link #end} will fail it), runs {@code release} (the
+     * filter's cancel hook), interrupts the owner thread, and returns true; false if the request
+     * ended meanwhile. Called by the watchdog thread only.
+     */
+    boolean timeOut(long serial, String filter, Runnable release) {
+        timedOutIn = filter;
+        if (!RUNNING.compareAndSet(this, serial, -serial)) {
+            return false;
+        }
+        try {
+            release.run();
+        } finally {
+            Thread t = owner.get();
+            if (t != null) {
+                t.interrupt();
+            }
+            interruptDelivered = true;
+        }
+        return true;
+    }
+
+    /** The serial number (from 1) of the request running on this context, 0 if none is, negative once timed out. */
     long running() {
         return (long) RUNNING.getAcquire(this);
     }

@@ -12,12 +12,18 @@ import io.vstack.api.metrics.ThreadCounters;
 import java.util.Comparator;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One linked filter of one disk's chain: the filter instance, the factory that made it, and
- * what the framework observed of it (failures, requests held past the timeout).
+ * what the framework observed of it (failures and the last one, requests held past the timeout).
  */
 final class Stage {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Stage.class);
+    /** After a filter's first failure (logged with its stack trace), at most one line per this interval. */
+    private static final long FAILURE_LOG_INTERVAL_NANOS = 10_000_000_000L;
 
     /** Chain order: filter class, then higher rank first, then name (for a stable order). */
     static final Comparator<FilterDescriptor> ORDER = Comparator
@@ -35,6 +41,9 @@ final class Stage {
     final ThreadCounters requests = new ThreadCounters(1);
     private final AtomicBoolean heldReported = new AtomicBoolean();
     private volatile long longestHeldNanos;
+    private final AtomicBoolean failureLogged = new AtomicBoolean();
+    private volatile long nextFailureLog;
+    private volatile String lastError;
 
     Stage(String diskId, FilterDescriptor descriptor, IoFilter filter, IoFilterFactory factory) {
         this.diskId = diskId;
@@ -52,19 +61,53 @@ final class Stage {
         } catch (IoException e) {
             throw e;
         } catch (RuntimeException e) {
-            throw failed(e);
+            throw failed(request, e);
         } catch (Error e) {
             if (e instanceof VirtualMachineError) {
                 throw e;
             }
             // LinkageError (a class of an uninstalled bundle), AssertionError...: the filter's fault.
-            throw failed(e);
+            throw failed(request, e);
         }
     }
 
-    private FilterFailedException failed(Throwable e) {
+    private FilterFailedException failed(IoRequest request, Throwable e) {
+        if (request instanceof IoContext context && context.running() < 0) {
+            // What the filter threw when the watchdog timed the request out and interrupted it:
+            // the time-out is the failure (counted and shown); the caller gets that instead.
+            return new FilterFailedException(name, "filter " + name + " failed a timed-out request on disk " + diskId, e);
+        }
+        String error = describe(e);
+        lastError = error;
         failures.increment();
-        return new FilterFailedException(name, "filter " + name + " failed a " + "request on disk " + diskId + ": " + e, e);
+        long now = System.nanoTime();
+        if (failureLogged.compareAndSet(false, true)) {
+            nextFailureLog = now + FAILURE_LOG_INTERVAL_NANOS;
+            LOG.warn("Filter {} failed a request on disk {} (the request fails; later failures are counted, "
+                    + "logged at most every {} s, and filter:list shows the last): {}", name, diskId,
+                    FAILURE_LOG_INTERVAL_NANOS / 1_000_000_000L, error, e);
+        } else if (now - nextFailureLog >= 0) {
+            nextFailureLog = now + FAILURE_LOG_INTERVAL_NANOS;
+            LOG.warn("Filter {} on disk {} has failed {} request(s) so far; the last: {}", name, diskId, failures.sum(), error);
+        }
+        return new FilterFailedException(name, "filter " + name + " failed a request on disk " + diskId + ": " + error, e);
+    }
+
+    /** A failure as one line: the exception and where the filter threw it (an NPE often has no message). */
+    static String describe(Throwable e) {
+        StackTraceElement[] trace = e.getStackTrace();
+        return trace.length == 0 ? e.toString() : e + " at " + trace[0];
+    }
+
+    /** The watchdog timed a request out in this filter; {@code error} says what it held and how long. */
+    void timedOut(String error) {
+        lastError = error;
+        failures.increment();
+    }
+
+    /** The last failure of the filter (an exception it threw, or a time-out), null if none. */
+    String lastError() {
+        return lastError;
     }
 
     /** Records that the filter holds a request for {@code nanos}; true the first time (to log once). */

@@ -90,11 +90,6 @@ class DiskChainTest extends DiskServiceFixture {
         }
     }
 
-    private static void assertOneLine(String expected, Exception e) {
-        assertTrue(e.getMessage().contains(expected), e.getMessage());
-        assertFalse(e.getMessage().contains("\n"), e.getMessage());
-    }
-
     @Test
     void aCloneReadsThroughWritesToItselfAndUnwrittenBlocksAreZeros() throws Exception {
         VirtualDisk base = base("base");

@@ -1,5 +1,8 @@
 package io.vstack.disks.internal;
 
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.vstack.api.storage.StorageBackend;
 import io.vstack.disks.internal.TestSupport.FakeHost;
 import java.nio.file.Path;
@@ -9,6 +12,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.io.TempDir;
@@ -42,11 +47,36 @@ abstract class DiskServiceFixture {
 
     /** A manager over {@link #dir}, as after a restart. */
     DiskService newService() {
-        DiskService s = new DiskService(dir, Duration.ofSeconds(30), disk -> () -> { });
+        return newService(Duration.ofSeconds(30));
+    }
+
+    /** A manager over {@link #dir} with filter timeout {@code filterTimeout}, as after a restart. */
+    DiskService newService(Duration filterTimeout) {
+        DiskService s = new DiskService(dir, filterTimeout, disk -> () -> { });
         backends().forEach(s::backendAdded);
         s.hostAdded(new FakeHost("esx1"));
         s.hostAdded(new FakeHost("esx2"));
         services.add(s);
         return s;
+    }
+
+    /** Asserts that {@code e}'s message is one line that contains {@code expected}. */
+    static void assertOneLine(String expected, Exception e) {
+        assertTrue(e.getMessage().contains(expected), e.getMessage());
+        assertFalse(e.getMessage().contains("\n"), e.getMessage());
+    }
+
+    /** Waits for {@code condition}, at most 30 s. */
+    static void waitUntil(BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        Object monitor = new Object();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("condition not met in 30 s");
+            }
+            synchronized (monitor) {
+                monitor.wait(5);
+            }
+        }
     }
 }

@@ -3,6 +3,7 @@ package io.vstack.disks.internal;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -16,6 +17,7 @@ import io.vstack.api.filter.FilterAttachment;
 import io.vstack.api.filter.FilterClass;
 import io.vstack.api.io.DiskUnavailableException;
 import io.vstack.api.io.FilterFailedException;
+import io.vstack.api.io.FilterTimeoutException;
 import io.vstack.api.io.InvalidIoException;
 import io.vstack.api.storage.BackendType;
 import io.vstack.api.storage.StorageBackend;
@@ -86,11 +88,6 @@ class DiskServiceTest extends DiskServiceFixture {
 
         assertEquals(before, service.disks());
         assertArrayEquals(metadata, Files.readAllBytes(dir.resolve("d1.disk")));
-    }
-
-    private static void assertOneLine(String expected, Exception e) {
-        assertTrue(e.getMessage().contains(expected), e.getMessage());
-        assertFalse(e.getMessage().contains("\n"), e.getMessage());
     }
 
     @Test
@@ -402,7 +399,7 @@ class DiskServiceTest extends DiskServiceFixture {
     }
 
     @Test
-    void detachWaitsForTheRequestsInTheFilterWhileNewIoBypassesIt() throws Exception {
+    void detachHoldsNewIoWhileTheRequestsInTheFilterFinishThenNewIoBypassesIt() throws Exception {
         Blocking blocking = new Blocking();
         service.factoryAdded(new Factory("slow", FilterClass.INSPECTION, 0, c -> blocking));
         VirtualDisk disk = create("d1", 4 * M);
@@ -413,23 +410,30 @@ class DiskServiceTest extends DiskServiceFixture {
             return null;
         });
         assertTrue(blocking.entered.await(30, TimeUnit.SECONDS));
-        CountDownLatch detached = new CountDownLatch(1);
         Future<?> detach = pool.submit(() -> {
             service.detach("d1", "slow");
-            detached.countDown();
+            return null;
         });
-        // Once the detach has published the chain without the filter, new I/O passes at once.
-        waitUntil(() -> disk.info().filters().isEmpty());
-        h.write(4096, pattern(4096, 6));
-        assertEquals(1, detached.getCount(), "detach returns only after the held request left the filter");
+        waitUntil(() -> ((DiskRuntime) disk).chain().hold != null);
+        // New I/O waits at the barrier: it neither enters the leaving filter nor overtakes the held write.
+        Future<?> newIo = pool.submit(() -> {
+            h.write(4096, pattern(4096, 6));
+            return null;
+        });
+        assertFalse(detach.isDone(), "detach returns only after the held request left the filter");
+        assertFalse(newIo.isDone(), "new I/O waits while the filter drains");
         assertFalse(blocking.closed, "the filter is not closed while it holds a request");
         blocking.release.countDown();
         detach.get(30, TimeUnit.SECONDS);
         held.get(30, TimeUnit.SECONDS);
+        newIo.get(30, TimeUnit.SECONDS);
         assertTrue(blocking.closed);
-        ByteBuffer back = ByteBuffer.allocateDirect(4096);
+        assertTrue(disk.info().filters().isEmpty());
+        ByteBuffer back = ByteBuffer.allocateDirect(8192);
         h.read(0, back);
-        assertEquals(pattern(4096, 5), back.flip(), "the held write completed");
+        back.flip();
+        assertEquals(pattern(4096, 5), back.slice(0, 4096), "the held write completed");
+        assertEquals(pattern(4096, 6), back.slice(4096, 4096), "the new write went on without the filter");
         h.close();
     }
 
@@ -482,7 +486,7 @@ class DiskServiceTest extends DiskServiceFixture {
     }
 
     @Test
-    void aFilterHoldingARequestPastTheTimeoutIsReported() throws Exception {
+    void aFilterHoldingARequestPastTheTimeoutIsTimedOutAndItsCallerFailsByName() throws Exception {
         Blocking blocking = new Blocking();
         service.factoryAdded(new Factory("stuck", FilterClass.INSPECTION, 0, c -> blocking));
         service.factoryAdded(new Factory("fine", FilterClass.CACHE, 0, c -> new Recording("fine", null)));
@@ -499,12 +503,18 @@ class DiskServiceTest extends DiskServiceFixture {
         assertTrue(service.filterReports().stream().allMatch(r -> r.longestHeldNanos() == 0), "not past the timeout yet");
         long later = System.nanoTime() + Duration.ofSeconds(31).toNanos();
         service.scanHeld(later);
+        // The watchdog interrupted the filter's wait: the caller fails with the time-out, not with what the filter threw.
+        java.util.concurrent.ExecutionException failed = assertThrows(java.util.concurrent.ExecutionException.class,
+                () -> held.get(30, TimeUnit.SECONDS));
+        FilterTimeoutException timeout = assertInstanceOf(FilterTimeoutException.class, failed.getCause());
+        assertEquals("stuck", timeout.filter());
+        assertOneLine("disk d1: filter stuck held the READ at offset 0 longer than filterTimeout 30s", timeout);
         DiskAdmin.FilterReport stuck = service.filterReports().stream().filter(r -> r.filter().equals("stuck")).findFirst().orElseThrow();
         DiskAdmin.FilterReport fine = service.filterReports().stream().filter(r -> r.filter().equals("fine")).findFirst().orElseThrow();
         assertTrue(stuck.longestHeldNanos() > Duration.ofSeconds(30).toNanos(), "reported: " + stuck);
+        assertEquals(1, stuck.failures());
+        assertTrue(stuck.lastError().contains("longer than filterTimeout"), stuck.lastError());
         assertEquals(0, fine.longestHeldNanos());
-        blocking.release.countDown();
-        held.get(30, TimeUnit.SECONDS);
         h.close();
     }
 
@@ -566,19 +576,6 @@ class DiskServiceTest extends DiskServiceFixture {
             }
             long allocated = threads.getThreadAllocatedBytes(id) - before;
             assertTrue(allocated < 20_000, "20,000 I/Os through two filters allocated " + allocated + " bytes");
-        }
-    }
-
-    private static void waitUntil(java.util.function.BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        Object monitor = new Object();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("condition not met in 30 s");
-            }
-            synchronized (monitor) {
-                monitor.wait(5);
-            }
         }
     }
 }

@@ -25,6 +25,7 @@ import io.vstack.api.storage.StoreSpec;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -174,9 +175,22 @@ public final class TestSupport {
         final Function<FilterContext, IoFilter> make;
         final List<FilterContext> contexts = new CopyOnWriteArrayList<>();
 
+        private Set<String> secretKeys = Set.of();
+
         public Factory(String name, FilterClass filterClass, int rank, Function<FilterContext, IoFilter> make) {
             this.descriptor = new FilterDescriptor(name, filterClass, rank, "test filter " + name);
             this.make = make;
+        }
+
+        /** This factory, declaring {@code keys} as secret. */
+        Factory withSecretKeys(Set<String> keys) {
+            this.secretKeys = Set.copyOf(keys);
+            return this;
+        }
+
+        @Override
+        public Set<String> secretKeys() {
+            return secretKeys;
         }
 
         @Override

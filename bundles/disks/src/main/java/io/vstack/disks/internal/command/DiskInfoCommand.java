@@ -5,10 +5,10 @@ import io.vstack.api.disk.DiskException;
 import io.vstack.api.disk.DiskInfo;
 import io.vstack.api.disk.VirtualDisk;
 import io.vstack.api.filter.FilterAttachment;
+import io.vstack.api.filter.MissingFilterPolicy;
 import io.vstack.api.metrics.MetricSource;
 import io.vstack.disks.internal.DiskAdmin;
 import java.io.PrintStream;
-import java.util.TreeMap;
 import org.apache.karaf.shell.api.action.Action;
 import org.apache.karaf.shell.api.action.Argument;
 import org.apache.karaf.shell.api.action.Command;
@@ -67,14 +67,27 @@ public class DiskInfoCommand implements Action {
         chain.column("Class");
         chain.column("Rank").alignRight();
         chain.column("State");
+        chain.column("On missing");
         chain.column("Config");
         int i = 1;
         for (FilterAttachment a : info.filters()) {
             chain.addRow().addContent(i++, a.descriptor().name(), a.descriptor().filterClass(), a.descriptor().rank(),
-                    a.active() ? "active" : "inactive (factory absent)", a.config().isEmpty() ? "-" : new TreeMap<>(a.config()));
+                    state(a.active(), a.onMissing()), a.onMissing(), a.config().isEmpty() ? "-" : a.redactedConfig());
         }
         out.println();
         chain.print(out, !noFormat);
         return null;
+    }
+
+    /** An attachment's state as the commands show it: active, or what I/O does while it is missing. */
+    static String state(boolean active, MissingFilterPolicy onMissing) {
+        if (active) {
+            return "active";
+        }
+        return switch (onMissing) {
+            case FAIL -> "missing: I/O fails";
+            case HOLD -> "missing: I/O held";
+            case BYPASS -> "missing: bypassed";
+        };
     }
 }

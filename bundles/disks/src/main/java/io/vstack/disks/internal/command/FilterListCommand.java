@@ -49,14 +49,17 @@ public class FilterListCommand implements Action {
         attachments.column("Disk");
         attachments.column("Filter");
         attachments.column("State");
+        attachments.column("On missing");
         attachments.column("Requests").alignRight();
         attachments.column("Failures").alignRight();
         attachments.column("Held too long");
+        attachments.column("Last error");
         for (FilterReport r : reports) {
-            attachments.addRow().addContent(r.disk(), r.filter(), r.active() ? "active" : "inactive (factory absent)",
-                    r.requests(), r.failures(), r.longestHeldNanos() == 0 ? "-"
+            attachments.addRow().addContent(r.disk(), r.filter(), DiskInfoCommand.state(r.active(), r.onMissing()),
+                    r.onMissing(), r.requests(), r.failures(), r.longestHeldNanos() == 0 ? "-"
                             : "held a request " + Durations.format(Duration.ofNanos(r.longestHeldNanos()))
-                            + " (timeout " + Durations.format(disks.filterTimeout()) + ")");
+                            + " (timeout " + Durations.format(disks.filterTimeout()) + ")",
+                    r.lastError() == null ? "-" : r.lastError());
         }
         out.println();
         attachments.print(out, !noFormat);

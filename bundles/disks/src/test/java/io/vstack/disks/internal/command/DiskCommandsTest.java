@@ -89,7 +89,7 @@ class DiskCommandsTest {
         filters.noFormat = true;
         String out = capture(filters::execute);
         assertTrue(out.lines().anyMatch(l -> l.matches("stats\\s+INSPECTION\\s+3\\s+test filter stats\\s+d1\\s*")), out);
-        assertTrue(out.lines().anyMatch(l -> l.matches("d1\\s+stats\\s+active\\s+0\\s+0\\s+-\\s*")), out);
+        assertTrue(out.lines().anyMatch(l -> l.matches("d1\\s+stats\\s+active\\s+bypass\\s+0\\s+0\\s+-\\s+-\\s*")), out);
 
         FilterDetachCommand detach = new FilterDetachCommand();
         detach.disks = service;
