@@ -4,5 +4,5 @@
  * {@link io.vstack.api.net.MobilityEvent} so that a VM's traffic follows it to its new host.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.1.0")
+@org.osgi.annotation.versioning.Version("1.2.0")
 package io.vstack.api.net;

@@ -1,8 +1,10 @@
 package io.vstack.api.vm;
 
 import io.vstack.api.net.VmInterface;
+import io.vstack.api.storage.StoreSpec;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * What to create a VM with.
@@ -11,7 +13,7 @@ import java.util.Objects;
  * @param host       the host it runs on
  * @param memory     guest memory in bytes, a positive multiple of the host's page size (4 KiB)
  * @param vcpus      number of vCPUs (1 to 64)
- * @param disks      ids of its virtual disks (on shared storage; never copied by a migration,
+ * @param disks      ids of its virtual disks, each once (on shared storage; never copied by a migration,
  *                   their ownership moves with the VM)
  * @param interfaces its network interfaces
  * @param workload   what its guest does
@@ -39,6 +41,12 @@ public record VmSpec(String name, String host, long memory, int vcpus, List<Stri
             throw new IllegalArgumentException("vcpus " + vcpus + " must be from 1 to 64");
         }
         disks = List.copyOf(disks);
+        for (String disk : disks) {
+            StoreSpec.requireValidName("disk name", disk);
+        }
+        if (Set.copyOf(disks).size() != disks.size()) {
+            throw new IllegalArgumentException("VM " + name + " names a disk twice: " + disks);
+        }
         interfaces = List.copyOf(interfaces);
     }
 

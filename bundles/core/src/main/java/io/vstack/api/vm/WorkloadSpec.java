@@ -11,7 +11,7 @@ import java.util.Objects;
  * vCPUs, each pacing itself with a token bucket. Every write stores a 64-bit sequence number
  * (vCPU in the top byte), so a stale page is detectable.
  *
- * @param dirtyRateBytesPerSecond dirty memory per second; 0 = idle (only the heartbeat)
+ * @param dirtyRateBytesPerSecond dirty memory per second, at most {@link #MAX_DIRTY_RATE}; 0 = idle (only the heartbeat)
  * @param workingSetBytes         bytes of memory written, from the first page after the heartbeat
  *                                page; capped at the VM's touched memory
  * @param pattern                 which working-set pages are written
@@ -25,6 +25,9 @@ import java.util.Objects;
 public record WorkloadSpec(long dirtyRateBytesPerSecond, long workingSetBytes, WorkloadPattern pattern,
                            double zipfExponent, int writeSize, double zeroFraction, Duration heartbeat) {
 
+    /** The highest dirty rate, 1 TiB of pages per second: far beyond what the simulated vCPUs can write. */
+    public static final long MAX_DIRTY_RATE = 1L << 40;
+
     /** The default heartbeat period, 1 ms. */
     public static final Duration DEFAULT_HEARTBEAT = Duration.ofMillis(1);
 
@@ -34,8 +37,9 @@ public record WorkloadSpec(long dirtyRateBytesPerSecond, long workingSetBytes, W
     public WorkloadSpec {
         Objects.requireNonNull(pattern, "pattern");
         Objects.requireNonNull(heartbeat, "heartbeat");
-        if (dirtyRateBytesPerSecond < 0) {
-            throw new IllegalArgumentException("dirty rate must not be negative: " + dirtyRateBytesPerSecond);
+        if (dirtyRateBytesPerSecond < 0 || dirtyRateBytesPerSecond > MAX_DIRTY_RATE) {
+            throw new IllegalArgumentException("dirty rate " + dirtyRateBytesPerSecond + " B/s must be from 0 to 1T per second "
+                    + "(more than a simulated guest can write)");
         }
         if (workingSetBytes < 0) {
             throw new IllegalArgumentException("working set must not be negative: " + workingSetBytes);

@@ -7,5 +7,5 @@
  * {@link io.vstack.api.vm.DiskOwnership} are whiteboard hooks for other capabilities.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.0.0")
+@org.osgi.annotation.versioning.Version("1.1.0")
 package io.vstack.api.vm;

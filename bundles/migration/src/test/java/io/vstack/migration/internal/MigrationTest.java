@@ -1,6 +1,8 @@
 package io.vstack.migration.internal;
 
 import io.vstack.api.testing.FakeHosts;
+import io.vstack.api.testing.InMemoryDisk;
+import io.vstack.api.testing.InMemoryDiskManager;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -57,6 +59,7 @@ class MigrationTest {
     Path dir;
 
     private final FakeHosts hosts = FakeHosts.withMemory(160 * MIB, "esx1", "esx2");
+    private final InMemoryDiskManager disks = new InMemoryDiskManager();
     private final List<String> calls = new CopyOnWriteArrayList<>();
     private VmManager vms;
     private MigrationManager migrations;
@@ -64,6 +67,7 @@ class MigrationTest {
 
     private MigrationManager start(Map<String, InetSocketAddress> remotes) throws Exception {
         vms = new VmManager(hosts, dir.resolve("vms"), GuestRam.Order.MARK_AFTER_WRITE);
+        vms.bindDisks(disks);
         migrations = new MigrationManager(new MigrationManager.Settings(InetAddress.getLoopbackAddress(), Map.of(), remotes, 100),
                 hosts, vms, vms, dir.resolve("migrations"));
         hosts.hosts().forEach(migrations::addHost);
@@ -84,8 +88,9 @@ class MigrationTest {
     }
 
     private VmInfo runningVm(String name, long memory, WorkloadSpec workload) throws Exception {
-        vms.create(new VmSpec(name, "esx1", memory, 2, List.of("disk-" + name),
-                List.of(new VmInterface("eni-" + name, "02:00:00:00:00:01", "net0", List.of("10.0.0.5"))), workload));
+        disks.add(new InMemoryDisk("disk-" + name, 1 << 20, 4096));
+        vms.create(new VmSpec(name, "esx1", memory, 2, List.of("disk-" + name), List.of(new VmInterface("eni-" + name, "02:00:00:00:00:01",
+                "net0", List.of("10.0.0." + (1 + Math.floorMod(name.hashCode(), 250))))), workload));
         return vms.start(name);
     }
 
@@ -172,6 +177,7 @@ class MigrationTest {
     @Test
     void finishedRunsKeepNoHoldOnTheGuestMemoryTheyMoved() throws Exception {
         vms = new VmManager(hosts, dir.resolve("vms"), GuestRam.Order.MARK_AFTER_WRITE);
+        vms.bindDisks(disks);
         List<WeakReference<OutgoingVm>> moved = new CopyOnWriteArrayList<>(); // each holds its VM's guest memory
         VmMobility watched = new VmMobility() {
             @Override

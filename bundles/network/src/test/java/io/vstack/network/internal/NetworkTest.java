@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.vstack.api.net.MobilityEvent;
 import io.vstack.api.net.NetworkProgrammingException;
 import io.vstack.api.net.VmInterface;
+import io.vstack.api.testing.FakeHosts;
 import io.vstack.api.vm.VmInfo;
 import io.vstack.api.vm.VmSpec;
 import io.vstack.api.vm.VmState;
@@ -106,5 +107,19 @@ class NetworkTest {
         assertEquals("eni-esx1-net1", c.eniWithIp("10.1.0.5").orElseThrow().id());
         assertEquals(List.of(), c.eni("eni-esx2-net1").orElseThrow().privateIps(), "nothing stale stays allowed");
         assertTrue(c.eni("eni-a").isEmpty(), "an eni-move interface is not whitelist's business");
+    }
+
+    @Test
+    void sendRefusesAnUnknownHostAndAddressesThatAreNotIpv4() {
+        NetworkAdmin admin = new NetworkAdmin(DatacenterController.of(""), FakeHosts.withMemory(1 << 20, "esx1"));
+        assertEquals("no host named 'esx9'; host:list shows the hosts",
+                assertThrows(IllegalArgumentException.class, () -> admin.send("esx9", "10.0.0.1", "10.0.0.2")).getMessage());
+        assertEquals("source address '999.1.1.1' is not an IPv4 address (four numbers 0-255 separated by dots, e.g. 10.0.0.5)",
+                assertThrows(IllegalArgumentException.class, () -> admin.send("esx1", "999.1.1.1", "10.0.0.2")).getMessage());
+        assertThrows(IllegalArgumentException.class, () -> admin.send("esx1", "10.0.0.1", "abc"));
+        assertFalse(admin.send("esx1", "10.0.0.1", "10.0.0.2"), "no ENI has the address: dropped");
+        assertThrows(IllegalArgumentException.class, () -> new VmInterface("eni-x", "02:00:00:00:00:01", "net0", List.of("net0:abc")));
+        assertThrows(IllegalArgumentException.class, () -> new VmInterface("eni-x", "02:00:00:00:00:01", "net0", List.of("1.2.3")));
+        assertThrows(IllegalArgumentException.class, () -> new VmInterface("eni-x", "02:00:00:00:00:01", "net0", List.of("01.2.3.4")));
     }
 }

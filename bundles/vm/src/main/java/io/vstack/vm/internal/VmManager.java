@@ -1,5 +1,6 @@
 package io.vstack.vm.internal;
 
+import io.vstack.api.disk.DiskManager;
 import io.vstack.api.hw.Host;
 import io.vstack.api.hw.HostRegistry;
 import io.vstack.api.vm.GuestMemory;
@@ -16,6 +17,7 @@ import io.vstack.api.vm.WorkloadSpec;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -49,6 +51,7 @@ public final class VmManager implements VmService, VmMobility {
     private final Map<String, Entry> vms = new ConcurrentSkipListMap<>();
     private final Map<String, Incoming> incoming = new ConcurrentHashMap<>();
     private final List<VmListener> listeners = new CopyOnWriteArrayList<>();
+    private volatile DiskManager disks;
 
     /** One VM of the inventory. Fields guarded by the manager. */
     private static final class Entry {
@@ -86,6 +89,19 @@ public final class VmManager implements VmService, VmMobility {
         return karafData != null ? Path.of(karafData) : context.getDataFile("").toPath();
     }
 
+    /** The disk manager that {@link #create} checks a VM's disks with, if one runs. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY, unbind = "unbindDisks")
+    public void bindDisks(DiskManager manager) {
+        disks = manager;
+    }
+
+    public void unbindDisks(DiskManager manager) {
+        if (disks == manager) {
+            disks = null;
+        }
+    }
+
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
     void addListener(VmListener listener) {
@@ -121,6 +137,8 @@ public final class VmManager implements VmService, VmMobility {
             throw new VmException("A VM named '" + spec.name() + "' exists already");
         }
         Host host = host(spec.host());
+        requireDisks(spec);
+        requireFreeAddresses(spec);
         long free = host.memory().freeFrames() * host.memory().frameSize();
         if (spec.memory() > free) {
             throw new VmException("VM " + spec.name() + " needs " + human(spec.memory()) + " but host " + host.name()
@@ -131,6 +149,42 @@ public final class VmManager implements VmService, VmMobility {
         vms.put(spec.name(), e);
         LOG.info("VM {} created on {}: {} memory, {} vCPUs", spec.name(), spec.host(), human(spec.memory()), spec.vcpus());
         return changed(e);
+    }
+
+    /** Every disk the VM names exists (the disk manager is asked). */
+    private void requireDisks(VmSpec spec) throws VmException {
+        DiskManager manager = disks;
+        for (String disk : spec.disks()) {
+            if (manager == null) {
+                throw new VmException("VM " + spec.name() + " names disk " + disk
+                        + ", but no disk manager is running to check it (feature vstack-disks)");
+            }
+            if (manager.disk(disk).isEmpty()) {
+                throw new VmException("VM " + spec.name() + ": no disk named " + disk + "; disk:list shows the disks");
+            }
+        }
+    }
+
+    /** No address of the VM is another VM's on the same network, or given twice. */
+    private void requireFreeAddresses(VmSpec spec) throws VmException {
+        Map<String, String> taken = new HashMap<>();
+        for (Entry e : vms.values()) {
+            addresses(e.spec).forEach(a -> taken.put(a, e.spec.name()));
+        }
+        incoming.values().forEach(i -> addresses(i.spec).forEach(a -> taken.put(a, i.spec.name())));
+        for (String address : addresses(spec)) {
+            String owner = taken.put(address, spec.name());
+            if (owner != null) {
+                String[] parts = address.split("/", 2);
+                throw new VmException("address " + parts[1] + " on network " + parts[0] + " is taken by VM "
+                        + (owner.equals(spec.name()) ? spec.name() + " itself (given twice)" : owner));
+            }
+        }
+    }
+
+    /** A VM's addresses as {@code network/ip}. */
+    private static List<String> addresses(VmSpec spec) {
+        return spec.interfaces().stream().flatMap(i -> i.addresses().stream().map(ip -> i.network() + "/" + ip)).toList();
     }
 
     @Override

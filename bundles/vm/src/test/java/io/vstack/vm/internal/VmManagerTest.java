@@ -1,6 +1,8 @@
 package io.vstack.vm.internal;
 
 import io.vstack.api.testing.FakeHosts;
+import io.vstack.api.testing.InMemoryDisk;
+import io.vstack.api.testing.InMemoryDiskManager;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -34,8 +36,11 @@ class VmManagerTest {
     private final FakeHosts hosts = FakeHosts.withMemory(64 * MIB, "esx1", "esx2");
     private VmManager manager;
 
+    private final InMemoryDiskManager disks = new InMemoryDiskManager();
+
     private VmManager manager() {
         manager = new VmManager(hosts, dir, GuestRam.Order.MARK_AFTER_WRITE);
+        manager.bindDisks(disks);
         return manager;
     }
 
@@ -46,9 +51,34 @@ class VmManagerTest {
         }
     }
 
-    private static VmSpec spec(String name, String host, long memory) {
-        return new VmSpec(name, host, memory, 2, List.of("disk-" + name),
-                List.of(new VmInterface("eni-" + name, "02:00:00:00:00:01", "net0", List.of("10.0.0.5"))), WorkloadSpec.idle());
+    /** A VM with a disk of its own (created here) and an address of its own on net0. */
+    private VmSpec spec(String name, String host, long memory) {
+        disks.add(new InMemoryDisk("disk-" + name, MIB, 4096));
+        return new VmSpec(name, host, memory, 2, List.of("disk-" + name), List.of(new VmInterface("eni-" + name,
+                "02:00:00:00:00:01", "net0", List.of("10.0.0." + (1 + Math.floorMod(name.hashCode(), 250))))), WorkloadSpec.idle());
+    }
+
+    @Test
+    void aVmsDisksMustExistAndItsAddressesMustBeFree() throws Exception {
+        VmManager vms = manager();
+        vms.create(spec("vm1", "esx1", 4 * MIB));
+        VmSpec noDisk = new VmSpec("vm2", "esx1", 4 * MIB, 1, List.of("ghost"), List.of(), WorkloadSpec.idle());
+        assertEquals("VM vm2: no disk named ghost; disk:list shows the disks",
+                assertThrows(VmException.class, () -> vms.create(noDisk)).getMessage());
+        assertThrows(IllegalArgumentException.class,
+                () -> new VmSpec("vm2", "esx1", 4 * MIB, 1, List.of("../../etc/passwd"), List.of(), WorkloadSpec.idle()));
+        String ip = vms.vm("vm1").orElseThrow().spec().interfaces().get(0).addresses().get(0);
+        VmSpec sameIp = new VmSpec("vm2", "esx1", 4 * MIB, 1, List.of(),
+                List.of(new VmInterface("eni-vm2", "02:00:00:00:00:02", "net0", List.of(ip))), WorkloadSpec.idle());
+        assertEquals("address " + ip + " on network net0 is taken by VM vm1",
+                assertThrows(VmException.class, () -> vms.create(sameIp)).getMessage());
+        VmSpec otherNetwork = new VmSpec("vm2", "esx1", 4 * MIB, 1, List.of(),
+                List.of(new VmInterface("eni-vm2", "02:00:00:00:00:02", "net1", List.of(ip))), WorkloadSpec.idle());
+        vms.create(otherNetwork);
+        manager.unbindDisks(disks);
+        assertEquals("VM vm3 names disk disk-vm3, but no disk manager is running to check it (feature vstack-disks)",
+                assertThrows(VmException.class, () -> vms.create(spec("vm3", "esx1", 4 * MIB))).getMessage());
+        assertEquals(List.of("vm1", "vm2"), vms.vms().stream().map(VmInfo::id).toList());
     }
 
     private long free(String host) {

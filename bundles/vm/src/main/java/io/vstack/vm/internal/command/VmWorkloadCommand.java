@@ -57,7 +57,7 @@ public class VmWorkloadCommand implements Action {
         long rate = dirtyRate == null ? w.dirtyRateBytesPerSecond() : ByteSize.parse(dirtyRate).bytes();
         long ws = workingSet == null ? w.workingSetBytes() : ByteSize.parse(workingSet).bytes();
         WorkloadPattern p = pattern == null ? w.pattern() : pattern(pattern);
-        int size = writeSize == null ? w.writeSize() : Math.toIntExact(ByteSize.parse(writeSize).bytes());
+        int size = writeSize == null ? w.writeSize() : (int) Math.min(Integer.MAX_VALUE, ByteSize.parse(writeSize).bytes());
         Duration beat = heartbeat == null ? w.heartbeat() : Durations.parse(heartbeat);
         WorkloadSpec next = new WorkloadSpec(rate, ws, p, zipf == null ? w.zipfExponent() : zipf, size,
                 zeroFraction == null ? w.zeroFraction() : zeroFraction, beat);
