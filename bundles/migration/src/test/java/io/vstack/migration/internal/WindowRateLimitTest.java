@@ -2,6 +2,7 @@ package io.vstack.migration.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 
@@ -25,15 +26,34 @@ class WindowRateLimitTest {
         WindowRateLimit limit = new WindowRateLimit(10_000, 0);
         assertEquals(0, limit.account(900, 0));
         assertEquals(0, limit.account(900, 150 * MS), "the first window's 900 bytes do not count in the second");
-        assertEquals(50 * MS, limit.account(100, 200 * MS));
+        assertEquals(40 * MS, limit.account(100, 160 * MS), "the second window (100-200 ms) is spent");
     }
 
     @Test
-    void aSendBeyondTheBudgetWaitsOnlyForItsWindowsEnd() {
+    void aSendBeyondTheBudgetIsPaidForInTheNextWindows() {
         WindowRateLimit limit = new WindowRateLimit(10_000, 0);
-        assertEquals(90 * MS, limit.account(5_000, 10 * MS));
-        assertEquals(0, limit.account(0, 100 * MS));
-        assertEquals(0, limit.account(999, 100 * MS), "the excess is not carried into the next window");
+        assertEquals(490 * MS, limit.account(5_000, 10 * MS), "five windows' budget: wait for the end of the fifth");
+        assertEquals(400 * MS, limit.account(0, 100 * MS));
+        assertEquals(0, limit.account(0, 500 * MS));
+        assertEquals(0, limit.account(999, 500 * MS));
+    }
+
+    @Test
+    void largeSendsUnderASmallCapKeepTheAverageRate() {
+        long rate = 1_000_000;
+        WindowRateLimit limit = new WindowRateLimit(rate, 0);
+        long now = 0;
+        long sent = 0;
+        for (int i = 0; i < 50; i++) {
+            long chunk = 4L << 20;
+            sent += chunk;
+            for (long wait = limit.account(chunk, now); wait > 0; wait = limit.account(0, now)) {
+                now += wait;
+            }
+        }
+        double seconds = now / 1e9;
+        assertTrue(sent / seconds <= rate * 1.05, "average " + (long) (sent / seconds) + " B/s under a cap of " + rate);
+        assertTrue(sent / seconds >= rate * 0.9, "average " + (long) (sent / seconds) + " B/s: the cap is not far undershot");
     }
 
     @Test
