@@ -117,8 +117,9 @@ final class Run {
         threads.forEach(Thread::start);
         boolean interrupted = false;
         startNanos = System.nanoTime();
-        long giveUpAt = Long.MAX_VALUE;
-        if (!spec.duration().isZero()) {
+        boolean bounded = !spec.duration().isZero();     // giveUpAt holds a time
+        long giveUpAt = 0;
+        if (bounded) {
             long deadline = startNanos + spec.duration().toNanos();
             for (Worker worker : workers) {
                 worker.deadline = deadline;
@@ -132,9 +133,12 @@ final class Run {
         boolean finished = false;
         while (!finished) {
             try {
-                long wait = Math.min(TimeUnit.SECONDS.toNanos(1), giveUpAt - System.nanoTime());
+                long wait = TimeUnit.SECONDS.toNanos(1);
+                if (bounded) {
+                    wait = Math.min(wait, giveUpAt - System.nanoTime());
+                }
                 finished = done.await(Math.max(wait, 0), TimeUnit.NANOSECONDS);
-                if (finished || System.nanoTime() - giveUpAt >= 0) {
+                if (finished || bounded && System.nanoTime() - giveUpAt >= 0) {
                     break;
                 }
                 long now = System.nanoTime();
@@ -150,7 +154,11 @@ final class Run {
                 if (!interrupted) {
                     interrupted = true;
                     stop();
-                    giveUpAt = Math.min(giveUpAt, System.nanoTime() + GRACE.toNanos());
+                    long graceEnd = System.nanoTime() + GRACE.toNanos();
+                    if (!bounded || graceEnd - giveUpAt < 0) {
+                        giveUpAt = graceEnd;
+                    }
+                    bounded = true;
                 }
             }
         }
