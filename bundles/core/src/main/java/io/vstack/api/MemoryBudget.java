@@ -45,8 +45,8 @@ public record MemoryBudget(long directLimit, long directUsed, long heapLimit, lo
         long heapLimit = runtime.maxMemory();
         long directLimit = maxDirect(ManagementFactory.getRuntimeMXBean().getInputArguments(), heapLimit);
         long physical = physicalMemory();
-        if (physical > 0) {
-            directLimit = Math.min(directLimit, Math.max(0, physical - heapLimit));
+        if (physical > heapLimit) {
+            directLimit = Math.min(directLimit, physical - heapLimit);
         }
         long directUsed = ManagementFactory.getPlatformMXBeans(BufferPoolMXBean.class).stream()
                 .filter(pool -> "direct".equals(pool.getName())).mapToLong(BufferPoolMXBean::getMemoryUsed)
@@ -70,7 +70,7 @@ public record MemoryBudget(long directLimit, long directUsed, long heapLimit, lo
         return limit;
     }
 
-    /** Physical memory of the machine (or of the container), or 0 if the platform does not say. */
+    /** Physical memory of the machine (or of the container), or 0 if the platform does not say (then it bounds nothing). */
     private static long physicalMemory() {
         try {
             Object value = ManagementFactory.getPlatformMBeanServer()
