@@ -111,20 +111,19 @@ final class ChecksumStore implements AutoCloseable {
         Path v1 = directory.resolve(V1_FILE_NAME);
         long blocks = capacity / blockSize;
         boolean migrated = false;
+        boolean rebuildAll = false;
         if (!Files.exists(file) && Files.exists(v1)) {
-            migrate(v1, file, capacity, blockSize);
             migrated = true;
+            if (headerIntact(v1, V1_MAGIC, 1, false)) {
+                migrate(v1, file, capacity, blockSize);
+            } else {
+                rebuildAll = replaceDamaged(v1, repair);
+            }
         }
         boolean existed = Files.exists(file);
-        boolean rebuildAll = false;
-        if (existed && !headerIntact(file)) {
-            if (!repair) {
-                throw new IOException("checksum state file " + file + " has a damaged header; detach the filter and attach"
-                        + " it with repair=true to rebuild the checksums from the disk's data");
-            }
-            Files.delete(file);
+        if (existed && !headerIntact(file, MAGIC, VERSION, true)) {
+            rebuildAll = replaceDamaged(file, repair);
             existed = false;
-            rebuildAll = true;
         }
         FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
                 StandardOpenOption.WRITE);
@@ -171,7 +170,8 @@ final class ChecksumStore implements AutoCloseable {
         return segments;
     }
 
-    private static boolean headerIntact(Path file) throws IOException {
+    /** True if {@code file} has a whole header with this magic and version (and, if {@code checked}, a matching CRC). */
+    private static boolean headerIntact(Path file, byte[] magic, int version, boolean checked) throws IOException {
         if (Files.size(file) < HEADER) {
             return false;
         }
@@ -179,9 +179,23 @@ final class ChecksumStore implements AutoCloseable {
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
             channel.read(header, 0);
         }
-        byte[] magic = Arrays.copyOf(header.array(), MAGIC.length);
-        return Arrays.equals(magic, MAGIC) && header.getInt(8) == VERSION
-                && header.getInt(HEADER_CRC_OFFSET) == headerCrc(header);
+        return Arrays.equals(Arrays.copyOf(header.array(), magic.length), magic) && header.getInt(8) == version
+                && (!checked || header.getInt(HEADER_CRC_OFFSET) == headerCrc(header));
+    }
+
+    /**
+     * Deletes a state file whose header is damaged, so that a new one of rebuild entries takes its
+     * place; returns true.
+     *
+     * @throws IOException naming the file and what to do, unless {@code repair}
+     */
+    private static boolean replaceDamaged(Path file, boolean repair) throws IOException {
+        if (!repair) {
+            throw new IOException("checksum state file " + file + " has a damaged header; detach the filter and attach"
+                    + " it with repair=true to rebuild the checksums from the disk's data");
+        }
+        Files.delete(file);
+        return true;
     }
 
     private static int headerCrc(ByteBuffer header) {
@@ -223,7 +237,7 @@ final class ChecksumStore implements AutoCloseable {
     }
 
     /**
-     * Converts a version-1 file into {@code target}: written aside, forced, renamed into place;
+     * Converts a version-1 file (its header intact) into {@code target}: written aside, forced, renamed into place;
      * then deletes it. Entries that are damaged or that a truncation lost become {@link #DAMAGED},
      * for the check that follows to count (and repair).
      */
@@ -233,10 +247,6 @@ final class ChecksumStore implements AutoCloseable {
         try (FileChannel old = FileChannel.open(v1, StandardOpenOption.READ)) {
             ByteBuffer head = ByteBuffer.allocate(24);
             old.read(head, 0);
-            if (!Arrays.equals(Arrays.copyOf(head.array(), V1_MAGIC.length), V1_MAGIC) || head.getInt(8) != 1) {
-                throw new IOException("checksum state file " + v1 + " is not a version-1 crc32c file; detach the filter,"
-                        + " delete it and attach again");
-            }
             if (head.getInt(12) != blockSize || head.getLong(16) != capacity) {
                 throw new IOException("checksum state file " + v1 + " was made for block size " + head.getInt(12)
                         + " and capacity " + head.getLong(16) + ", the disk has " + blockSize + " and " + capacity

@@ -125,6 +125,18 @@ class ChecksumFilterTest {
     }
 
     @Test
+    void aVersion1StateFileWithADamagedHeaderIsRefusedUntilRepaired() throws Exception {
+        Path v1 = Files.write(state.resolve(ChecksumStore.V1_FILE_NAME), new byte[4096 + 256 * 8]);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, this::attach);
+        assertTrue(e.getMessage().startsWith("checksum state file " + v1 + " has a damaged header;"), e.getMessage());
+        ChecksumStore store = ChecksumStore.open(state, CAPACITY, BS, true);
+        assertEquals(new ChecksumStore.Damage(0, 0, 0, true, true), store.damage());
+        assertEquals(ChecksumStore.REBUILD, store.lookup(17));
+        store.close();
+        assertFalse(Files.exists(v1));
+    }
+
+    @Test
     void aVersion1StateFileIsConvertedAndKeepsProtecting() throws Exception {
         ByteBuffer block1 = pattern(1, 9);
         ByteBuffer v1 = ByteBuffer.allocate(4096 + 256 * 8);
