@@ -17,8 +17,9 @@ public interface TraceReader {
      *
      * @param format the record encoding; {@link TraceFormat#AUTO} reads xz files as
      *               {@link TraceFormat#U32} and others as {@link TraceFormat#TEXT}
-     * @throws TraceFormatException if the file does not exist or its compression header is corrupt
-     *                              (the message names the file)
+     * @throws TraceFormatException if the file does not exist, is not a regular file (a FIFO, device
+     *                              or directory: refused before it is opened, so nothing blocks on it)
+     *                              or its compression header is corrupt (the message names the file)
      * @throws IOException          if it cannot be read
      */
     TraceSource open(Path file, TraceFormat format) throws IOException;
@@ -28,9 +29,12 @@ public interface TraceReader {
      * trace many times (cache simulation, Belady's optimum). Takes 8 bytes of heap per key.
      *
      * @param format as for {@link #open}
-     * @throws TraceFormatException if the file does not exist, is corrupt anywhere (the message
-     *                              names the file and the byte offset or line), holds no key, or
-     *                              holds more keys than an array can
+     * @throws TraceFormatException if the file does not exist, is not a regular file, is corrupt
+     *                              anywhere (the message names the file and the byte offset or line),
+     *                              holds no key, or holds more keys than an array can
+     * @throws IllegalArgumentException naming the file if its keys need more heap than the distribution
+     *                              can spare (checked before the array grows; see {@link io.vstack.api.MemoryBudget})
+     * @throws java.io.InterruptedIOException if the calling thread is interrupted
      * @throws IOException          if it cannot be read
      */
     long[] readAll(Path file, TraceFormat format) throws IOException;

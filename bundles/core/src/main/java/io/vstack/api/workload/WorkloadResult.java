@@ -21,10 +21,13 @@ import java.util.Optional;
  * @param failures       the first failures, in the order seen (at most {@link #MAX_FAILURES})
  * @param stopReason     why the run ended
  * @param failure        for {@link StopReason#FAILED}: the one-line reason
+ * @param inFlight       requests still not completed when the run returned: a filter held them past
+ *                       the run's deadline (plus a grace) or past an interrupt; their threads were
+ *                       left to finish on their own and are not counted in the figures
  */
 public record WorkloadResult(String diskId, WorkloadSpec spec, Duration elapsed, OpFigures reads, OpFigures writes,
                              OpFigures flushes, long errors, long verifiedBlocks, long verifyFailures,
-                             List<Failure> failures, StopReason stopReason, Optional<String> failure) {
+                             List<Failure> failures, StopReason stopReason, Optional<String> failure, long inFlight) {
 
     /** The most failures a result lists; the counts cover them all. */
     public static final int MAX_FAILURES = 20;
@@ -43,9 +46,22 @@ public record WorkloadResult(String diskId, WorkloadSpec spec, Duration elapsed,
         Objects.requireNonNull(stopReason, "stopReason");
         Objects.requireNonNull(failure, "failure");
         failures = List.copyOf(failures);
-        if (errors < 0 || verifiedBlocks < 0 || verifyFailures < 0) {
+        if (errors < 0 || verifiedBlocks < 0 || verifyFailures < 0 || inFlight < 0) {
             throw new IllegalArgumentException("negative count");
         }
+    }
+
+    /**
+     * A result with no request left in flight (the constructor of version 1.0).
+     *
+     * @throws NullPointerException if a field is null
+     * @throws IllegalArgumentException if a count is negative
+     */
+    public WorkloadResult(String diskId, WorkloadSpec spec, Duration elapsed, OpFigures reads, OpFigures writes,
+                          OpFigures flushes, long errors, long verifiedBlocks, long verifyFailures,
+                          List<Failure> failures, StopReason stopReason, Optional<String> failure) {
+        this(diskId, spec, elapsed, reads, writes, flushes, errors, verifiedBlocks, verifyFailures, failures, stopReason,
+                failure, 0);
     }
 
     /** Reads and writes completed. */
@@ -79,7 +95,10 @@ public record WorkloadResult(String diskId, WorkloadSpec spec, Duration elapsed,
         COMPLETED,
         /** The caller's thread was interrupted (Ctrl-C in the shell); the figures cover what ran. */
         INTERRUPTED,
-        /** It could not go on: the disk became unavailable or the trace turned out corrupt; see {@link #failure()}. */
+        /**
+         * It could not go on (the disk became unavailable, the trace turned out corrupt) or every
+         * I/O it issued failed; see {@link #failure()}.
+         */
         FAILED
     }
 

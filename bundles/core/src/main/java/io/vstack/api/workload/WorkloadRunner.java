@@ -24,12 +24,17 @@ public interface WorkloadRunner {
      * or a trace turns out corrupt: then the run stops with {@link WorkloadResult.StopReason#FAILED}.
      * If the calling thread is interrupted, the run stops cleanly, the partial result is
      * returned with {@link WorkloadResult.StopReason#INTERRUPTED}, and the thread's interrupt
-     * status is set again.
+     * status is set again. A run that issued I/Os of which none succeeded ends
+     * {@link WorkloadResult.StopReason#FAILED}. The run waits for its threads at most a second
+     * past its {@link WorkloadSpec#duration()} or the interrupt; requests a filter still holds
+     * then are counted in {@link WorkloadResult#inFlight()} and their threads (interrupted) left
+     * to end on their own.
      *
      * @param progress called on the calling thread about once per second while the run goes on
      * @throws IllegalArgumentException with a one-line message if the spec does not fit the disk
-     *         (block size not a multiple of the disk's, region larger than the disk) or the trace
-     *         file cannot be opened
+     *         (block size not a multiple of the disk's, region larger than the disk), needs more
+     *         direct memory or heap than the distribution can spare (checked before anything is
+     *         taken; see {@link io.vstack.api.MemoryBudget}), or the trace file cannot be opened
      * @throws IoException if the disk cannot be opened
      */
     WorkloadResult run(VirtualDisk disk, WorkloadSpec spec, Consumer<WorkloadProgress> progress) throws IoException;

@@ -1,5 +1,6 @@
 package io.vstack.traces.internal;
 
+import io.vstack.api.MemoryBudget;
 import io.vstack.api.trace.TraceFormat;
 import io.vstack.api.trace.TraceFormatException;
 import io.vstack.api.trace.TraceSource;
@@ -7,12 +8,14 @@ import java.io.BufferedInputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Locale;
+import java.util.function.Supplier;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipException;
 import org.slf4j.Logger;
@@ -37,6 +40,8 @@ final class KeyStream implements TraceSource {
     /** Text keys have at most this many digits, so that no key is {@link #END}. */
     private static final int MAX_DIGITS = 18;
     private static final int MAX_KEYS = Integer.MAX_VALUE - 8;
+    /** The longest text line read: a key with its blanks fits many times over. */
+    static final int MAX_LINE = 4096;
 
     /** How the file is compressed, as its first bytes say. */
     enum Compression {
@@ -76,7 +81,12 @@ final class KeyStream implements TraceSource {
     static KeyStream open(Path file, TraceFormat format) throws IOException {
         InputStream raw;
         try {
-            raw = new BufferedInputStream(Files.newInputStream(file), BUFFER);
+            Path real = file.toRealPath();
+            if (!Files.isRegularFile(real)) {
+                throw new TraceFormatException(file, "trace " + file + " is " + (Files.isDirectory(real) ? "a directory"
+                        : "not a regular file (a FIFO, device or socket)") + ": give a trace file");
+            }
+            raw = new BufferedInputStream(Files.newInputStream(real), BUFFER);
         } catch (NoSuchFileException e) {
             throw new TraceFormatException(file, "trace " + file + " does not exist", e);
         }
@@ -141,11 +151,14 @@ final class KeyStream implements TraceSource {
     }
 
     /**
-     * Every remaining key, in order (unsynchronized: for one caller that owns the stream).
+     * Every remaining key, in order (unsynchronized: for one caller that owns the stream). Before
+     * the array grows, checks the heap it needs (the old and the new array) against {@code memory}.
      *
-     * @throws TraceFormatException if there is none, or more than an array holds
+     * @throws TraceFormatException      if there is none, or more than an array holds
+     * @throws IllegalArgumentException  naming the file if the keys need more heap than the distribution can spare
+     * @throws InterruptedIOException    if the calling thread is interrupted
      */
-    long[] readAll() throws IOException {
+    long[] readAll(Supplier<MemoryBudget> memory) throws IOException {
         long[] values = new long[BUFFER];
         int size = 0;
         for (long key = nextKey(); key != END; key = nextKey()) {
@@ -154,7 +167,13 @@ final class KeyStream implements TraceSource {
                     throw new TraceFormatException(file, "trace " + file + ": more than " + MAX_KEYS
                             + " references, too many to hold in an array; stream it instead");
                 }
-                values = Arrays.copyOf(values, (int) Math.min(MAX_KEYS, size * 2L));
+                if (Thread.currentThread().isInterrupted()) {
+                    throw new InterruptedIOException("trace " + file + ": reading stopped after " + size + " keys: interrupted");
+                }
+                int grown = (int) Math.min(MAX_KEYS, size * 2L);
+                memory.get().requireHeap("trace " + file + " read whole (more than " + size + " keys)",
+                        (size + (long) grown) * Long.BYTES);
+                values = Arrays.copyOf(values, grown);
             }
             values[size++] = key;
         }
@@ -249,7 +268,10 @@ final class KeyStream implements TraceSource {
                 if (length < LINE_ECHO) {
                     line[length] = b;
                 }
-                length++;
+                if (++length > MAX_LINE) {
+                    throw new TraceFormatException(file, "trace " + file + " line " + lineNumber + ": '" + echo(length)
+                            + "' is longer than " + MAX_LINE + " bytes, not a key (format text: one decimal key per line)");
+                }
                 if (b == '\r' || b == ' ' || b == '\t') {
                     afterValue = digits > 0 || marker;
                     continue;

@@ -1,5 +1,6 @@
 package io.vstack.traces.internal;
 
+import io.vstack.api.MemoryBudget;
 import io.vstack.api.trace.TraceFormat;
 import io.vstack.api.trace.TraceReader;
 import io.vstack.api.trace.TraceSource;
@@ -19,7 +20,7 @@ public final class TraceReaderImpl implements TraceReader {
     @Override
     public long[] readAll(Path file, TraceFormat format) throws IOException {
         try (KeyStream keys = KeyStream.open(file, format)) {
-            return keys.readAll();
+            return keys.readAll(MemoryBudget::current);
         }
     }
 }

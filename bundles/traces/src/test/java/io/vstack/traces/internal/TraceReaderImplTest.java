@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.vstack.api.MemoryBudget;
 import io.vstack.api.trace.TraceFormat;
 import io.vstack.api.trace.TraceFormatException;
 import io.vstack.api.trace.TraceReader;
@@ -267,6 +268,43 @@ class TraceReaderImplTest {
         assertEquals(20_484, Arrays.stream(all).distinct().count());   // unique keys, as the README says
         for (int i = 0; i < all.length; i++) {
             assertEquals(keys.get(i), all[i]);
+        }
+    }
+
+    @Test
+    void aFifoADeviceAndADirectoryAreRefusedBeforeTheyAreOpened() throws Exception {
+        Path fifo = dir.resolve("trace.fifo");
+        Assumptions.assumeTrue(new ProcessBuilder("mkfifo", fifo.toString()).inheritIO().start().waitFor() == 0,
+                "mkfifo failed");
+        TraceFormatException e = assertThrows(TraceFormatException.class, () -> reader.open(fifo, TraceFormat.U32));
+        assertEquals("trace " + fifo + " is not a regular file (a FIFO, device or socket): give a trace file", e.getMessage());
+        e = assertThrows(TraceFormatException.class, () -> reader.readAll(dir, TraceFormat.TEXT));
+        assertEquals("trace " + dir + " is a directory: give a trace file", e.getMessage());
+        Path zero = Path.of("/dev/zero");
+        if (Files.exists(zero)) {
+            assertThrows(TraceFormatException.class, () -> reader.readAll(zero, TraceFormat.U32));
+        }
+    }
+
+    @Test
+    void aTextLineLongerThanTheBoundIsRefusedByName() throws IOException {
+        byte[] content = new byte[KeyStream.MAX_LINE + 10];
+        Arrays.fill(content, (byte) '7');
+        Path file = write("long.txt", content);
+        TraceFormatException e = assertThrows(TraceFormatException.class, () -> reader.readAll(file, TraceFormat.TEXT));
+        assertEquals("trace " + file + " line 1: '7777777777777777777777777777777777777777...' is longer than "
+                + KeyStream.MAX_LINE + " bytes, not a key (format text: one decimal key per line)", e.getMessage());
+    }
+
+    @Test
+    void readingAllKeysIsRefusedBeforeTheArrayOutgrowsTheHeap() throws IOException {
+        int[] keys = new int[70_000];
+        Path file = write("big.u32", bigEndian(keys));
+        try (KeyStream stream = KeyStream.open(file, TraceFormat.U32)) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> stream.readAll(() -> new MemoryBudget(0, 0, 1 << 20, 0)));
+            assertEquals("trace " + file + " read whole (more than 65536 keys) needs 1.5 MiB of heap; the distribution has"
+                    + " 1 MiB free of 1 MiB (a request may take half of what is free)", e.getMessage());
         }
     }
 }

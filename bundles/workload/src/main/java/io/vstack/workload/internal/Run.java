@@ -33,6 +33,10 @@ import org.HdrHistogram.Histogram;
 final class Run {
 
     static final long HIGHEST_NANOS = 60_000_000_000L;
+    /** How long a run waits for its workers past its deadline or an interrupt before it leaves them. */
+    static final Duration GRACE = Duration.ofSeconds(1);
+    /** Heap the latency histograms of one worker take (three, one per op type). */
+    static final long HISTOGRAM_BYTES = 3L * new Histogram(1, HIGHEST_NANOS, 3).getEstimatedFootprintInBytes();
     private static final int READ = 0;
     private static final int WRITE = 1;
     private static final int FLUSH = 2;
@@ -94,8 +98,10 @@ final class Run {
 
     /**
      * Runs to the end, reporting progress each second on the calling thread. If the calling
-     * thread is interrupted, stops the workers, waits for them, and returns what ran (the
-     * interrupt status is set again).
+     * thread is interrupted, stops the workers and returns what ran (the interrupt status is set
+     * again). Waits for the workers at most {@link #GRACE} past the run's deadline or past the
+     * interrupt: a worker whose request a filter still holds then is interrupted and left to
+     * finish on its own, and counted in {@link WorkloadResult#inFlight()}.
      */
     WorkloadResult execute(Consumer<WorkloadProgress> progress, String threadPrefix) {
         CountDownLatch go = new CountDownLatch(1);
@@ -109,21 +115,32 @@ final class Run {
             threads.add(thread);
         }
         threads.forEach(Thread::start);
-        long deadline = 0;
         boolean interrupted = false;
         startNanos = System.nanoTime();
-        if (!spec.duration().isZero()) {
-            deadline = startNanos + spec.duration().toNanos();
+        boolean bounded = !spec.duration().isZero();     // giveUpAt holds a time
+        long giveUpAt = 0;
+        if (bounded) {
+            long deadline = startNanos + spec.duration().toNanos();
             for (Worker worker : workers) {
                 worker.deadline = deadline;
             }
+            giveUpAt = deadline + GRACE.toNanos();
         }
         go.countDown();
         long lastNanos = startNanos;
         long lastOps = 0;
         long lastBytes = 0;
-        try {
-            while (!done.await(1, TimeUnit.SECONDS)) {
+        boolean finished = false;
+        while (!finished) {
+            try {
+                long wait = TimeUnit.SECONDS.toNanos(1);
+                if (bounded) {
+                    wait = Math.min(wait, giveUpAt - System.nanoTime());
+                }
+                finished = done.await(Math.max(wait, 0), TimeUnit.NANOSECONDS);
+                if (finished || bounded && System.nanoTime() - giveUpAt >= 0) {
+                    break;
+                }
                 long now = System.nanoTime();
                 long ops = sum(OPS);
                 long bytes = sum(BYTES);
@@ -133,28 +150,31 @@ final class Run {
                 lastNanos = now;
                 lastOps = ops;
                 lastBytes = bytes;
-            }
-        } catch (InterruptedException e) {
-            interrupted = true;
-            stop();
-        }
-        for (Thread thread : threads) {
-            while (true) {
-                try {
-                    thread.join();
-                    break;
-                } catch (InterruptedException e) {
+            } catch (InterruptedException e) {
+                if (!interrupted) {
                     interrupted = true;
                     stop();
+                    long graceEnd = System.nanoTime() + GRACE.toNanos();
+                    if (!bounded || graceEnd - giveUpAt < 0) {
+                        giveUpAt = graceEnd;
+                    }
+                    bounded = true;
                 }
             }
         }
-        endNanos = workers.stream().mapToLong(w -> w.lastEnd).max().orElse(startNanos);
-        endNanos = Math.max(endNanos, startNanos);
+        long inFlight = 0;
+        if (finished) {
+            endNanos = Math.max(startNanos, workers.stream().mapToLong(w -> w.lastEnd).max().orElse(startNanos));
+        } else {
+            stop();
+            endNanos = System.nanoTime();
+            inFlight = workers.stream().filter(w -> w.inIo).count();
+            threads.forEach(Thread::interrupt);
+        }
         if (interrupted) {
             Thread.currentThread().interrupt();
         }
-        return result(interrupted);
+        return result(interrupted, inFlight);
     }
 
     private long sum(int counter) {
@@ -165,7 +185,7 @@ final class Run {
         return total;
     }
 
-    private WorkloadResult result(boolean interrupted) {
+    private WorkloadResult result(boolean interrupted, long inFlight) {
         Histogram[] merged = {new Histogram(1, HIGHEST_NANOS, 3), new Histogram(1, HIGHEST_NANOS, 3),
             new Histogram(1, HIGHEST_NANOS, 3)};
         long[] ops = new long[3];
@@ -177,17 +197,23 @@ final class Run {
                 bytes[i] += worker.bytes[i];
             }
         }
-        WorkloadResult.StopReason reason = failure.get() != null ? WorkloadResult.StopReason.FAILED
-                : interrupted ? WorkloadResult.StopReason.INTERRUPTED : WorkloadResult.StopReason.COMPLETED;
         List<WorkloadResult.Failure> listed;
         synchronized (failures) {
             listed = List.copyOf(failures);
         }
+        long errors = sum(ERRORS);
+        if (errors > 0 && ops[READ] + ops[WRITE] + ops[FLUSH] == 0 && !listed.isEmpty()) {
+            WorkloadResult.Failure first = listed.get(0);
+            failure.compareAndSet(null, "all " + errors + " I/Os failed; the first, a " + first.what() + " at offset "
+                    + first.offset() + ": " + first.message());
+        }
+        WorkloadResult.StopReason reason = failure.get() != null ? WorkloadResult.StopReason.FAILED
+                : interrupted ? WorkloadResult.StopReason.INTERRUPTED : WorkloadResult.StopReason.COMPLETED;
         return new WorkloadResult(diskId, spec, Duration.ofNanos(endNanos - startNanos),
                 new OpFigures(ops[READ], bytes[READ], summary(merged[READ])),
                 new OpFigures(ops[WRITE], bytes[WRITE], summary(merged[WRITE])),
                 new OpFigures(ops[FLUSH], 0, summary(merged[FLUSH])),
-                sum(ERRORS), sum(VERIFIED), sum(VERIFY_FAILURES), listed, reason, Optional.ofNullable(failure.get()));
+                errors, sum(VERIFIED), sum(VERIFY_FAILURES), listed, reason, Optional.ofNullable(failure.get()), inFlight);
     }
 
     /** The latency summary of a histogram of nanoseconds. */
@@ -225,6 +251,8 @@ final class Run {
         private final long[] bytes = new long[3];
         private final AtomicLongArray counters = new AtomicLongArray(5);
         private volatile long deadline;
+        /** True while a request of this worker is in the disk's chain. */
+        private volatile boolean inIo;
         private long lastEnd;
         private long writesSinceFlush;
 
@@ -307,6 +335,7 @@ final class Run {
             int before = generations != null ? generations.sample((int) block) : 0;
             buffer.clear();
             long start = System.nanoTime();
+            inIo = true;
             try {
                 handle.read(offset, buffer);
                 long end = System.nanoTime();
@@ -337,6 +366,8 @@ final class Run {
                     if (strict) {
                         verifyFailed(offset, "expected generation " + expected + ", found "
                                 + (verdict == VerifyBlocks.Verdict.ZEROS ? "zeros" : "no verify header"));
+                    } else if (verdict == VerifyBlocks.Verdict.FOREIGN && spec.pattern() == WorkloadPattern.VERIFY_ONLY) {
+                        verifyFailed(offset, "neither zeros nor a verify header (corrupt data, or not written by --verify)");
                     }
                 }
                 case BAD_CRC -> verifyFailed(offset, "checksum of the block does not match its header (corrupt data)");
@@ -362,6 +393,7 @@ final class Run {
             buffer.clear();
             long start = System.nanoTime();
             boolean ok = false;
+            inIo = true;
             try {
                 handle.write(offset, buffer);
                 long end = System.nanoTime();
@@ -377,9 +409,11 @@ final class Run {
             if (ok && spec.flushEvery() > 0 && ++writesSinceFlush >= spec.flushEvery()) {
                 writesSinceFlush = 0;
                 long flushStart = System.nanoTime();
+                inIo = true;
                 try {
                     handle.flush();
                     long end = System.nanoTime();
+                    inIo = false;
                     latency[FLUSH].recordValue(clamp(end - flushStart));
                     ops[FLUSH]++;
                     lastEnd = end;
@@ -390,6 +424,7 @@ final class Run {
         }
 
         private void completed(int op, long nanos, int length, long end) {
+            inIo = false;
             latency[op].recordValue(clamp(nanos));
             ops[op]++;
             bytes[op] += length;
@@ -400,6 +435,7 @@ final class Run {
 
         private void failed(int op, long start, long offset, String what, IoException e) {
             long end = System.nanoTime();
+            inIo = false;
             latency[op].recordValue(clamp(end - start));
             lastEnd = end;
             counters.lazySet(ERRORS, counters.get(ERRORS) + 1);
@@ -415,8 +451,12 @@ final class Run {
      * that does direct I/O (which needs aligned buffers) takes it as it is instead of copying.
      */
     static ByteBuffer alignedBuffer(int size) {
-        int rounded = (size + ALIGNMENT - 1) / ALIGNMENT * ALIGNMENT;
-        return ByteBuffer.allocateDirect(rounded + ALIGNMENT).alignedSlice(ALIGNMENT).slice(0, size);
+        return ByteBuffer.allocateDirect((int) bufferBytes(size)).alignedSlice(ALIGNMENT).slice(0, size);
+    }
+
+    /** Direct memory {@link #alignedBuffer} takes for {@code size} bytes. */
+    static long bufferBytes(int size) {
+        return (size + ALIGNMENT - 1L) / ALIGNMENT * ALIGNMENT + ALIGNMENT;
     }
 
     private static long clamp(long nanos) {

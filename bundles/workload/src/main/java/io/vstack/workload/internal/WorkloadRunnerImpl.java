@@ -1,5 +1,7 @@
 package io.vstack.workload.internal;
 
+import io.vstack.api.ByteSize;
+import io.vstack.api.MemoryBudget;
 import io.vstack.api.disk.DiskHandle;
 import io.vstack.api.disk.DiskInfo;
 import io.vstack.api.disk.VirtualDisk;
@@ -18,6 +20,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -39,18 +42,26 @@ public final class WorkloadRunnerImpl implements WorkloadRunner {
 
     private static final Logger LOG = LoggerFactory.getLogger(WorkloadRunnerImpl.class);
     private final TraceReader traces;
+    private final Supplier<MemoryBudget> memory;
     private final Set<Run> active = ConcurrentHashMap.newKeySet();
 
-    /** A runner that opens traces with {@code traces}. */
+    /** A runner that opens traces with {@code traces} and checks each run against the JVM's memory. */
     @Activate
     public WorkloadRunnerImpl(@Reference TraceReader traces) {
+        this(traces, MemoryBudget::current);
+    }
+
+    /** A runner that checks each run against the budget {@code memory} gives (tests give fixed figures). */
+    WorkloadRunnerImpl(TraceReader traces, Supplier<MemoryBudget> memory) {
         this.traces = Objects.requireNonNull(traces, "traces");
+        this.memory = Objects.requireNonNull(memory, "memory");
     }
 
     @Override
     public WorkloadResult run(VirtualDisk disk, WorkloadSpec spec, Consumer<WorkloadProgress> progress) throws IoException {
         DiskInfo info = disk.info();
         long regionBlocks = regionBlocks(info, spec);
+        requireMemory(memory.get(), spec, regionBlocks);
         TraceSource trace = null;
         if (spec.pattern() == WorkloadPattern.TRACE) {
             try {
@@ -105,6 +116,26 @@ public final class WorkloadRunnerImpl implements WorkloadRunner {
                     + blocks + ": give a smaller --size or a larger --bs");
         }
         return blocks;
+    }
+
+    /**
+     * Refuses a run whose buffers (direct: one per thread) or tables (heap: the latency histograms
+     * of each thread, the generation table of a verifying run) the distribution cannot spare.
+     *
+     * @throws IllegalArgumentException naming the options and the memory they need
+     */
+    static void requireMemory(MemoryBudget budget, WorkloadSpec spec, long regionBlocks) {
+        int threads = spec.threads();
+        String bs = ByteSize.ofBytes(spec.blockSize()).toString();
+        budget.requireDirect("workload:run --threads " + threads + " x --bs " + bs,
+                MemoryBudget.times(threads, Run.bufferBytes(spec.blockSize())));
+        long heap = (threads + 1L) * Run.HISTOGRAM_BYTES;
+        String request = "workload:run --threads " + threads;
+        if (spec.verify() && spec.pattern() != WorkloadPattern.VERIFY_ONLY) {
+            heap += regionBlocks * Integer.BYTES;
+            request += " --verify over " + regionBlocks + " blocks of " + bs;
+        }
+        budget.requireHeap(request, heap);
     }
 
     @Deactivate

@@ -1,6 +1,7 @@
 package io.vstack.workload.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vstack.api.filter.IoFilter;
@@ -13,7 +14,10 @@ import io.vstack.api.workload.LatencySummary;
 import io.vstack.api.workload.WorkloadPattern;
 import io.vstack.api.workload.WorkloadResult;
 import io.vstack.api.workload.WorkloadSpec;
+import io.vstack.api.MemoryBudget;
+import io.vstack.api.io.IoOp;
 import java.lang.management.ManagementFactory;
+import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
 import org.HdrHistogram.Histogram;
@@ -100,5 +104,88 @@ class RunLifecycleTest {
         assertEquals(9_990_000, summary.p999Nanos(), 9_990);
         assertEquals(5_000_500, summary.meanNanos(), 5_000);
         assertEquals(LatencySummary.EMPTY, Run.summary(new Histogram(1, Run.HIGHEST_NANOS, 3)));
+    }
+
+    @Test
+    void aRunReturnsAfterItsDurationWhileAFilterHoldsARequestForever() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        InMemoryDisk disk = new InMemoryDisk("d1", 64L * 4096, 4096).withFilter("hold", holdingBlock3(release));
+        try {
+            WorkloadResult result = runner.run(disk, WorkloadSpec.builder(WorkloadPattern.READ)
+                    .duration(Duration.ofMillis(200)).build(), p -> { });
+            assertEquals(WorkloadResult.StopReason.COMPLETED, result.stopReason());
+            assertEquals(1, result.inFlight());
+        } finally {
+            release.countDown();
+        }
+    }
+
+    @Test
+    void anInterruptEndsARunWhoseRequestAFilterHolds() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        CountDownLatch held = new CountDownLatch(1);
+        InMemoryDisk disk = new InMemoryDisk("d1", 64L * 4096, 4096).withFilter("hold", (request, next) -> {
+            if (request.offset() == 3L * 4096) {
+                held.countDown();
+            }
+            holdingBlock3(release).submit(request, next);
+        });
+        AtomicReference<WorkloadResult> result = new AtomicReference<>();
+        Thread caller = new Thread(() -> {
+            try {
+                result.set(runner.run(disk, WorkloadSpec.builder(WorkloadPattern.READ).build(), p -> { }));
+            } catch (IoException e) {
+                throw new AssertionError(e);
+            }
+        });
+        try {
+            caller.start();
+            held.await();
+            caller.interrupt();
+            caller.join();
+            assertEquals(WorkloadResult.StopReason.INTERRUPTED, result.get().stopReason());
+            assertEquals(1, result.get().inFlight());
+            assertEquals(3, result.get().reads().ops());
+        } finally {
+            release.countDown();
+        }
+    }
+
+    /** Passes every request on, except reads of block 3, which it holds until {@code release} (ignoring interrupts). */
+    private static IoFilter holdingBlock3(CountDownLatch release) {
+        return (request, next) -> {
+            if (request.offset() == 3L * 4096) {
+                boolean interrupted = false;
+                while (release.getCount() > 0) {
+                    try {
+                        release.await();
+                    } catch (InterruptedException e) {
+                        interrupted = true;
+                    }
+                }
+                if (interrupted) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            next.proceed(request);
+        };
+    }
+
+    @Test
+    void aRunNeedingMoreDirectMemoryThanTheDistributionHasIsRefusedBeforeItStarts() {
+        long gib = 1L << 30;
+        WorkloadRunnerImpl small = new WorkloadRunnerImpl(new InMemoryTraceReader(),
+                () -> new MemoryBudget(2 * gib, gib / 10, 2 * gib, 0));
+        InMemoryDisk disk = new InMemoryDisk("d1", 64L << 20, 4096);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> small.run(disk,
+                WorkloadSpec.builder(WorkloadPattern.READ).threads(1024).blockSize(16 << 20).build(), p -> { }));
+        assertTrue(e.getMessage().startsWith("workload:run --threads 1024 x --bs 16M needs 16 GiB of direct memory;"
+                + " the distribution has 1.9 GiB free of 2 GiB"), e.getMessage());
+        assertEquals(0, disk.count(IoOp.READ));
+        IllegalArgumentException heap = assertThrows(IllegalArgumentException.class, () -> WorkloadRunnerImpl.requireMemory(
+                new MemoryBudget(2 * gib, 0, 64L << 20, 0), WorkloadSpec.builder(WorkloadPattern.WRITE).verify(true).build(),
+                WorkloadRunnerImpl.MAX_VERIFY_BLOCKS));
+        assertTrue(heap.getMessage().startsWith("workload:run --threads 1 --verify over 67108864 blocks of 4K needs"),
+                heap.getMessage());
     }
 }

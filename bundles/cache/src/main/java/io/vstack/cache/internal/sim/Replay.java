@@ -19,11 +19,19 @@ public final class Replay {
     public static long misses(long[] trace, EvictionPolicy policy) {
         long misses = 0;
         for (long key : trace) {
-            if (policy.lookup(key) < 0) {
+            if (miss(policy, key)) {
                 misses++;
-                policy.admit(key);
             }
         }
         return misses;
+    }
+
+    /** One reference: true if {@code key} missed (and was then admitted). */
+    public static boolean miss(EvictionPolicy policy, long key) {
+        if (policy.lookup(key) < 0) {
+            policy.admit(key);
+            return true;
+        }
+        return false;
     }
 }

@@ -4,11 +4,16 @@ import static org.osgi.service.component.annotations.ReferenceCardinality.MULTIP
 import static org.osgi.service.component.annotations.ReferencePolicy.DYNAMIC;
 import static org.osgi.service.component.annotations.ReferencePolicyOption.GREEDY;
 
+import io.vstack.api.MemoryBudget;
+import io.vstack.api.cache.EvictionListener;
+import io.vstack.api.cache.EvictionPolicy;
 import io.vstack.api.cache.EvictionPolicyFactory;
 import io.vstack.api.trace.TraceFormat;
 import io.vstack.api.trace.TraceFormatException;
 import io.vstack.api.trace.TraceReader;
+import io.vstack.api.trace.TraceSource;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -17,6 +22,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.function.Supplier;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
@@ -36,13 +42,29 @@ public final class TraceSimulator {
 
     private static final Logger LOG = LoggerFactory.getLogger(TraceSimulator.class);
 
+    /**
+     * Heap a policy takes per slot, at most: its key table, links and ghost entries (ARC's and
+     * two-phase's ghosts remember about as many keys again as the cache holds).
+     */
+    static final long BYTES_PER_SLOT = 128;
+    /** Heap Belady's optimum takes per reference beyond the trace: next-use table and key map. */
+    private static final long OPT_BYTES_PER_REFERENCE = 32;
+    private static final long INTERRUPT_CHECK_MASK = (1 << 16) - 1;
+
     private final TraceReader reader;
+    private final Supplier<MemoryBudget> memory;
     private final ConcurrentSkipListMap<String, EvictionPolicyFactory> factories = new ConcurrentSkipListMap<>();
 
     /** A simulator that reads traces with {@code reader}; policies come through {@link #addFactory}. */
     @Activate
     public TraceSimulator(@Reference TraceReader reader) {
+        this(reader, MemoryBudget::current);
+    }
+
+    /** A simulator that checks cache sizes against the budget {@code memory} gives (tests give fixed figures). */
+    public TraceSimulator(TraceReader reader, Supplier<MemoryBudget> memory) {
         this.reader = Objects.requireNonNull(reader, "reader");
+        this.memory = Objects.requireNonNull(memory, "memory");
     }
 
     /** Miss ratios of one trace at one cache size, by policy name, in the order asked. */
@@ -71,10 +93,15 @@ public final class TraceSimulator {
     }
 
     /**
-     * Replays each trace through each policy at each size.
+     * Replays each trace through each policy at each size: streams the trace once through every
+     * (policy, size) at the same time, so the trace is never held whole; only {@code opt} reads
+     * it whole (a second pass), as Belady's optimum needs the future.
      *
-     * @throws IllegalArgumentException for a size that is not positive or a policy name that is not registered
-     *                                  (the message lists the known ones)
+     * @throws IllegalArgumentException for a size that is not positive, a policy name that is not registered
+     *                                  (the message lists the known ones), or sizes (or an {@code opt} trace)
+     *                                  that need more heap than the distribution can spare: checked before
+     *                                  anything is taken
+     * @throws java.io.InterruptedIOException if the calling thread is interrupted (checked every 65536 references)
      * @throws IOException              for a trace that cannot be read ({@link TraceFormatException} names the file and the offset or line)
      */
     public List<Row> simulate(List<Path> traces, TraceFormat format, List<String> policyNames, int[] sizes, boolean opt)
@@ -95,23 +122,89 @@ public final class TraceSimulator {
             }
             chosen.add(factory);
         }
+        long slots = 0;
+        for (int size : sizes) {
+            slots += size;
+        }
+        memory.get().requireHeap("cache:simulate --size " + joined(sizes) + " x " + chosen.size() + " polic"
+                + (chosen.size() == 1 ? "y" : "ies"), MemoryBudget.times(slots * chosen.size(), BYTES_PER_SLOT));
         List<Row> rows = new ArrayList<>();
         for (Path file : traces) {
-            long[] trace = reader.readAll(file, format);
+            long[][] misses = new long[sizes.length][chosen.size()];
+            long references = replay(file, format, chosen, sizes, misses);
+            long[] optMisses = opt ? optimum(file, format, sizes) : null;
             String name = traceName(file);
-            for (int size : sizes) {
+            for (int s = 0; s < sizes.length; s++) {
                 Map<String, Double> ratios = new LinkedHashMap<>();
-                for (EvictionPolicyFactory factory : chosen) {
-                    ratios.put(factory.name(), (double) Replay.misses(trace, factory, size) / trace.length);
+                for (int p = 0; p < chosen.size(); p++) {
+                    ratios.put(chosen.get(p).name(), (double) misses[s][p] / references);
                 }
                 if (opt) {
-                    ratios.put(OPT, (double) Belady.misses(trace, size) / trace.length);
+                    ratios.put(OPT, (double) optMisses[s] / references);
                 }
-                rows.add(new Row(name, size, trace.length, ratios));
-                LOG.debug("Simulated {}@{}: {}", name, size, ratios);
+                rows.add(new Row(name, sizes[s], references, ratios));
+                LOG.debug("Simulated {}@{}: {}", name, sizes[s], ratios);
             }
         }
         return rows;
+    }
+
+    /**
+     * Streams {@code file} once through a fresh policy per (size, factory), counting misses into
+     * {@code misses[size][factory]}; holds no key of the trace. Returns the references.
+     */
+    private long replay(Path file, TraceFormat format, List<EvictionPolicyFactory> chosen, int[] sizes, long[][] misses)
+            throws IOException {
+        EvictionPolicy[][] policies = new EvictionPolicy[sizes.length][chosen.size()];
+        for (int s = 0; s < sizes.length; s++) {
+            for (int p = 0; p < chosen.size(); p++) {
+                policies[s][p] = chosen.get(p).create(sizes[s], EvictionListener.NONE);
+            }
+        }
+        long references = 0;
+        try (TraceSource source = reader.open(file, format)) {
+            for (long key = source.next(); key != TraceSource.END; key = source.next()) {
+                for (int s = 0; s < sizes.length; s++) {
+                    for (int p = 0; p < policies[s].length; p++) {
+                        if (Replay.miss(policies[s][p], key)) {
+                            misses[s][p]++;
+                        }
+                    }
+                }
+                if ((++references & INTERRUPT_CHECK_MASK) == 0 && Thread.currentThread().isInterrupted()) {
+                    throw new InterruptedIOException("cache:simulate stopped in trace " + file + " after " + references
+                            + " references: interrupted");
+                }
+            }
+        }
+        if (references == 0) {
+            throw new TraceFormatException(file, "trace " + file + ": no references in the trace");
+        }
+        return references;
+    }
+
+    /** Belady's misses at each size: needs the whole trace in the heap, checked before it is taken. */
+    private long[] optimum(Path file, TraceFormat format, int[] sizes) throws IOException {
+        long[] trace = reader.readAll(file, format);
+        int largest = 0;
+        for (int size : sizes) {
+            largest = Math.max(largest, size);
+        }
+        memory.get().requireHeap("cache:simulate --opt on trace " + file + " (" + trace.length + " references)",
+                trace.length * OPT_BYTES_PER_REFERENCE + (long) largest * OPT_BYTES_PER_REFERENCE);
+        long[] misses = new long[sizes.length];
+        for (int s = 0; s < sizes.length; s++) {
+            misses[s] = Belady.misses(trace, sizes[s]);
+        }
+        return misses;
+    }
+
+    private static String joined(int[] sizes) {
+        StringBuilder text = new StringBuilder();
+        for (int size : sizes) {
+            text.append(text.length() == 0 ? "" : ",").append(size);
+        }
+        return text.toString();
     }
 
     /** The file name without its {@code .trace.xz}-style suffixes. */

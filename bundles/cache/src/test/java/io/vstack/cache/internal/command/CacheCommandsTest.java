@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.vstack.api.MemoryBudget;
 import io.vstack.api.testing.InMemoryTraceReader;
 import io.vstack.api.testing.SystemOut;
 import io.vstack.api.trace.TraceFormat;
@@ -14,6 +15,7 @@ import io.vstack.cache.internal.policy.S3FifoFactory;
 import io.vstack.cache.internal.policy.TwoPhaseFactory;
 import io.vstack.cache.internal.policy.TwoQueueFactory;
 import io.vstack.cache.internal.sim.TraceSimulator;
+import java.io.InterruptedIOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -27,8 +29,48 @@ class CacheCommandsTest {
     private final TraceSimulator simulator = new TraceSimulator(traces);
 
     CacheCommandsTest() {
+        addPolicies(simulator);
+    }
+
+    private static TraceSimulator addPolicies(TraceSimulator to) {
         List.of(new TwoPhaseFactory(), new LruFactory(), new ArcFactory(), new TwoQueueFactory(), new S3FifoFactory())
-                .forEach(simulator::addFactory);
+                .forEach(to::addFactory);
+        return to;
+    }
+
+    @Test
+    void aCacheSizeTheHeapCannotHoldIsRefusedByNameBeforeAnythingIsTaken() {
+        CacheSimulateCommand command = simulate(loopTrace());
+        command.simulator = addPolicies(new TraceSimulator(traces, () -> new MemoryBudget(0, 0, 2L << 30, 0)));
+        command.sizes = "1000000000";
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, command::execute);
+        assertEquals("cache:simulate --size 1000000000 x 5 policies needs 596 GiB of heap; the distribution has 2 GiB free"
+                + " of 2 GiB (a request may take half of what is free)", e.getMessage());
+    }
+
+    @Test
+    void beladysWholeTraceIsRefusedByNameWhenTheHeapCannotHoldIt() {
+        CacheSimulateCommand command = simulate(loopTrace());
+        command.simulator = addPolicies(new TraceSimulator(traces, () -> new MemoryBudget(0, 0, 60_000, 0)));
+        command.policies = "";
+        command.sizes = "10";
+        command.opt = true;
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, command::execute);
+        assertTrue(e.getMessage().startsWith("cache:simulate --opt on trace loop10.txt (1000 references) needs 31.6 KiB of heap;"),
+                e.getMessage());
+    }
+
+    @Test
+    void anInterruptStopsASimulation() {
+        Path file = Path.of("long.txt");
+        traces.with(file, IntStream.range(0, 200_000).mapToLong(i -> i % 1000).toArray());
+        Thread.currentThread().interrupt();
+        try {
+            InterruptedIOException e = assertThrows(InterruptedIOException.class, () -> simulate(file).execute());
+            assertEquals("cache:simulate stopped in trace long.txt after 65536 references: interrupted", e.getMessage());
+        } finally {
+            Thread.interrupted();
+        }
     }
 
     private CacheSimulateCommand simulate(Path trace) {

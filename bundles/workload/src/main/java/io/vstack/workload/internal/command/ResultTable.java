@@ -2,6 +2,7 @@ package io.vstack.workload.internal.command;
 
 import io.vstack.api.workload.LatencySummary;
 import io.vstack.api.workload.OpFigures;
+import io.vstack.api.workload.WorkloadPattern;
 import io.vstack.api.workload.WorkloadProgress;
 import io.vstack.api.workload.WorkloadResult;
 import java.io.PrintStream;
@@ -39,9 +40,16 @@ final class ResultTable {
         table.addRow().addContent("total", result.ops(), fixed(result.iops(), 0), fixed(result.mibPerSecond(), 2),
                 "", "", "", "");
         table.print(out, format);
-        out.println(String.format(Locale.ROOT, "disk %s, %s, %.2f s, errors %d, verified blocks %d, verify failures %d, %s",
+        out.println(String.format(Locale.ROOT, "disk %s, %s, %.2f s, errors %d, verified blocks %d, verify failures %d, %s%s",
                 result.diskId(), describe(result), seconds, result.errors(), result.verifiedBlocks(),
-                result.verifyFailures(), result.stopReason().name().toLowerCase(Locale.ROOT)));
+                result.verifyFailures(), result.stopReason().name().toLowerCase(Locale.ROOT),
+                result.inFlight() > 0 ? ", " + result.inFlight() + " requests still in flight (held by a filter; not counted)" : ""));
+        if (result.spec().pattern() == WorkloadPattern.VERIFY_ONLY) {
+            long read = result.reads().ops();
+            long written = result.verifiedBlocks() + result.verifyFailures();
+            out.println(String.format(Locale.ROOT, "verify-only: checked %d blocks of %d read (%d all zero, never written): %d intact, %d failed",
+                    written, read, read - written, result.verifiedBlocks(), result.verifyFailures()));
+        }
         for (WorkloadResult.Failure failure : result.failures()) {
             out.println("  " + failure.what() + " failed at offset " + failure.offset() + ": " + failure.message());
         }

@@ -113,6 +113,9 @@ public class WorkloadRunCommand implements Action {
 
     /** The spec the options describe. */
     WorkloadSpec spec() {
+        if (verify && verifyOnly) {
+            throw new IllegalArgumentException("--verify writes verifiable blocks and --verify-only only reads them: give one of the two");
+        }
         WorkloadPattern chosen;
         if (trace != null) {
             chosen = WorkloadPattern.TRACE;
@@ -136,7 +139,11 @@ public class WorkloadRunCommand implements Action {
         WorkloadSpec.Builder builder = WorkloadSpec.builder(chosen).blockSize((int) bytes).threads(threads).ops(ops)
                 .zipfTheta(zipf).flushEvery(flushEvery).verify(verify || verifyOnly).seed(seed);
         if (size != null) {
-            builder.regionSize(ByteSize.parse(size).bytes());
+            long region = ByteSize.parse(size).bytes();
+            if (region == 0) {
+                throw new IllegalArgumentException("--size 0 covers no block: give at least one --bs, or leave --size out for the whole disk");
+            }
+            builder.regionSize(region);
         }
         if (duration != null) {
             builder.duration(Durations.parse(duration));

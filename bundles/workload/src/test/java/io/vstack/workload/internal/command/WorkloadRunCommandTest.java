@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.vstack.api.io.InvalidIoException;
 import io.vstack.api.testing.InMemoryDisk;
 import io.vstack.api.testing.InMemoryTraceReader;
 import io.vstack.api.testing.SystemOut;
@@ -82,6 +83,50 @@ class WorkloadRunCommandTest {
         assertEquals(TraceFormat.S32, command.spec().traceFormat());
         command.traceFormat = "s32";
         assertEquals(TraceFormat.S32, command.spec().traceFormat());
+    }
+
+    @Test
+    void verifyOnlyNamesABlockThatHasNeitherZerosNorAHeader() throws Exception {
+        InMemoryDisk disk = new InMemoryDisk("db1", 16L * 4096, 4096);
+        disks.add(disk);
+        WorkloadRunCommand write = command("db1");
+        write.pattern = "write";
+        write.size = "32K";                  // blocks 0-7 written; 8-15 stay zero
+        write.verify = true;
+        SystemOut.capture(write::execute);
+        for (int i = 0; i < 4096; i++) {     // block 5 overwritten by bytes of no verify run
+            disk.backingStore().put(5 * 4096 + i, (byte) 0xAB);
+        }
+        WorkloadRunCommand verifyOnly = command("db1");
+        verifyOnly.verifyOnly = true;
+        String out = SystemOut.capture(verifyOnly::execute);
+        assertTrue(out.contains("verified blocks 7, verify failures 1, completed"), out);
+        assertTrue(out.contains("  verify failed at offset 20480: neither zeros nor a verify header"), out);
+        assertTrue(out.contains("verify-only: checked 8 blocks of 16 read (8 all zero, never written): 7 intact, 1 failed"), out);
+    }
+
+    @Test
+    void sizeZeroAndVerifyWithVerifyOnlyAreRefusedInOneLine() {
+        WorkloadRunCommand command = command("db1");
+        command.size = "0";
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, command::spec);
+        assertEquals("--size 0 covers no block: give at least one --bs, or leave --size out for the whole disk", e.getMessage());
+        command.size = null;
+        command.verify = true;
+        command.verifyOnly = true;
+        e = assertThrows(IllegalArgumentException.class, command::spec);
+        assertEquals("--verify writes verifiable blocks and --verify-only only reads them: give one of the two", e.getMessage());
+    }
+
+    @Test
+    void aWriteRunInWhichEveryIoFailedIsACommandFailure() {
+        disks.add(new InMemoryDisk("db1", 8L * 4096, 4096).withFilter("refuse", (request, next) -> {
+            throw new InvalidIoException("refused by the test");
+        }));
+        WorkloadRunCommand command = command("db1");
+        command.pattern = "write";
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> SystemOut.capture(command::execute));
+        assertEquals("all 8 I/Os failed; the first, a write at offset 0: refused by the test", e.getMessage());
     }
 
     @Test

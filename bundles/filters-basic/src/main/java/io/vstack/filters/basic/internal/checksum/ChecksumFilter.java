@@ -16,8 +16,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Keeps a CRC32C per block of one disk in a side file ({@link ChecksumStore}) and verifies
- * every read against it.
+ * Keeps a CRC32C per block of one disk in a state file ({@link ChecksumStore}) and verifies
+ * every read against it. A block whose checksum was lost and repaired ({@code repair=true})
+ * takes the CRC of its next read.
  * <ul>
  * <li><b>Write</b>: clear the blocks' entries, pass the write down, then store the new CRCs.
  *     A write that fails leaves the entries cleared (the data on the disk is unknown).</li>
@@ -26,15 +27,15 @@ import org.slf4j.LoggerFactory;
  *     naming disk, block, offset, expected and actual CRC. A block without an entry (never
  *     written, or trimmed) is not checked.</li>
  * <li><b>Trim</b>: pass down, then clear the entries. <b>Flush</b>: pass down, then force the
- *     side file, so that whatever a flush made durable has its checksums durable too.</li>
+ *     state file, so that whatever a flush made durable has its checksums durable too.</li>
  * </ul>
  * <b>Crash consistency.</b> Because the entry is cleared before the data write and set after
  * it, a process that dies in between leaves the block unchecked, not falsely corrupt (mapped
  * pages survive a process crash). A machine crash can lose side-file pages that were not yet
  * forced: blocks written after the last flush may then carry a stale CRC and fail their next
  * read with a {@link DataIntegrityException}, just as their data carries no durability promise.
- * Blocks covered by a completed flush always verify. Opening a side file that was not closed
- * cleanly is logged.
+ * Blocks covered by a completed flush always verify. Opening a state file that was not closed
+ * cleanly is logged; so is one whose entries or header fail their checks (see {@link ChecksumStore}).
  * <p><b>Alignment.</b> Requests must cover whole blocks (the disk layer enforces it); a
  * misaligned one fails with an {@link InvalidIoException} before anything is done.
  * <p><b>Threads.</b> Concurrent requests to the same blocks are serialized by striped
@@ -62,15 +63,35 @@ public final class ChecksumFilter implements IoFilter {
     }
 
     /**
-     * Opens (or creates) the side file in {@code stateDirectory} and returns the filter.
+     * Opens (or creates, or converts from version 1) the state file in {@code stateDirectory},
+     * checks it, and returns the filter. Damage found (entries whose check fails, entries lost to
+     * a truncation) is named in one WARN line; those blocks are not verified until written again,
+     * or, with {@code repair}, take their checksum from their next read.
      *
-     * @throws UncheckedIOException if the side file cannot be opened or belongs to another geometry
+     * @throws UncheckedIOException if the state file cannot be opened, belongs to another geometry,
+     *                              or has a damaged header and {@code repair} is false
      */
-    public static ChecksumFilter open(String diskId, long capacity, int blockSize, java.nio.file.Path stateDirectory) {
+    public static ChecksumFilter open(String diskId, long capacity, int blockSize, java.nio.file.Path stateDirectory,
+                                      boolean repair) {
         try {
-            ChecksumStore store = ChecksumStore.open(stateDirectory, capacity, blockSize);
+            ChecksumStore store = ChecksumStore.open(stateDirectory, capacity, blockSize, repair);
+            ChecksumStore.Damage damage = store.damage();
+            if (!damage.none()) {
+                LOG.warn("checksum state file {} of disk {} is damaged:{}{}{}", store.file(), diskId,
+                        damage.damaged() > 0 ? " " + damage.damaged() + (damage.damaged() == 1 ? " entry fails" : " entries fail")
+                                + " its check (first block " + damage.firstBlock() + ")" : "",
+                        damage.lostFrom() >= 0 ? (damage.damaged() > 0 ? "," : "") + " the entries of blocks "
+                                + damage.lostFrom() + " and on are lost (truncated or unreadable header)" : "",
+                        damage.repaired() ? "; repaired: those blocks take their checksum from their next read (state marked"
+                                + " rebuilt)" : "; those blocks are not verified until written again: detach the filter and"
+                                + " attach it with repair=true to rebuild their checksums from the disk's data");
+            }
+            if (damage.migrated()) {
+                LOG.info("checksum state file of disk {} converted from {} to {}", diskId, ChecksumStore.V1_FILE_NAME,
+                        store.file());
+            }
             if (!store.wasClean()) {
-                LOG.warn("checksum side file {} of disk {} was not closed cleanly: blocks written after the last flush"
+                LOG.warn("checksum state file {} of disk {} was not closed cleanly: blocks written after the last flush"
                         + " before the stop may fail verification", store.file(), diskId);
             }
             return new ChecksumFilter(diskId, blockSize, store);
@@ -124,7 +145,7 @@ public final class ChecksumFilter implements IoFilter {
         locks.lockExclusive(first, count);
         try {
             for (long b = 0; b < count; b++) {
-                store.put(first + b, 0);
+                store.clear(first + b);
             }
             next.proceed(request);
             int position = buffer.position();
@@ -132,7 +153,7 @@ public final class ChecksumFilter implements IoFilter {
             CRC32C crc = crcs.get();
             try {
                 for (long b = 0; b < count; b++) {
-                    store.put(first + b, ChecksumStore.VALID | crcOf(crc, buffer, start + (int) b * blockSize));
+                    store.set(first + b, crcOf(crc, buffer, start + (int) b * blockSize));
                 }
             } finally {
                 buffer.limit(limit).position(position);
@@ -159,15 +180,19 @@ public final class ChecksumFilter implements IoFilter {
             long checked = 0;
             try {
                 for (long b = 0; b < count && mismatchBlock < 0; b++) {
-                    long entry = store.get(first + b);
-                    if (entry == 0) {
+                    long entry = store.lookup(first + b);
+                    if (entry == ChecksumStore.NONE) {
                         continue;
                     }
                     long value = crcOf(crc, buffer, start + (int) b * blockSize);
+                    if (entry == ChecksumStore.REBUILD) {
+                        store.set(first + b, value);        // repaired: the data read now is what is there
+                        continue;
+                    }
                     checked++;
-                    if (value != (entry & 0xffff_ffffL)) {
+                    if (value != entry) {
                         mismatchBlock = first + b;
-                        expected = entry & 0xffff_ffffL;
+                        expected = entry;
                         actual = value;
                     }
                 }
@@ -192,7 +217,7 @@ public final class ChecksumFilter implements IoFilter {
         try {
             next.proceed(request);
             for (long b = 0; b < count; b++) {
-                store.put(first + b, 0);
+                store.clear(first + b);
             }
         } finally {
             locks.unlockExclusive(first, count);
@@ -212,7 +237,7 @@ public final class ChecksumFilter implements IoFilter {
         try {
             store.close();
         } catch (IOException e) {
-            LOG.warn("checksum side file {} of disk {} could not be closed cleanly", store.file(), diskId, e);
+            LOG.warn("checksum state file {} of disk {} could not be closed cleanly", store.file(), diskId, e);
         }
     }
 }

@@ -14,16 +14,19 @@ import io.vstack.api.io.IoRequest;
 import io.vstack.api.testing.InMemoryDisk;
 import io.vstack.api.testing.TestFilterContext;
 import io.vstack.filters.basic.internal.Allocations;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
+import java.util.zip.CRC32C;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -38,7 +41,127 @@ class ChecksumFilterTest {
     private final InMemoryDisk backing = new InMemoryDisk("d1", CAPACITY, BS);
 
     private ChecksumFilter attach() {
-        return (ChecksumFilter) new ChecksumFilterFactory().create(TestFilterContext.of("d1", CAPACITY, BS, Map.of(), state));
+        return attach(Map.of());
+    }
+
+    private ChecksumFilter attach(Map<String, String> config) {
+        return (ChecksumFilter) new ChecksumFilterFactory().create(TestFilterContext.of("d1", CAPACITY, BS, config, state));
+    }
+
+    /** Writes blocks 0-7 through a fresh filter and closes it: the state file holds their checksums. */
+    private void writeEightBlocks() throws Exception {
+        ChecksumFilter filter = attach();
+        try (DiskHandle handle = open(filter)) {
+            handle.write(0, pattern(8, 4));
+        }
+        filter.close();
+    }
+
+    private void flipStateFileBit(long offset) throws Exception {
+        try (FileChannel channel = FileChannel.open(state.resolve(ChecksumStore.FILE_NAME), StandardOpenOption.READ,
+                StandardOpenOption.WRITE)) {
+            ByteBuffer one = ByteBuffer.allocate(1);
+            channel.read(one, offset);
+            channel.write(one.put(0, (byte) (one.get(0) ^ 0x10)).clear(), offset);
+        }
+    }
+
+    @Test
+    void aBitFlipInTheStateFileIsFoundAtStartAndTheIntactDataStaysReadable() throws Exception {
+        writeEightBlocks();
+        flipStateFileBit(4096 + 2 * 8 + 1);                 // a bit of block 2's CRC
+        ChecksumStore store = ChecksumStore.open(state, CAPACITY, BS, false);
+        assertEquals(new ChecksumStore.Damage(1, 2, -1, false, false), store.damage());
+        store.close();
+        ChecksumFilter filter = attach();
+        try (DiskHandle handle = open(filter)) {
+            handle.read(0, ByteBuffer.allocate(8 * BS));
+            assertEquals(7, filter.verified());               // block 2 is not checked, and reads
+        }
+        filter.close();
+    }
+
+    @Test
+    void aTruncatedStateFileIsFoundAtStartAndRepairRebuildsTheLostChecksumsFromTheData() throws Exception {
+        writeEightBlocks();
+        try (FileChannel channel = FileChannel.open(state.resolve(ChecksumStore.FILE_NAME), StandardOpenOption.WRITE)) {
+            channel.truncate(4096 + 5 * 8);
+        }
+        ChecksumStore lost = ChecksumStore.open(state, CAPACITY, BS, false);
+        assertEquals(new ChecksumStore.Damage(0, 5, 5, false, false), lost.damage());
+        lost.close();
+        ChecksumStore stillLost = ChecksumStore.open(state, CAPACITY, BS, false);    // reported again, not forgotten
+        assertEquals(new ChecksumStore.Damage(251, 5, -1, false, false), stillLost.damage());
+        stillLost.close();
+
+        ChecksumFilter repaired = attach(Map.of("repair", "true"));
+        try (DiskHandle handle = open(repaired)) {
+            handle.read(6 * BS, ByteBuffer.allocate(BS));     // learns block 6's checksum from its data
+            backing.flipByte(6 * BS + 7);
+            assertThrows(DataIntegrityException.class, () -> handle.read(6 * BS, ByteBuffer.allocate(BS)));
+            handle.read(0, ByteBuffer.allocate(5 * BS));     // the entries that survived still verify
+        }
+        repaired.close();
+        ChecksumStore again = ChecksumStore.open(state, CAPACITY, BS, false);
+        assertTrue(again.damage().none(), again.damage().toString());
+        again.close();
+    }
+
+    @Test
+    void aDamagedHeaderIsRefusedInOneLineUntilRepaired() throws Exception {
+        writeEightBlocks();
+        flipStateFileBit(13);                               // the block size
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, this::attach);
+        assertEquals("checksum state file " + state.resolve(ChecksumStore.FILE_NAME) + " has a damaged header; detach the"
+                + " filter and attach it with repair=true to rebuild the checksums from the disk's data", e.getMessage());
+        ChecksumFilter repaired = attach(Map.of("repair", "true"));
+        try (DiskHandle handle = open(repaired)) {
+            handle.read(0, ByteBuffer.allocate(8 * BS));     // every block learns its checksum
+            backing.flipByte(3 * BS);
+            assertThrows(DataIntegrityException.class, () -> handle.read(3 * BS, ByteBuffer.allocate(BS)));
+        }
+        repaired.close();
+        assertThrows(IllegalArgumentException.class, () -> attach(Map.of("repair", "yes")));
+    }
+
+    @Test
+    void aVersion1StateFileWithADamagedHeaderIsRefusedUntilRepaired() throws Exception {
+        Path v1 = Files.write(state.resolve(ChecksumStore.V1_FILE_NAME), new byte[4096 + 256 * 8]);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, this::attach);
+        assertTrue(e.getMessage().startsWith("checksum state file " + v1 + " has a damaged header;"), e.getMessage());
+        ChecksumStore store = ChecksumStore.open(state, CAPACITY, BS, true);
+        assertEquals(new ChecksumStore.Damage(0, 0, 0, true, true), store.damage());
+        assertEquals(ChecksumStore.REBUILD, store.lookup(17));
+        store.close();
+        assertFalse(Files.exists(v1));
+    }
+
+    @Test
+    void aVersion1StateFileIsConvertedAndKeepsProtecting() throws Exception {
+        ByteBuffer block1 = pattern(1, 9);
+        ByteBuffer v1 = ByteBuffer.allocate(4096 + 256 * 8);
+        v1.put("VSTKCRC1".getBytes(StandardCharsets.US_ASCII)).putInt(1).putInt(BS).putLong(CAPACITY).put((byte) 1);
+        CRC32C crc = new CRC32C();
+        crc.update(block1.duplicate());
+        v1.putLong(4096 + 8, 1L << 32 | crc.getValue());
+        v1.putLong(4096 + 16, 7L << 32 | 5);                // damaged: not 1 << 32 | crc
+        Files.write(state.resolve(ChecksumStore.V1_FILE_NAME), v1.array());
+        for (int i = 0; i < BS; i++) {
+            backing.backingStore().put(BS + i, block1.get(i));
+        }
+        ChecksumStore store = ChecksumStore.open(state, CAPACITY, BS, false);
+        assertEquals(new ChecksumStore.Damage(1, 2, -1, false, true), store.damage());
+        assertTrue(store.wasClean());
+        store.close();
+        assertFalse(Files.exists(state.resolve(ChecksumStore.V1_FILE_NAME)));
+        ChecksumFilter filter = attach();
+        try (DiskHandle handle = open(filter)) {
+            handle.read(BS, ByteBuffer.allocate(BS));
+            assertEquals(1, filter.verified());
+            backing.flipByte(BS + 3);
+            assertThrows(DataIntegrityException.class, () -> handle.read(BS, ByteBuffer.allocate(BS)));
+        }
+        filter.close();
     }
 
     /** A disk over the same backing bytes, with {@code filter} in front. */
@@ -118,13 +241,14 @@ class ChecksumFilterTest {
 
     @Test
     void aSideFileLeftOpenIsReportedNotClean() throws Exception {
-        ChecksumStore crashed = ChecksumStore.open(state, CAPACITY, BS);   // never closed: the process "died"
-        crashed.put(3, ChecksumStore.VALID | 42);
-        ChecksumStore reopened = ChecksumStore.open(state, CAPACITY, BS);
+        ChecksumStore crashed = ChecksumStore.open(state, CAPACITY, BS, false);   // never closed: the process "died"
+        crashed.set(3, 42);
+        ChecksumStore reopened = ChecksumStore.open(state, CAPACITY, BS, false);
         assertFalse(reopened.wasClean());
-        assertEquals(ChecksumStore.VALID | 42, reopened.get(3));
+        assertEquals(42, reopened.lookup(3));
+        assertTrue(reopened.damage().none());
         reopened.close();
-        ChecksumStore clean = ChecksumStore.open(state, CAPACITY, BS);
+        ChecksumStore clean = ChecksumStore.open(state, CAPACITY, BS, false);
         assertTrue(clean.wasClean());
         clean.close();
     }
@@ -132,7 +256,7 @@ class ChecksumFilterTest {
     @Test
     void refusesASideFileOfAnotherGeometry() throws Exception {
         attach().close();
-        UncheckedIOException e = assertThrows(UncheckedIOException.class,
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> new ChecksumFilterFactory().create(TestFilterContext.of("d1", CAPACITY * 2, BS, Map.of(), state)));
         assertTrue(e.getMessage().contains("was made for block size 4096 and capacity 1048576"), e.getMessage());
     }
