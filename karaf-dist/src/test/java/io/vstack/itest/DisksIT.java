@@ -20,7 +20,6 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
@@ -45,7 +44,6 @@ import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
-import org.osgi.framework.ServiceReference;
 
 /**
  * Virtual disks in the real distribution: the disk: commands through a shell session, and a
@@ -81,7 +79,7 @@ public class DisksIT {
 
     @Test
     public void aDiskCreatedFromTheShellIsListedAndBadInputIsAOneLineErrorThatChangesNothing() throws Exception {
-        awaitFramework("esx1");
+        Frameworks.await(context, "esx1");
         assertTrue(execute("disk:create --size 64M --host esx2 shelldisk").contains("Created disk shelldisk"));
         String line = execute("disk:list --no-format").lines().filter(l -> l.startsWith("shelldisk")).findFirst().orElseThrow();
         assertTrue(line, line.matches("shelldisk\\s+64M\\s+4096\\s+local\\s+esx2\\s+-\\s+0\\s+-\\s*"));
@@ -105,7 +103,7 @@ public class DisksIT {
 
     @Test
     public void aFilterDroppedIntoDeployServesIoAndLeavesUnderLoadWithoutLosingAnyIo() throws Exception {
-        FilterFramework esx1 = awaitFramework("esx1");
+        FilterFramework esx1 = Frameworks.await(context, "esx1");
         VirtualDisk disk = disks.create(DiskSpec.of("hot", (long) WORKERS * BLOCKS_PER_WORKER * BLOCK, BackendType.LOCAL, "esx1"));
         Path deployed = Path.of(System.getProperty("karaf.base"), "deploy", "vstack-test-filter.jar");
         Files.copy(Path.of(System.getProperty("vstack.fixture.jar")), deployed);
@@ -153,18 +151,18 @@ public class DisksIT {
             }));
         }
         try {
-            awaitMoreOps(ops, 2_000);
+            Eventually.awaitMore(ops, 2_000);
             assertTrue(execute("filter:detach hot fixture").contains("Detached"));
-            awaitMoreOps(ops, 2_000);
+            Eventually.awaitMore(ops, 2_000);
             execute("filter:attach hot fixture");
-            awaitMoreOps(ops, 2_000);
+            Eventually.awaitMore(ops, 2_000);
             // The bundle goes away while I/O runs through its filter.
             Files.delete(deployed);
             Eventually.await("filter 'fixture' unlinked after its bundle went away",
                     () -> !disk.info().filters().isEmpty() && !disk.info().filters().get(0).active());
             Eventually.await("the fixture bundle uninstalled", () -> Arrays.stream(context.getBundles())
                     .noneMatch(b -> "io.vstack.test.filter".equals(b.getSymbolicName()) && b.getState() != Bundle.UNINSTALLED));
-            awaitMoreOps(ops, 2_000);
+            Eventually.awaitMore(ops, 2_000);
         } finally {
             stop.set(true);
             for (Future<?> f : workers) {
@@ -192,7 +190,7 @@ public class DisksIT {
 
     @Test
     public void snapshotCloneAcrossBackendsAndCommitFromTheShellKeepEveryByte() throws Exception {
-        awaitFramework("esx2");
+        Frameworks.await(context, "esx2");
         assertTrue(execute("disk:create --size 16M --host esx1 golden").contains("Created disk golden"));
         VirtualDisk golden = disks.disk("golden").orElseThrow();
         try (DiskHandle h = golden.open("it")) {
@@ -249,23 +247,6 @@ public class DisksIT {
         return b;
     }
 
-    private static void awaitMoreOps(AtomicLong ops, long more) throws InterruptedException {
-        long target = ops.get() + more;
-        Eventually.await(more + " more I/Os", Duration.ofSeconds(60), () -> ops.get() >= target);
-    }
-
-    private FilterFramework awaitFramework(String host) throws Exception {
-        String filter = "(vstack.host.name=" + host + ")";
-        Eventually.await("filter framework of " + host, () -> {
-            try {
-                return !context.getServiceReferences(FilterFramework.class, filter).isEmpty();
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        });
-        ServiceReference<FilterFramework> reference = context.getServiceReferences(FilterFramework.class, filter).iterator().next();
-        return context.getService(reference);
-    }
 
     private void assertOneLineError(String command, String expected) throws Exception {
         try {

@@ -1,6 +1,7 @@
 package io.vstack.itest;
 
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 
 /** Waits for a condition to hold, checking it every few milliseconds, or fails naming it. */
@@ -26,5 +27,11 @@ final class Eventually {
                 monitor.wait(20);
             }
         }
+    }
+
+    /** Waits until {@code ops} (I/Os done by a test's workers) has grown by {@code more}, at most 60 s. */
+    static void awaitMore(AtomicLong ops, long more) throws InterruptedException {
+        long target = ops.get() + more;
+        await(more + " more I/Os", Duration.ofSeconds(60), () -> ops.get() >= target);
     }
 }

@@ -44,7 +44,6 @@ import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
-import org.osgi.framework.ServiceReference;
 
 /**
  * The filter framework's failure paths in the real distribution, with the fixture bundle's
@@ -126,13 +125,13 @@ public class FailSafeIT {
                 return null;
             }));
         }
-        awaitMoreOps(ops, 200);
+        Eventually.awaitMore(ops, 200);
         Path deployed = deployedJar();
         Files.delete(deployed);
         Eventually.await("filter aes gone", () -> esx1.available().stream().noneMatch(d -> d.name().equals("aes")));
         Eventually.await("I/O held or failed while the filter is gone", Duration.ofSeconds(30), () -> unavailable.get() > 0);
         deployFixture();
-        awaitMoreOps(ops, 200);
+        Eventually.awaitMore(ops, 200);
         stop.set(true);
         for (Future<?> f : workers) {
             f.get(60, TimeUnit.SECONDS);
@@ -247,7 +246,7 @@ public class FailSafeIT {
         if (!Files.exists(deployed)) {
             Files.copy(Path.of(System.getProperty("vstack.fixture.jar")), deployed, StandardCopyOption.REPLACE_EXISTING);
         }
-        FilterFramework esx1 = framework("esx1");
+        FilterFramework esx1 = Frameworks.await(context, "esx1");
         Eventually.await("the fixture's filters deployed", () -> esx1.available().stream().map(FilterDescriptor::name)
                 .toList().containsAll(List.of("aes", "holder")));
         return esx1;
@@ -260,19 +259,6 @@ public class FailSafeIT {
     private Bundle fixtureBundle() {
         return Arrays.stream(context.getBundles()).filter(b -> "io.vstack.test.filter".equals(b.getSymbolicName()))
                 .findFirst().orElseThrow();
-    }
-
-    private FilterFramework framework(String host) throws Exception {
-        String filter = "(vstack.host.name=" + host + ")";
-        Eventually.await("filter framework of " + host, () -> {
-            try {
-                return !context.getServiceReferences(FilterFramework.class, filter).isEmpty();
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        });
-        ServiceReference<FilterFramework> reference = context.getServiceReferences(FilterFramework.class, filter).iterator().next();
-        return context.getService(reference);
     }
 
     /** Blocks of the disk's store file (a local store on esx1's local0) that start with the plaintext marker. */
@@ -293,11 +279,6 @@ public class FailSafeIT {
             b.putLong(i, seed * 0x9E3779B97F4A7C15L + block * 31L + i);
         }
         return b.clear();
-    }
-
-    private static void awaitMoreOps(AtomicLong ops, long more) throws InterruptedException {
-        long target = ops.get() + more;
-        Eventually.await(more + " more I/Os", Duration.ofSeconds(60), () -> ops.get() >= target);
     }
 
     private String execute(String command) throws Exception {
