@@ -310,7 +310,7 @@ final class Chains {
      *
      * @return the number of blocks merged
      */
-    long commit(String diskId) throws DiskException {
+    long commit(String diskId, DiskAdmin.CommitProgress progress) throws DiskException {
         List<DiskRuntime> chain = resolve(diskId);
         DiskRuntime disk = chain.get(0);
         if (chain.size() < 2) {
@@ -327,10 +327,10 @@ final class Chains {
             throw new DiskException("disk " + parent.id + " is also the parent of " + String.join(", ", siblings)
                     + ": committing " + diskId + " into it would change what they read; nothing was changed");
         }
-        return disk.withIoHeld(() -> parent.withIoHeld(() -> merge(disk, parent)));
+        return disk.withIoHeld(() -> parent.withIoHeld(() -> merge(disk, parent, progress)));
     }
 
-    private long merge(DiskRuntime disk, DiskRuntime parent) throws DiskException {
+    private long merge(DiskRuntime disk, DiskRuntime parent, DiskAdmin.CommitProgress progress) throws DiskException {
         ChainStore store = disk.openedStore();
         store.flushForChange();
         AllocationBitmap bits = store.bitmap();
@@ -374,6 +374,7 @@ final class Chains {
                 }
                 merged += run;
                 b += run;
+                progress.copied(merged, b, blocks);
             }
             step = "flushing " + parent.id;
             into.flush();

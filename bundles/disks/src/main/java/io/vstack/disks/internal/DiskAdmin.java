@@ -38,7 +38,19 @@ public interface DiskAdmin extends DiskManager {
      * @throws DiskException if the disk has no parent or has children, the parent has other children,
      *                       the chain is broken, or storage fails (then nothing acknowledged is lost: run it again)
      */
-    long commit(String diskId) throws DiskException;
+    long commit(String diskId, CommitProgress progress) throws DiskException;
+
+    /** {@link #commit(String, CommitProgress)} without progress reports. */
+    default long commit(String diskId) throws DiskException {
+        return commit(diskId, (merged, scanned, blocks) -> { });
+    }
+
+    /** Told during a commit, after each run of blocks copied into the parent. */
+    @FunctionalInterface
+    interface CommitProgress {
+        /** {@code merged} blocks copied so far; the scan is at block {@code scanned} of {@code blocks}. */
+        void copied(long merged, long scanned, long blocks);
+    }
 
     /**
      * The ids of a disk's chain: the disk first, its base last.

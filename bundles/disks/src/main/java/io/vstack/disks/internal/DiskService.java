@@ -328,9 +328,9 @@ public class DiskService implements DiskAdmin {
     }
 
     @Override
-    public long commit(String diskId) throws DiskException {
+    public long commit(String diskId, CommitProgress progress) throws DiskException {
         synchronized (inventoryLock) {
-            return chains.commit(diskId);
+            return chains.commit(diskId, progress);
         }
     }
 

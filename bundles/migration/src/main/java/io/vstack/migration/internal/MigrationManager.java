@@ -1,5 +1,7 @@
 package io.vstack.migration.internal;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectWriter;
 import io.vstack.api.storage.StoreFiles;
 import io.vstack.api.hw.Host;
 import io.vstack.api.hw.HostRegistry;
@@ -19,7 +21,6 @@ import io.vstack.api.vm.VmState;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -62,6 +63,8 @@ public final class MigrationManager implements MigrationService, MigrationRun.Co
 
     static final String PID = "io.vstack.migration";
     private static final Logger LOG = LoggerFactory.getLogger(MigrationManager.class);
+    /** Writes a run's metrics file: indented JSON. */
+    private static final ObjectWriter METRICS_JSON = new ObjectMapper().writerWithDefaultPrettyPrinter();
 
     /** Configuration of {@value #PID}. */
     @ObjectClassDefinition(name = "vstack live migration", description = "Migration endpoints and history")
@@ -423,7 +426,7 @@ public final class MigrationManager implements MigrationService, MigrationRun.Co
     private Optional<Path> writeMetrics(MigrationRun run) {
         try {
             Path file = historyDir.resolve(run.id + ".json");
-            StoreFiles.writeAtomically(file, Json.write(run.metrics()).getBytes(StandardCharsets.UTF_8));
+            StoreFiles.writeAtomically(file, METRICS_JSON.writeValueAsBytes(run.metrics()));
             return Optional.of(file);
         } catch (IOException | RuntimeException e) {
             LOG.warn("metrics of migration {} could not be written under {}: {}", run.id, historyDir, e.toString());

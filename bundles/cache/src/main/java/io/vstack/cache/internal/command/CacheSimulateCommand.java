@@ -1,13 +1,18 @@
 package io.vstack.cache.internal.command;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectWriter;
 import io.vstack.api.trace.TraceFormat;
 import io.vstack.cache.internal.sim.TraceSimulator;
+import io.vstack.support.ProgressLine;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import org.apache.karaf.shell.api.action.Action;
 import org.apache.karaf.shell.api.action.Command;
 import org.apache.karaf.shell.api.action.Completion;
@@ -22,6 +27,8 @@ import org.apache.karaf.shell.support.table.ShellTable;
 @Command(scope = "cache", name = "simulate",
         description = "Replays a block/key trace through eviction policies and prints the miss ratio (%) of each at each cache size")
 public class CacheSimulateCommand implements Action {
+
+    private static final ObjectWriter JSON = new ObjectMapper().writerWithDefaultPrettyPrinter();
 
     static final String DEFAULT_POLICIES = "two-phase,lru,arc,2q,s3fifo";
 
@@ -49,6 +56,12 @@ public class CacheSimulateCommand implements Action {
     @Option(name = "--no-format", description = "Plain output for scripts")
     boolean noFormat;
 
+    @Option(name = "--json", description = "One JSON array of rows (trace, size, references, miss ratio per policy) instead of the table")
+    boolean json;
+
+    @Option(name = "--quiet", description = "No progress line")
+    boolean quiet;
+
     @Override
     public Object execute() throws IOException {
         int[] cacheSizes = parseSizes(sizes);
@@ -61,7 +74,16 @@ public class CacheSimulateCommand implements Action {
         for (String trace : traces) {
             files.add(Path.of(trace));
         }
-        List<TraceSimulator.Row> rows = simulator.simulate(files, TraceFormat.parse(format), names, cacheSizes, opt);
+        PrintStream out = System.out;
+        ProgressLine progress = new ProgressLine(out, !quiet && !json);
+        List<TraceSimulator.Row> rows = simulator.simulate(files, TraceFormat.parse(format), names, cacheSizes, opt,
+                (trace, references) -> progress.update(() -> String.format(Locale.ROOT, "%s: %,d references", trace, references)));
+        progress.end();
+        if (json) {
+            out.println(JSON.writeValueAsString(rows.stream().map(r -> Map.of("trace", r.trace(), "size", r.size(),
+                    "references", r.references(), "missRatios", r.missRatios())).toList()));
+            return null;
+        }
         ShellTable table = new ShellTable();
         table.column("Trace@size");
         table.column("Refs").alignRight();
@@ -77,7 +99,7 @@ public class CacheSimulateCommand implements Action {
             columns.forEach(c -> cells.add(String.format(Locale.ROOT, "%.2f", 100 * row.missRatios().get(c))));
             table.addRow().addContent(cells);
         }
-        table.print(System.out, !noFormat);
+        table.print(out, !noFormat);
         return null;
     }
 

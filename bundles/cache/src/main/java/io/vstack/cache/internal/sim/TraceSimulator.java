@@ -22,6 +22,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.function.LongConsumer;
+import java.util.function.ObjLongConsumer;
 import java.util.function.Supplier;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -101,11 +103,12 @@ public final class TraceSimulator {
      *                                  (the message lists the known ones), or sizes (or an {@code opt} trace)
      *                                  that need more heap than the distribution can spare: checked before
      *                                  anything is taken
+     * @param progress told every 65536 references: the trace's name and the references replayed so far
      * @throws java.io.InterruptedIOException if the calling thread is interrupted (checked every 65536 references)
      * @throws IOException              for a trace that cannot be read ({@link TraceFormatException} names the file and the offset or line)
      */
-    public List<Row> simulate(List<Path> traces, TraceFormat format, List<String> policyNames, int[] sizes, boolean opt)
-            throws IOException {
+    public List<Row> simulate(List<Path> traces, TraceFormat format, List<String> policyNames, int[] sizes, boolean opt,
+                              ObjLongConsumer<String> progress) throws IOException {
         for (int size : sizes) {
             if (size <= 0) {
                 throw new IllegalArgumentException("Cache size must be positive: " + size);
@@ -131,9 +134,9 @@ public final class TraceSimulator {
         List<Row> rows = new ArrayList<>();
         for (Path file : traces) {
             long[][] misses = new long[sizes.length][chosen.size()];
-            long references = replay(file, format, chosen, sizes, misses);
-            long[] optMisses = opt ? optimum(file, format, sizes) : null;
             String name = traceName(file);
+            long references = replay(file, format, chosen, sizes, misses, count -> progress.accept(name, count));
+            long[] optMisses = opt ? optimum(file, format, sizes) : null;
             for (int s = 0; s < sizes.length; s++) {
                 Map<String, Double> ratios = new LinkedHashMap<>();
                 for (int p = 0; p < chosen.size(); p++) {
@@ -153,8 +156,8 @@ public final class TraceSimulator {
      * Streams {@code file} once through a fresh policy per (size, factory), counting misses into
      * {@code misses[size][factory]}; holds no key of the trace. Returns the references.
      */
-    private long replay(Path file, TraceFormat format, List<EvictionPolicyFactory> chosen, int[] sizes, long[][] misses)
-            throws IOException {
+    private long replay(Path file, TraceFormat format, List<EvictionPolicyFactory> chosen, int[] sizes, long[][] misses,
+                        LongConsumer progress) throws IOException {
         EvictionPolicy[][] policies = new EvictionPolicy[sizes.length][chosen.size()];
         for (int s = 0; s < sizes.length; s++) {
             for (int p = 0; p < chosen.size(); p++) {
@@ -171,9 +174,12 @@ public final class TraceSimulator {
                         }
                     }
                 }
-                if ((++references & INTERRUPT_CHECK_MASK) == 0 && Thread.currentThread().isInterrupted()) {
-                    throw new InterruptedIOException("cache:simulate stopped in trace " + file + " after " + references
-                            + " references: interrupted");
+                if ((++references & INTERRUPT_CHECK_MASK) == 0) {
+                    if (Thread.currentThread().isInterrupted()) {
+                        throw new InterruptedIOException("cache:simulate stopped in trace " + file + " after " + references
+                                + " references: interrupted");
+                    }
+                    progress.accept(references);
                 }
             }
         }

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vstack.api.MemoryBudget;
 import io.vstack.api.testing.InMemoryTraceReader;
 import io.vstack.api.testing.SystemOut;
@@ -58,6 +60,22 @@ class CacheCommandsTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, command::execute);
         assertTrue(e.getMessage().startsWith("cache:simulate --opt on trace loop10.txt (1000 references) needs 31.6 KiB of heap;"),
                 e.getMessage());
+    }
+
+    @Test
+    void jsonGivesEachTraceAndSizeWithItsMissRatios() throws Exception {
+        CacheSimulateCommand command = simulate(loopTrace());
+        command.policies = "lru,two-phase";
+        command.sizes = "5,10";
+        command.json = true;
+        JsonNode rows = new ObjectMapper().readTree(SystemOut.capture(command::execute));
+        assertEquals(2, rows.size());
+        assertEquals("loop10", rows.get(0).get("trace").asText());
+        assertEquals(5, rows.get(0).get("size").asInt());
+        assertEquals(1000, rows.get(0).get("references").asLong());
+        assertEquals(1.0, rows.get(0).get("missRatios").get("lru").asDouble(), 1e-9, "LRU thrashes a loop larger than the cache");
+        assertEquals(0.01, rows.get(1).get("missRatios").get("lru").asDouble(), 1e-9, "10 cold misses, then hits");
+        assertTrue(rows.get(1).has("missRatios") && rows.get(1).get("missRatios").has("two-phase"));
     }
 
     @Test

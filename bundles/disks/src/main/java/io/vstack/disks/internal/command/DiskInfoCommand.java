@@ -1,5 +1,8 @@
 package io.vstack.disks.internal.command;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectWriter;
 import io.vstack.api.ByteSize;
 import io.vstack.api.disk.DiskException;
 import io.vstack.api.disk.DiskInfo;
@@ -9,6 +12,10 @@ import io.vstack.api.filter.MissingFilterPolicy;
 import io.vstack.api.metrics.MetricSource;
 import io.vstack.disks.internal.DiskAdmin;
 import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import org.apache.karaf.shell.api.action.Action;
 import org.apache.karaf.shell.api.action.Argument;
 import org.apache.karaf.shell.api.action.Command;
@@ -23,6 +30,8 @@ import org.apache.karaf.shell.support.table.ShellTable;
 @Command(scope = "disk", name = "info", description = "Shows a virtual disk: metadata, its chain of disks (differencing disks), filter chain in order, I/O counters")
 public class DiskInfoCommand implements Action {
 
+    private static final ObjectWriter JSON = new ObjectMapper().writerWithDefaultPrettyPrinter();
+
     @Reference
     DiskAdmin disks;
 
@@ -33,12 +42,19 @@ public class DiskInfoCommand implements Action {
     @Option(name = "--no-format", description = "Plain output for scripts")
     boolean noFormat;
 
+    @Option(name = "--json", description = "The same as one JSON object instead of tables")
+    boolean json;
+
     @Override
-    public Object execute() {
+    public Object execute() throws JsonProcessingException {
         VirtualDisk disk = disks.disk(diskName).orElseThrow(() -> new IllegalArgumentException(
                 "no disk named " + diskName + "; disk:list shows the disks"));
         DiskInfo info = disk.info();
         PrintStream out = System.out;
+        if (json) {
+            out.println(JSON.writeValueAsString(toJson(disk, info)));
+            return null;
+        }
         ShellTable summary = new ShellTable();
         summary.column("Property");
         summary.column("Value");
@@ -77,6 +93,41 @@ public class DiskInfoCommand implements Action {
         out.println();
         chain.print(out, !noFormat);
         return null;
+    }
+
+    /** The disk as {@code --json} shows it: sizes in bytes, counters by metric name, secret values redacted. */
+    private Map<String, Object> toJson(VirtualDisk disk, DiskInfo info) {
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("name", info.id());
+        result.put("capacity", info.capacity());
+        result.put("blockSize", info.blockSize());
+        result.put("backend", info.backend());
+        result.put("owner", info.owner());
+        result.put("parent", info.parent().orElse(null));
+        try {
+            result.put("chain", disks.chain(info.id()));
+        } catch (DiskException e) {
+            result.put("chainBroken", e.getMessage());
+        }
+        result.put("openHandles", info.openHandles());
+        Map<String, Object> counters = new LinkedHashMap<>();
+        if (disk instanceof MetricSource metrics) {
+            metrics.snapshot().forEach(m -> counters.put(m.name(), (long) m.value()));
+        }
+        result.put("counters", counters);
+        List<Map<String, Object>> filters = new ArrayList<>();
+        for (FilterAttachment a : info.filters()) {
+            Map<String, Object> filter = new LinkedHashMap<>();
+            filter.put("name", a.descriptor().name());
+            filter.put("class", a.descriptor().filterClass().name());
+            filter.put("rank", a.descriptor().rank());
+            filter.put("active", a.active());
+            filter.put("onMissing", a.onMissing().toString());
+            filter.put("config", a.redactedConfig());
+            filters.add(filter);
+        }
+        result.put("filters", filters);
+        return result;
     }
 
     /** An attachment's state as the commands show it: active, or what I/O does while it is missing. */

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vstack.api.disk.DiskException;
 import io.vstack.api.filter.FilterClass;
 import io.vstack.disks.internal.DiskService;
@@ -101,6 +103,30 @@ class DiskCommandsTest {
         delete.diskName = "d1";
         capture(delete::execute);
         assertTrue(service.disks().isEmpty());
+    }
+
+    @Test
+    void diskInfoJsonHasTheMetadataCountersAndFiltersWithSecretsRedacted() throws Exception {
+        capture(create("d1", "8M", null)::execute);
+        service.attach("d1", "stats", Map.of("interval", "1s"));
+        DiskInfoCommand info = new DiskInfoCommand();
+        info.disks = service;
+        info.diskName = "d1";
+        info.json = true;
+        JsonNode disk = new ObjectMapper().readTree(capture(info::execute));
+        assertEquals("d1", disk.get("name").asText());
+        assertEquals(8 << 20, disk.get("capacity").asLong());
+        assertEquals(4096, disk.get("blockSize").asInt());
+        assertEquals("esx1", disk.get("owner").asText());
+        assertTrue(disk.get("parent").isNull());
+        assertEquals("d1", disk.get("chain").get(0).asText());
+        assertEquals(0, disk.get("counters").get("io.writes").asLong());
+        JsonNode filter = disk.get("filters").get(0);
+        assertEquals("stats", filter.get("name").asText());
+        assertEquals("INSPECTION", filter.get("class").asText());
+        assertTrue(filter.get("active").asBoolean());
+        assertEquals("bypass", filter.get("onMissing").asText());
+        assertEquals("1s", filter.get("config").get("interval").asText());
     }
 
     @Test

@@ -1,16 +1,23 @@
 package io.vstack.workload.internal.command;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectWriter;
 import io.vstack.api.workload.LatencySummary;
 import io.vstack.api.workload.OpFigures;
 import io.vstack.api.workload.WorkloadPattern;
 import io.vstack.api.workload.WorkloadProgress;
 import io.vstack.api.workload.WorkloadResult;
 import java.io.PrintStream;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 import org.apache.karaf.shell.support.table.ShellTable;
 
 /** Prints a workload's progress line and result table. */
 final class ResultTable {
+
+    private static final ObjectWriter JSON = new ObjectMapper().writerWithDefaultPrettyPrinter();
 
     private ResultTable() {
     }
@@ -57,6 +64,43 @@ final class ResultTable {
         if (unlisted > 0) {
             out.println("  ... and " + unlisted + " more");
         }
+    }
+
+    /** The result as one JSON object: times in ns, sizes in bytes, rates per second over the run. */
+    static String json(WorkloadResult result) throws JsonProcessingException {
+        double seconds = result.elapsed().toNanos() / 1e9;
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("disk", result.diskId());
+        json.put("pattern", result.spec().pattern().name().toLowerCase(Locale.ROOT).replace('_', '-'));
+        json.put("blockSize", result.spec().blockSize());
+        json.put("threads", result.spec().threads());
+        json.put("elapsedNanos", result.elapsed().toNanos());
+        json.put("stopReason", result.stopReason().name().toLowerCase(Locale.ROOT));
+        json.put("failure", result.failure().orElse(null));
+        json.put("ops", result.ops());
+        json.put("iops", result.iops());
+        json.put("mibPerSecond", result.mibPerSecond());
+        json.put("reads", figures(result.reads(), seconds));
+        json.put("writes", figures(result.writes(), seconds));
+        json.put("flushes", figures(result.flushes(), seconds));
+        json.put("errors", result.errors());
+        json.put("verifiedBlocks", result.verifiedBlocks());
+        json.put("verifyFailures", result.verifyFailures());
+        json.put("inFlight", result.inFlight());
+        json.put("failures", result.failures().stream().map(f -> Map.of("what", f.what(), "offset", f.offset(),
+                "message", f.message())).toList());
+        return JSON.writeValueAsString(json);
+    }
+
+    private static Map<String, Object> figures(OpFigures figures, double seconds) {
+        LatencySummary l = figures.latency();
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("ops", figures.ops());
+        json.put("bytes", figures.bytes());
+        json.put("iops", seconds > 0 ? figures.ops() / seconds : 0);
+        json.put("latency", Map.of("count", l.count(), "p50Nanos", l.p50Nanos(), "p99Nanos", l.p99Nanos(),
+                "p999Nanos", l.p999Nanos(), "maxNanos", l.maxNanos()));
+        return json;
     }
 
     private static String describe(WorkloadResult result) {

@@ -83,6 +83,9 @@ public class WorkloadRunCommand implements Action {
     @Option(name = "--no-format", description = "Plain output for scripts")
     boolean noFormat;
 
+    @Option(name = "--json", description = "The result as one JSON object instead of the table (no progress line)")
+    boolean json;
+
     @Argument(index = 0, name = "disk", description = "The disk", required = true)
     @Completion(DiskCompleter.class)
     String disk;
@@ -95,7 +98,7 @@ public class WorkloadRunCommand implements Action {
         PrintStream out = System.out;
         boolean[] printed = {false};
         WorkloadResult result = runner.run(target, spec, progress -> {
-            if (!quiet) {
+            if (!quiet && !json) {
                 out.print("\r" + ResultTable.progressLine(progress) + "   ");
                 out.flush();
                 printed[0] = true;
@@ -104,7 +107,11 @@ public class WorkloadRunCommand implements Action {
         if (printed[0]) {
             out.println();
         }
-        ResultTable.print(result, out, !noFormat);
+        if (json) {
+            out.println(ResultTable.json(result));
+        } else {
+            ResultTable.print(result, out, !noFormat);
+        }
         if (result.stopReason() == WorkloadResult.StopReason.FAILED) {
             throw new IllegalStateException(result.failure().orElse("the workload failed"));
         }

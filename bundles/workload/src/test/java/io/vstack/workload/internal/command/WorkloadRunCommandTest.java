@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vstack.api.io.InvalidIoException;
 import io.vstack.api.testing.InMemoryDisk;
 import io.vstack.api.testing.InMemoryTraceReader;
@@ -46,6 +48,25 @@ class WorkloadRunCommandTest {
         assertEquals(1000, Long.parseLong(rows.get(0)[1]) + Long.parseLong(rows.get(1)[1]));
         assertTrue(out.contains("disk db1, randrw bs=4096 threads=1,"), out);
         assertTrue(out.contains("errors 0,") && out.contains("verify failures 0, completed"), out);
+    }
+
+    @Test
+    void jsonGivesTheResultAsOneObject() throws Exception {
+        disks.add(new InMemoryDisk("db1", 256L * 4096, 4096));
+        WorkloadRunCommand command = command("db1");
+        command.pattern = "randwrite";
+        command.ops = 500;
+        command.json = true;
+        JsonNode result = new ObjectMapper().readTree(SystemOut.capture(command::execute));
+        assertEquals("db1", result.get("disk").asText());
+        assertEquals("randwrite", result.get("pattern").asText());
+        assertEquals(500, result.get("ops").asLong());
+        assertEquals(500, result.get("writes").get("ops").asLong());
+        assertEquals(500L * 4096, result.get("writes").get("bytes").asLong());
+        assertTrue(result.get("writes").get("latency").get("p99Nanos").asLong() > 0);
+        assertEquals("completed", result.get("stopReason").asText());
+        assertEquals(0, result.get("errors").asLong());
+        assertEquals(0, result.get("inFlight").asLong());
     }
 
     @Test

@@ -1,5 +1,8 @@
 package io.vstack.filters.basic.internal.command;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectWriter;
 import io.vstack.filters.basic.internal.stats.DiskStats;
 import io.vstack.filters.basic.internal.stats.StatsBoard;
 import io.vstack.filters.basic.internal.stats.StatsFilter;
@@ -23,6 +26,8 @@ import org.apache.karaf.shell.support.table.ShellTable;
         description = "Shows the stats filter's figures: ops, IOPS, MiB/s and latency percentiles per disk and op type")
 public class FilterStatsCommand implements Action {
 
+    private static final ObjectWriter JSON = new ObjectMapper().writerWithDefaultPrettyPrinter();
+
     @Reference
     StatsBoard board;
 
@@ -32,12 +37,15 @@ public class FilterStatsCommand implements Action {
     @Option(name = "--all", description = "Also the op types that saw no I/O")
     boolean all;
 
+    @Option(name = "--json", description = "One JSON array of the disks' figures (latencies in ns) instead of the table")
+    boolean json;
+
     @Argument(index = 0, name = "disk", description = "Only this disk")
     @Completion(StatsDiskCompleter.class)
     String disk;
 
     @Override
-    public Object execute() {
+    public Object execute() throws JsonProcessingException {
         List<StatsFilter> filters = board.attached();
         if (disk != null) {
             filters = filters.stream().filter(f -> f.diskId().equals(disk)).toList();
@@ -45,6 +53,12 @@ public class FilterStatsCommand implements Action {
                 throw new IllegalArgumentException("The stats filter is not attached to disk '" + disk
                         + "'; attach it with filter:attach " + disk + " stats");
             }
+        }
+        if (json) {
+            System.out.println(JSON.writeValueAsString(filters.stream().map(StatsFilter::figures)
+                    .map(d -> new DiskStats(d.diskId(), d.sinceAttach(), d.intervalSeconds(),
+                            d.ops().stream().filter(op -> all || op.count() > 0 || op.errors() > 0).toList())).toList()));
+            return null;
         }
         ShellTable table = new ShellTable().emptyTableText("No disk has the stats filter attached (filter:attach <disk> stats)");
         table.column("Disk");

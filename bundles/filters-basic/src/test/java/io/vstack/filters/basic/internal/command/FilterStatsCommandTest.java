@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vstack.api.disk.DiskHandle;
 import io.vstack.api.filter.IoFilter;
 import io.vstack.api.testing.InMemoryDisk;
@@ -49,6 +51,33 @@ class FilterStatsCommandTest {
         assertEquals("0.02", fields[6]);
         assertEquals(250.0, Double.parseDouble(fields[7]), 0.25);    // HdrHistogram: 3 significant digits
         assertEquals(11, fields.length);
+    }
+
+    @Test
+    void jsonGivesEachDisksFiguresWithLatenciesInNanoseconds() throws Exception {
+        IoFilter filter = factory.create(TestFilterContext.of("db1", 1 << 20, 4096, Map.of(), Path.of(".")));
+        InMemoryDisk disk = new InMemoryDisk("db1", 1 << 20, 4096).withFilter("stats", filter)
+                .withFilter("slow", (request, next) -> {
+                    clock.addAndGet(250_000);
+                    next.proceed(request);
+                });
+        try (DiskHandle handle = disk.open("test")) {
+            handle.write(0, ByteBuffer.allocate(4096));
+            handle.write(4096, ByteBuffer.allocate(4096));
+        }
+        clock.set(1_000_000_000L);
+        FilterStatsCommand command = new FilterStatsCommand();
+        command.board = factory;
+        command.json = true;
+        JsonNode disks = new ObjectMapper().readTree(SystemOut.capture(command::execute));
+        assertEquals(1, disks.size());
+        assertEquals("db1", disks.get(0).get("diskId").asText());
+        JsonNode ops = disks.get(0).get("ops");
+        assertEquals(1, ops.size(), "only the op types that saw I/O");
+        assertEquals("write", ops.get(0).get("op").asText());
+        assertEquals(2, ops.get(0).get("count").asLong());
+        assertEquals(8192, ops.get(0).get("bytes").asLong());
+        assertEquals(250_000, ops.get(0).get("latency").get("p50").asLong(), 250);
     }
 
     @Test
