@@ -20,6 +20,7 @@ import org.apache.karaf.shell.api.action.Option;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
 import org.apache.karaf.shell.support.completers.FileCompleter;
+import org.apache.karaf.shell.support.completers.StringsCompleter;
 import org.apache.karaf.shell.support.table.ShellTable;
 
 /** {@code cache:simulate}: replays traces through policies at cache sizes and prints miss ratios. */
@@ -48,6 +49,8 @@ public class CacheSimulateCommand implements Action {
     String sizes = "8192,32768";
 
     @Option(name = "--format", description = "Record encoding: auto (xz = u32, else text), u32, s32, text")
+
+    @Completion(value = StringsCompleter.class, values = {"auto", "u32", "s32", "text"})
     String format = "auto";
 
     @Option(name = "--opt", description = "Add Belady's offline optimum as a column")

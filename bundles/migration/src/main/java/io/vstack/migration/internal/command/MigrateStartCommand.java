@@ -11,9 +11,11 @@ import java.util.Locale;
 import org.apache.karaf.shell.api.action.Action;
 import org.apache.karaf.shell.api.action.Argument;
 import org.apache.karaf.shell.api.action.Command;
+import org.apache.karaf.shell.api.action.Completion;
 import org.apache.karaf.shell.api.action.Option;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
+import org.apache.karaf.shell.support.completers.StringsCompleter;
 
 /** {@code migrate:start}: moves a VM to another host, printing a progress line until it ends (or at once with --background). */
 @Service
@@ -25,6 +27,8 @@ public class MigrateStartCommand implements Action {
 
     @Option(name = "--mode", description = "precopy (QEMU's default), postcopy (start at the destination at once, pages on demand)"
             + " or hybrid (pre-copy, post-copy when it will not converge)")
+
+    @Completion(value = StringsCompleter.class, values = {"precopy", "postcopy", "hybrid"})
     String mode = "precopy";
 
     @Option(name = "--downtime-limit", description = "Largest acceptable stop time (ours 20ms, QEMU 300ms)")
@@ -54,9 +58,13 @@ public class MigrateStartCommand implements Action {
     boolean background;
 
     @Argument(index = 0, name = "vm", required = true, description = "The VM")
+
+    @Completion(MigratableVmCompleter.class)
     String vm;
 
     @Argument(index = 1, name = "host", required = true, description = "The destination host")
+
+    @Completion(DestinationHostCompleter.class)
     String host;
 
     @Override

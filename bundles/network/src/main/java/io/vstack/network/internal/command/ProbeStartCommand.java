@@ -5,6 +5,7 @@ import io.vstack.network.internal.TrafficProbes;
 import org.apache.karaf.shell.api.action.Action;
 import org.apache.karaf.shell.api.action.Argument;
 import org.apache.karaf.shell.api.action.Command;
+import org.apache.karaf.shell.api.action.Completion;
 import org.apache.karaf.shell.api.action.Option;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
@@ -22,12 +23,17 @@ public class ProbeStartCommand implements Action {
     String period = "1ms";
 
     @Argument(index = 0, name = "vm", required = true, description = "The sending VM")
+    @Completion(ProbeVmCompleter.class)
     String vm;
 
     @Argument(index = 1, name = "src-ip", required = true, description = "One of the VM's addresses")
+
+    @Completion(AddressCompleter.class)
     String src;
 
     @Argument(index = 2, name = "dst-ip", required = true, description = "The receiver's address")
+
+    @Completion(AddressCompleter.class)
     String dst;
 
     @Override

@@ -4,6 +4,7 @@ import io.vstack.network.internal.TrafficProbes;
 import org.apache.karaf.shell.api.action.Action;
 import org.apache.karaf.shell.api.action.Argument;
 import org.apache.karaf.shell.api.action.Command;
+import org.apache.karaf.shell.api.action.Completion;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
 
@@ -16,6 +17,8 @@ public class ProbeStopCommand implements Action {
     TrafficProbes probes;
 
     @Argument(index = 0, name = "probe", required = true, description = "The probe's id (net:probe-list)")
+
+    @Completion(ProbeIdCompleter.class)
     String id;
 
     @Override

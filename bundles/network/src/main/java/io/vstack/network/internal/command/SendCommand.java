@@ -4,6 +4,7 @@ import io.vstack.network.internal.NetworkAdmin;
 import org.apache.karaf.shell.api.action.Action;
 import org.apache.karaf.shell.api.action.Argument;
 import org.apache.karaf.shell.api.action.Command;
+import org.apache.karaf.shell.api.action.Completion;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
 
@@ -16,12 +17,18 @@ public class SendCommand implements Action {
     NetworkAdmin network;
 
     @Argument(index = 0, name = "host", required = true, description = "The host whose virtual switch the frame enters")
+
+    @Completion(SwitchHostCompleter.class)
     String host;
 
     @Argument(index = 1, name = "src-ip", required = true, description = "The sender's address")
+
+    @Completion(AddressCompleter.class)
     String src;
 
     @Argument(index = 2, name = "dst-ip", required = true, description = "The receiver's address")
+
+    @Completion(AddressCompleter.class)
     String dst;
 
     @Override

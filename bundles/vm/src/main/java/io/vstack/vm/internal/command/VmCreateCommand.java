@@ -32,6 +32,8 @@ public class VmCreateCommand implements Action {
     int vcpus = 2;
 
     @Option(name = "--disk", description = "Id of a virtual disk of the VM (repeat for more)", multiValued = true)
+
+    @Completion(VmDiskCompleter.class)
     List<String> disks = new ArrayList<>();
 
     @Option(name = "--nic", description = "A network interface as <network>:<ip> (repeat for more)", multiValued = true)

@@ -16,6 +16,7 @@ import org.apache.karaf.shell.api.action.Completion;
 import org.apache.karaf.shell.api.action.Option;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
+import org.apache.karaf.shell.support.completers.StringsCompleter;
 
 /** {@code vm:workload}: sets what a VM's guest does; options not given keep their value. */
 @Service
@@ -32,6 +33,8 @@ public class VmWorkloadCommand implements Action {
     String workingSet;
 
     @Option(name = "--pattern", description = "uniform, zipf or sequential")
+
+    @Completion(value = StringsCompleter.class, values = {"uniform", "zipf", "sequential"})
     String pattern;
 
     @Option(name = "--zipf", description = "Zipf exponent s (0 < s <= 4)")

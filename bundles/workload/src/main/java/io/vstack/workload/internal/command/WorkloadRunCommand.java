@@ -19,6 +19,8 @@ import org.apache.karaf.shell.api.action.Completion;
 import org.apache.karaf.shell.api.action.Option;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
+import org.apache.karaf.shell.support.completers.FileCompleter;
+import org.apache.karaf.shell.support.completers.StringsCompleter;
 
 /**
  * {@code workload:run}: runs a workload on a disk, with a progress line each second and a result
@@ -36,6 +38,8 @@ public class WorkloadRunCommand implements Action {
     WorkloadRunner runner;
 
     @Option(name = "--rw", aliases = "--pattern", description = "read, write, randread, randwrite or randrw (default randread)")
+
+    @Completion(value = StringsCompleter.class, values = {"read", "write", "randread", "randwrite", "randrw"})
     String pattern = "randread";
 
     @Option(name = "--bs", description = "Bytes per I/O, e.g. 4K (default 4K)")
@@ -69,9 +73,13 @@ public class WorkloadRunCommand implements Action {
     boolean verifyOnly;
 
     @Option(name = "--trace", description = "Replay the block numbers of a trace file (xz, gzip or plain: found from its first bytes)")
+
+    @Completion(FileCompleter.class)
     String trace;
 
     @Option(name = "--trace-format", description = "Record encoding: auto (xz = u32, else text), u32, s32 or text (default auto)")
+
+    @Completion(value = StringsCompleter.class, values = {"auto", "u32", "s32", "text"})
     String traceFormat;
 
     @Option(name = "--seed", description = "Seed of the random draws (default 1)")

@@ -1,0 +1,24 @@
+package io.vstack.network.internal.command;
+
+import io.vstack.api.vm.VmInfo;
+import io.vstack.api.vm.VmService;
+import java.util.List;
+import org.apache.karaf.shell.api.action.lifecycle.Reference;
+import org.apache.karaf.shell.api.action.lifecycle.Service;
+import org.apache.karaf.shell.api.console.CommandLine;
+import org.apache.karaf.shell.api.console.Completer;
+import org.apache.karaf.shell.api.console.Session;
+import org.apache.karaf.shell.support.completers.StringsCompleter;
+
+/** Completes the VMs whose traffic can be probed. */
+@Service
+public class ProbeVmCompleter implements Completer {
+
+    @Reference
+    VmService vms;
+
+    @Override
+    public int complete(Session session, CommandLine commandLine, List<String> candidates) {
+        return new StringsCompleter(vms.vms().stream().map(VmInfo::id).toList()).complete(session, commandLine, candidates);
+    }
+}
