@@ -71,6 +71,14 @@ public final class ConfigGuard<C, S> {
         return new ConfigGuard<>(parser, settings);
     }
 
+    /**
+     * Guards settings made without Config Admin (by tests, benchmarks, or a program that embeds the
+     * component); later configurations go through {@code parser}.
+     */
+    public static <C, S> ConfigGuard<C, S> of(S settings, Parser<C, S> parser) {
+        return new ConfigGuard<>(parser, settings);
+    }
+
     /** The settings in force. */
     public S current() {
         return current;
