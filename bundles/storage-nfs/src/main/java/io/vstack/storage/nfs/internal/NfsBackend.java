@@ -99,8 +99,6 @@ public final class NfsBackend implements StorageBackend {
     private final ConfigGuard<Config, Settings> settings;
     private final String name;
     private final Path directory;
-    private volatile long capacity;
-    private volatile int clientCache;
     final NfsServer server;
     /** Lock owner and open count per file, guarded by this. */
     private final Map<String, Map.Entry<String, Integer>> locks = new HashMap<>();
@@ -128,8 +126,6 @@ public final class NfsBackend implements StorageBackend {
         Settings current = settings.current();
         this.name = "nfs-" + current.export();
         this.directory = Files.createDirectories(current.directory());
-        this.capacity = current.capacity();
-        this.clientCache = current.clientCacheBytes();
         this.server = new NfsServer(name);
         server.setLatency(current.serverLatency());
         int released = 0;
@@ -140,7 +136,7 @@ public final class NfsBackend implements StorageBackend {
             }
         }
         LOG.info("NFS export {} ready under {} (capacity {}, client cache {} per file{})", current.export(), directory,
-                ByteSize.ofBytes(capacity), ByteSize.ofBytes(clientCache),
+                ByteSize.ofBytes(current.capacity()), ByteSize.ofBytes(current.clientCacheBytes()),
                 released > 0 ? ", released " + released + " locks of the previous run" : "");
     }
 
@@ -154,11 +150,10 @@ public final class NfsBackend implements StorageBackend {
         settings.update(config, (previous, next) -> {
             ConfigKeys.requireUnchanged(PID, "export", previous.export(), next.export());
             ConfigKeys.requireUnchanged(PID, "directory", previous.directory(), next.directory());
-            capacity = next.capacity();
-            clientCache = next.clientCacheBytes();
             server.setLatency(next.serverLatency());
             LOG.info("NFS export {} reconfigured: capacity {}, client cache {} per file, server latency {}", next.export(),
-                    ByteSize.ofBytes(capacity), ByteSize.ofBytes(clientCache), Durations.format(next.serverLatency()));
+                    ByteSize.ofBytes(next.capacity()), ByteSize.ofBytes(next.clientCacheBytes()),
+                    Durations.format(next.serverLatency()));
         });
     }
 
@@ -184,6 +179,7 @@ public final class NfsBackend implements StorageBackend {
             throw new StoreExistsException(name + ": file " + spec.id() + " exists already");
         }
         long used = used();
+        long capacity = settings().capacity();
         if (spec.capacity() > capacity - used) {
             throw new CapacityExceededException(name + ": no room for file " + spec.id() + " of "
                     + ByteSize.ofBytes(spec.capacity()).toHumanString() + ": export capacity "
@@ -221,7 +217,7 @@ public final class NfsBackend implements StorageBackend {
                     + " (advisory lock in " + lockFile(storeId).getFileName() + "); close it there first");
         }
         try {
-            NfsFile file = new NfsFile(this, storeId, host, StoreMetadata.read(meta(storeId)), data(storeId), clientCache);
+            NfsFile file = new NfsFile(this, storeId, host, StoreMetadata.read(meta(storeId)), data(storeId), settings().clientCacheBytes());
             if (lock == null) {
                 Properties owner = new Properties();
                 owner.setProperty("version", "1");
@@ -287,7 +283,7 @@ public final class NfsBackend implements StorageBackend {
         String detail = "export " + directory + ", " + files.size() + " files, server " + server.describe()
                 + (owners.isEmpty() ? "" : ", locks: " + owners.entrySet().stream()
                         .map(e -> e.getKey() + " by " + e.getValue()).collect(Collectors.joining(", ")));
-        return new BackendStatus(name, BackendType.NFS, capacity, used(), server.down() ? Health.DOWN : Health.HEALTHY,
+        return new BackendStatus(name, BackendType.NFS, settings().capacity(), used(), server.down() ? Health.DOWN : Health.HEALTHY,
                 detail);
     }
 

@@ -106,7 +106,6 @@ public final class SanBackend implements StorageBackend, MetricSource {
     private final String array;
     private final String name;
     private final Path directory;
-    private volatile long capacity;
     private final SanPath[] paths;
     private final AtomicInteger next = new AtomicInteger();
     final LongAdder reads = new LongAdder();
@@ -139,13 +138,12 @@ public final class SanBackend implements StorageBackend, MetricSource {
         this.array = current.array();
         this.name = "san-" + array;
         this.directory = Files.createDirectories(current.directory());
-        this.capacity = current.capacity();
         this.paths = new SanPath[current.paths()];
         for (int i = 0; i < this.paths.length; i++) {
             this.paths[i] = new SanPath(array, "path" + i, current.pathLatency());
         }
         LOG.info("SAN array {} ready: {} paths, capacity {}, LUNs under {}", array, paths.length,
-                ByteSize.ofBytes(capacity), directory);
+                ByteSize.ofBytes(current.capacity()), directory);
     }
 
     /**
@@ -159,11 +157,10 @@ public final class SanBackend implements StorageBackend, MetricSource {
             ConfigKeys.requireUnchanged(PID, "array", previous.array(), next.array());
             ConfigKeys.requireUnchanged(PID, "directory", previous.directory(), next.directory());
             ConfigKeys.requireUnchanged(PID, "paths", previous.paths(), next.paths());
-            capacity = next.capacity();
             for (SanPath path : paths) {
                 path.setLatency(next.pathLatency());
             }
-            LOG.info("SAN array {} reconfigured: capacity {}, path latency {}", array, ByteSize.ofBytes(capacity),
+            LOG.info("SAN array {} reconfigured: capacity {}, path latency {}", array, ByteSize.ofBytes(next.capacity()),
                     Durations.format(next.pathLatency()));
         });
     }
@@ -233,6 +230,7 @@ public final class SanBackend implements StorageBackend, MetricSource {
             throw new StoreExistsException(name + ": LUN " + spec.id() + " exists already");
         }
         long used = used();
+        long capacity = settings().capacity();
         if (spec.capacity() > capacity - used) {
             throw new CapacityExceededException(name + ": no room for LUN " + spec.id() + " of "
                     + ByteSize.ofBytes(spec.capacity()).toHumanString() + ": array capacity "
@@ -295,7 +293,7 @@ public final class SanBackend implements StorageBackend, MetricSource {
                 + (up < paths.length ? " (" + Arrays.stream(paths).filter(SanPath::down).map(SanPath::name)
                         .collect(Collectors.joining(", ")) + " down)" : "")
                 + ", " + luns().size() + " LUNs";
-        return new BackendStatus(name, BackendType.SAN, capacity, used(), health, detail);
+        return new BackendStatus(name, BackendType.SAN, settings().capacity(), used(), health, detail);
     }
 
     @Override
