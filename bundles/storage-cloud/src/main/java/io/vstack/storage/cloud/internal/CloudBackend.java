@@ -119,9 +119,14 @@ public final class CloudBackend implements StorageBackend, MetricSource, AutoClo
     private CloudBackend(ConfigGuard<Config, CloudConfig> settings) {
         this.settings = settings;
         CloudConfig config = settings.current();
-        LOG.info("Cloud backend ready: {}", config.endpoint() == null ? "no endpoint configured"
+        LOG.info("Cloud backend ready: {}", describe(config));
+    }
+
+    private static String describe(CloudConfig config) {
+        return config.endpoint() == null ? "no endpoint configured"
                 : "bucket " + config.bucket() + " at " + config.endpoint() + ", chunks of "
-                        + ByteSize.ofBytes(config.chunkSize()) + ", cache " + ByteSize.ofBytes(config.cache()));
+                        + ByteSize.ofBytes(config.chunkSize()) + ", cache " + ByteSize.ofBytes(config.cache())
+                        + ", capacity " + ByteSize.ofBytes(config.capacity());
     }
 
     private static CloudConfig parse(Config config) {
@@ -131,12 +136,12 @@ public final class CloudBackend implements StorageBackend, MetricSource, AutoClo
 
     /**
      * Applies a changed configuration in place: capacity, and chunk size and cache for stores
-     * created or opened from now on; while no endpoint was configured (no store can be open), also
-     * the endpoint, bucket, region and credentials, which otherwise apply at the next start. A bad
-     * value is refused with one log line and changes nothing.
+     * created or opened from now on; while no endpoint was configured (no S3 client was built, no
+     * store can be open), also the endpoint, bucket, region and credentials, which otherwise apply
+     * at the next start. A bad value is refused with one log line and changes nothing.
      */
     @Modified
-    synchronized void modified(Config config) {
+    void modified(Config config) {
         settings.update(config, (previous, next) -> {
             if (previous.endpoint() != null) {
                 ConfigKeys.requireUnchanged(CloudConfig.PID, "endpoint", previous.endpoint(), next.endpoint());
@@ -146,12 +151,7 @@ public final class CloudBackend implements StorageBackend, MetricSource, AutoClo
                 ConfigKeys.requireUnchanged(CloudConfig.PID, "secretKey", "(secret)",
                         previous.secretKey().equals(next.secretKey()) ? "(secret)" : "(another secret)");
             }
-            close();
-            bucketChecked = false;
-            LOG.info("Cloud backend reconfigured: {}", next.endpoint() == null ? "no endpoint configured"
-                    : "bucket " + next.bucket() + " at " + next.endpoint() + ", chunks of "
-                            + ByteSize.ofBytes(next.chunkSize()) + ", cache " + ByteSize.ofBytes(next.cache())
-                            + ", capacity " + ByteSize.ofBytes(next.capacity()));
+            LOG.info("Cloud backend reconfigured: {}", describe(next));
         });
     }
 
