@@ -15,7 +15,6 @@ import io.vstack.cache.internal.policy.TwoPhaseFactory;
 import io.vstack.disks.internal.DiskService;
 import io.vstack.storage.local.internal.LocalStorageBackend;
 import java.io.IOException;
-import java.lang.annotation.Annotation;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -96,7 +95,7 @@ public class CacheFilterBenchmark {
             return;
         }
         FakeHosts hosts = new FakeHosts().add(HOST, stores, 1L << 40, 128L << 20);
-        LocalStorageBackend backend = new LocalStorageBackend(hosts, localConfig(stores), null);
+        LocalStorageBackend backend = new LocalStorageBackend(hosts, stores, false);
         caches = new BlockCaches(cache -> () -> { });
         caches.addHost(hosts.hosts().get(0));
         caches.addPolicy(new TwoPhaseFactory());
@@ -170,24 +169,5 @@ public class CacheFilterBenchmark {
             handle.read(offset, buffer);
         }
         return buffer.get(0);
-    }
-
-    private static LocalStorageBackend.Config localConfig(Path stores) {
-        return new LocalStorageBackend.Config() {
-            @Override
-            public Class<? extends Annotation> annotationType() {
-                return LocalStorageBackend.Config.class;
-            }
-
-            @Override
-            public String directory() {
-                return stores.toString();
-            }
-
-            @Override
-            public String directIo() {
-                return "false";
-            }
-        };
     }
 }

@@ -1,8 +1,10 @@
 /**
  * Value types shared by every vstack API area: {@link io.vstack.api.ByteSize} and
  * {@link io.vstack.api.Durations}, which parse and print sizes and durations as users type them,
- * and {@link io.vstack.api.ConfigKeys}, which reads configuration values with one-line refusals, and
- * {@link io.vstack.api.MemoryBudget}, which refuses a request for memory the distribution does not have.
+ * {@link io.vstack.api.ConfigKeys}, which reads configuration values with one-line refusals,
+ * {@link io.vstack.api.ConfigGuard}, which keeps a component running on its previous settings when
+ * a configuration is refused, and {@link io.vstack.api.MemoryBudget}, which refuses a request for
+ * memory the distribution does not have.
  */
 @org.osgi.annotation.bundle.Export
 @org.osgi.annotation.versioning.Version("1.2.0")

@@ -3,9 +3,11 @@ package io.vstack.api;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class ConfigKeysTest {
 
@@ -40,5 +42,38 @@ class ConfigKeysTest {
         assertEquals(Path.of("/custom"), ConfigKeys.dataDirectory(" /custom ", "/karaf", bundle, "vstack", "san"));
         assertEquals(Path.of("/karaf/vstack/san"), ConfigKeys.dataDirectory("", "/karaf", bundle, "vstack", "san"));
         assertEquals(Path.of("/bundle/vstack/san"), ConfigKeys.dataDirectory("", null, bundle, "vstack", "san"));
+    }
+
+    @Test
+    void wholeNumbersAreCheckedAgainstTheirRange() {
+        assertEquals(3, ConfigKeys.wholeNumber(PID, "paths", " 3 ", 2, 8));
+        assertEquals("io.vstack.example: key 'paths': 9 must be from 2 to 8",
+                assertThrows(IllegalArgumentException.class, () -> ConfigKeys.wholeNumber(PID, "paths", "9", 2, 8)).getMessage());
+        assertEquals("io.vstack.example: key 'paths': 'abc' is not a whole number",
+                assertThrows(IllegalArgumentException.class, () -> ConfigKeys.wholeNumber(PID, "paths", "abc", 2, 8)).getMessage());
+    }
+
+    @Test
+    void aDirectoryMustBeOneVstackMayWrite(@TempDir Path dir) throws Exception {
+        assertEquals(dir.resolve("new/sub"), ConfigKeys.writableDirectory(PID, "directory", dir.resolve("new/sub")));
+        assertEquals(dir, ConfigKeys.writableDirectory(PID, "directory", dir));
+        Path file = Files.writeString(dir.resolve("file"), "x");
+        assertEquals("io.vstack.example: key 'directory': " + file + " is a file, not a directory",
+                refusal(file));
+        assertEquals("io.vstack.example: key 'directory': " + file + " is a file, not a directory",
+                refusal(file.resolve("below")));
+        assertEquals("io.vstack.example: key 'directory': /dev/null is in /dev, not a directory vstack may write",
+                refusal(Path.of("/dev/null")));
+        assertEquals("io.vstack.example: key 'directory': /proc/self is in /proc, not a directory vstack may write",
+                refusal(Path.of("/proc/self")));
+        Path link = Files.createSymbolicLink(dir.resolve("link"), Path.of("/sys"));
+        assertEquals("io.vstack.example: key 'directory': " + link + " is in /sys, not a directory vstack may write",
+                refusal(link));
+        Files.delete(link);
+    }
+
+    private static String refusal(Path path) {
+        return assertThrows(IllegalArgumentException.class, () -> ConfigKeys.writableDirectory(PID, "directory", path))
+                .getMessage();
     }
 }

@@ -1,5 +1,7 @@
 package io.vstack.disks.internal;
 
+import io.vstack.api.ConfigGuard;
+import io.vstack.api.ConfigKeys;
 import io.vstack.api.Durations;
 import io.vstack.api.disk.DiskManager;
 import io.vstack.api.filter.FilterFramework;
@@ -23,6 +25,7 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
@@ -58,16 +61,43 @@ public final class DisksComponent extends DiskService {
         String filterTimeout() default "30s";
     }
 
+    /**
+     * The component's settings, parsed from its configuration.
+     *
+     * @param directory     the disk metadata files
+     * @param filterTimeout how long a filter may hold one request before it is reported
+     */
+    record Settings(Path directory, Duration filterTimeout) {
+
+        /** Parses a configuration; {@code karafData} or else {@code bundleData} holds the default directory. */
+        static Settings parse(Config config, String karafData, Path bundleData) {
+            return new Settings(ConfigKeys.writableDirectory(PID, "directory",
+                    ConfigKeys.dataDirectory(config.directory(), karafData, bundleData, "vstack", "disks")),
+                    timeout(config.filterTimeout()));
+        }
+    }
+
     private static final Logger LOG = LoggerFactory.getLogger(DisksComponent.class);
 
+    private final ConfigGuard<Config, Settings> settings;
     private final BundleContext context;
     private final ScheduledExecutorService watchdog;
     private final Map<Host, ServiceRegistration<FilterFramework>> frameworks = new ConcurrentHashMap<>();
 
-    /** Loads the inventory and starts the watchdog. */
+    /** Loads the inventory and starts the watchdog; with the defaults if the configuration is refused. */
     @Activate
     public DisksComponent(BundleContext context, Config config) {
-        super(directory(config.directory(), context), timeout(config.filterTimeout()), disk -> publish(context, disk));
+        this(context, config, context.getProperty("karaf.data"), context.getDataFile("").toPath());
+    }
+
+    /** As the component does; {@code karafData} (or else {@code bundleData}) holds the default directory. */
+    DisksComponent(BundleContext context, Config config, String karafData, Path bundleData) {
+        this(context, ConfigGuard.start(config, ConfigGuard.defaults(Config.class), c -> Settings.parse(c, karafData, bundleData)));
+    }
+
+    private DisksComponent(BundleContext context, ConfigGuard<Config, Settings> settings) {
+        super(settings.current().directory(), settings.current().filterTimeout(), disk -> publish(context, disk));
+        this.settings = settings;
         this.context = context;
         this.watchdog = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread thread = new Thread(r, "vstack-disks-watchdog");
@@ -81,6 +111,24 @@ public final class DisksComponent extends DiskService {
         LOG.info("Virtual disks ready (filterTimeout {})", Durations.format(filterTimeout()));
     }
 
+    /**
+     * Checks a changed configuration: a bad value is refused with one log line and changes
+     * nothing, so no disk goes away; a good one applies at the next start.
+     */
+    @Modified
+    void modified(Config config) {
+        settings.update(config, (previous, next) -> {
+            ConfigKeys.requireUnchanged(PID, "directory", previous.directory(), next.directory());
+            ConfigKeys.requireUnchanged(PID, "filterTimeout", Durations.format(previous.filterTimeout()),
+                    Durations.format(next.filterTimeout()));
+        });
+    }
+
+    /** The settings in force. */
+    Settings settings() {
+        return settings.current();
+    }
+
     private void scan() {
         try {
             scanHeld(System.nanoTime());
@@ -89,24 +137,10 @@ public final class DisksComponent extends DiskService {
         }
     }
 
-    private static Path directory(String configured, BundleContext context) {
-        if (configured != null && !configured.isBlank()) {
-            return Path.of(configured.trim());
-        }
-        String karafData = context.getProperty("karaf.data");
-        Path data = karafData != null ? Path.of(karafData) : context.getDataFile("").toPath();
-        return data.resolve("vstack").resolve("disks");
-    }
-
-    static Duration timeout(String text) {
-        Duration timeout;
-        try {
-            timeout = Durations.parse(text);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(PID + ": filterTimeout: " + e.getMessage(), e);
-        }
+    private static Duration timeout(String text) {
+        Duration timeout = ConfigKeys.duration(PID, "filterTimeout", text);
         if (timeout.isZero()) {
-            throw new IllegalArgumentException(PID + ": filterTimeout must be more than 0");
+            throw new IllegalArgumentException(PID + ": key 'filterTimeout': must be more than 0");
         }
         return timeout;
     }

@@ -2,6 +2,8 @@ package io.vstack.migration.internal;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectWriter;
+import io.vstack.api.ConfigGuard;
+import io.vstack.api.ConfigKeys;
 import io.vstack.api.storage.StoreFiles;
 import io.vstack.api.hw.Host;
 import io.vstack.api.hw.HostRegistry;
@@ -40,11 +42,13 @@ import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.AttributeType;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.slf4j.Logger;
@@ -82,23 +86,33 @@ public final class MigrationManager implements MigrationService, MigrationRun.Co
         String remoteHosts() default "";
 
         /** Finished migrations kept in the history. */
-        @AttributeDefinition(description = "Finished migrations kept in memory (1..10000)", min = "1", max = "10000")
-        int historySize() default 100;
+        @AttributeDefinition(type = AttributeType.INTEGER, description = "Finished migrations kept in memory (1..10000)",
+                min = "1", max = "10000")
+        String historySize() default "100";
     }
 
     /** The checked configuration. */
     record Settings(InetAddress bindAddress, Map<String, Integer> ports, Map<String, InetSocketAddress> remoteHosts, int historySize) {
 
-        /** Parses and checks the configuration; the message names the wrong key. */
+        /** Parses and checks the configuration; the message names the PID and the wrong key. */
         static Settings parse(Config c) {
-            InetAddress bind;
+            return new Settings(ConfigKeys.parse(PID, "bindAddress", () -> bindAddress(c.bindAddress())),
+                    ConfigKeys.parse(PID, "ports", () -> ports(c.ports())),
+                    ConfigKeys.parse(PID, "remoteHosts", () -> remoteHosts(c.remoteHosts())),
+                    ConfigKeys.wholeNumber(PID, "historySize", c.historySize(), 1, 10_000));
+        }
+
+        private static InetAddress bindAddress(String text) {
             try {
-                bind = InetAddress.getByName(c.bindAddress().trim());
+                return InetAddress.getByName(text.trim());
             } catch (IOException e) {
-                throw new IllegalArgumentException("bindAddress '" + c.bindAddress() + "' is not an address");
+                throw new IllegalArgumentException("'" + text + "' is not an address", e);
             }
+        }
+
+        private static Map<String, Integer> ports(String text) {
             Map<String, Integer> ports = new LinkedHashMap<>();
-            for (Map.Entry<String, String> e : pairs("ports", c.ports()).entrySet()) {
+            for (Map.Entry<String, String> e : pairs(text).entrySet()) {
                 try {
                     int port = Integer.parseInt(e.getValue());
                     if (port < 1 || port > 65535) {
@@ -106,11 +120,15 @@ public final class MigrationManager implements MigrationService, MigrationRun.Co
                     }
                     ports.put(e.getKey(), port);
                 } catch (NumberFormatException ex) {
-                    throw new IllegalArgumentException("ports: '" + e.getValue() + "' of host " + e.getKey() + " is not a port (1..65535)");
+                    throw new IllegalArgumentException("'" + e.getValue() + "' of host " + e.getKey() + " is not a port (1..65535)", ex);
                 }
             }
+            return ports;
+        }
+
+        private static Map<String, InetSocketAddress> remoteHosts(String text) {
             Map<String, InetSocketAddress> remotes = new LinkedHashMap<>();
-            for (Map.Entry<String, String> e : pairs("remoteHosts", c.remoteHosts()).entrySet()) {
+            for (Map.Entry<String, String> e : pairs(text).entrySet()) {
                 int colon = e.getValue().lastIndexOf(':');
                 try {
                     int port = Integer.parseInt(e.getValue().substring(colon + 1));
@@ -119,16 +137,13 @@ public final class MigrationManager implements MigrationService, MigrationRun.Co
                     }
                     remotes.put(e.getKey(), InetSocketAddress.createUnresolved(e.getValue().substring(0, colon), port));
                 } catch (RuntimeException ex) {
-                    throw new IllegalArgumentException("remoteHosts: '" + e.getValue() + "' of host " + e.getKey() + " is not address:port");
+                    throw new IllegalArgumentException("'" + e.getValue() + "' of host " + e.getKey() + " is not address:port", ex);
                 }
             }
-            if (c.historySize() < 1 || c.historySize() > 10_000) {
-                throw new IllegalArgumentException("historySize " + c.historySize() + " must be from 1 to 10000");
-            }
-            return new Settings(bind, ports, remotes, c.historySize());
+            return remotes;
         }
 
-        private static Map<String, String> pairs(String key, String text) {
+        private static Map<String, String> pairs(String text) {
             Map<String, String> m = new LinkedHashMap<>();
             if (text == null || text.isBlank()) {
                 return m;
@@ -136,7 +151,7 @@ public final class MigrationManager implements MigrationService, MigrationRun.Co
             for (String item : text.split(",")) {
                 int eq = item.indexOf('=');
                 if (eq <= 0 || eq == item.trim().length() - 1) {
-                    throw new IllegalArgumentException(key + ": '" + item.trim() + "' must be host=value");
+                    throw new IllegalArgumentException("'" + item.trim() + "' must be host=value");
                 }
                 m.put(item.substring(0, eq).trim(), item.substring(eq + 1).trim());
             }
@@ -144,7 +159,7 @@ public final class MigrationManager implements MigrationService, MigrationRun.Co
         }
     }
 
-    private final Settings settings;
+    private final ConfigGuard<Config, Settings> settings;
     private final VmService vms;
     private final VmMobility mobility;
     private final HostRegistry hosts;
@@ -159,14 +174,21 @@ public final class MigrationManager implements MigrationService, MigrationRun.Co
     private final List<NetworkProgrammer> programmers = new CopyOnWriteArrayList<>();
     private volatile DiskOwnership diskOwnership;
 
-    /** Activates with its configuration; endpoints open as hosts appear. */
+    /** Activates with its configuration (its defaults if that is refused); endpoints open as hosts appear. */
     @Activate
     public MigrationManager(Config config, BundleContext context, @Reference HostRegistry hosts,
                             @Reference VmService vms, @Reference VmMobility mobility) {
-        this(Settings.parse(config), hosts, vms, mobility, dataDir(context).resolve("vstack").resolve("migrations"));
+        this(ConfigGuard.start(config, ConfigGuard.defaults(Config.class), Settings::parse), hosts, vms, mobility,
+                dataDir(context).resolve("vstack").resolve("migrations"));
     }
 
+    /** Without Config Admin: for tests. */
     MigrationManager(Settings settings, HostRegistry hosts, VmService vms, VmMobility mobility, Path historyDir) {
+        this(ConfigGuard.of(settings, Settings::parse), hosts, vms, mobility, historyDir);
+    }
+
+    private MigrationManager(ConfigGuard<Config, Settings> settings, HostRegistry hosts, VmService vms, VmMobility mobility,
+                             Path historyDir) {
         this.settings = settings;
         this.hosts = hosts;
         this.vms = vms;
@@ -178,8 +200,29 @@ public final class MigrationManager implements MigrationService, MigrationRun.Co
                     t.setDaemon(true);
                     return t;
                 });
-        LOG.info("Live migration ready: endpoints on {}, remote hosts {}, metrics under {}", settings.bindAddress().getHostAddress(),
-                settings.remoteHosts().keySet(), historyDir);
+        LOG.info("Live migration ready: endpoints on {}, remote hosts {}, metrics under {}",
+                settings().bindAddress().getHostAddress(), settings().remoteHosts().keySet(), historyDir);
+    }
+
+    /**
+     * Applies a changed configuration in place: remote hosts (for migrations started from now on)
+     * and history size; a change of the bind address or the ports applies at the next start. A bad
+     * value is refused with one log line and changes nothing.
+     */
+    @Modified
+    void modified(Config config) {
+        settings.update(config, (previous, next) -> {
+            ConfigKeys.requireUnchanged(PID, "bindAddress", previous.bindAddress().getHostAddress(),
+                    next.bindAddress().getHostAddress());
+            ConfigKeys.requireUnchanged(PID, "ports", previous.ports(), next.ports());
+            LOG.info("Live migration reconfigured: remote hosts {}, history of {}", next.remoteHosts().keySet(),
+                    next.historySize());
+        });
+    }
+
+    /** The settings in force. */
+    Settings settings() {
+        return settings.current();
     }
 
     private static Path dataDir(BundleContext context) {
@@ -190,9 +233,9 @@ public final class MigrationManager implements MigrationService, MigrationRun.Co
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
     void addHost(Host host) {
         String name = host.name();
-        int port = settings.ports().getOrDefault(name, 0);
+        int port = settings().ports().getOrDefault(name, 0);
         try {
-            Endpoint e = new Endpoint(name, new InetSocketAddress(settings.bindAddress(), port), executor,
+            Endpoint e = new Endpoint(name, new InetSocketAddress(settings().bindAddress(), port), executor,
                     socket -> IncomingSession.serve(name, mobility, sessions, socket));
             Endpoint old = endpoints.put(name, e);
             if (old != null) {
@@ -200,7 +243,7 @@ public final class MigrationManager implements MigrationService, MigrationRun.Co
             }
             LOG.info("Migration endpoint of host {} listens on {}", name, e.address());
         } catch (IOException ex) {
-            LOG.error("Migration endpoint of host {} could not listen on {}:{}: {}", name, settings.bindAddress().getHostAddress(), port, ex.getMessage());
+            LOG.error("Migration endpoint of host {} could not listen on {}:{}: {}", name, settings().bindAddress().getHostAddress(), port, ex.getMessage());
         }
     }
 
@@ -303,7 +346,7 @@ public final class MigrationManager implements MigrationService, MigrationRun.Co
         if (local != null) {
             return local.address();
         }
-        InetSocketAddress remote = settings.remoteHosts().get(host);
+        InetSocketAddress remote = settings().remoteHosts().get(host);
         if (remote != null) {
             return new InetSocketAddress(remote.getHostString(), remote.getPort());
         }
@@ -416,7 +459,7 @@ public final class MigrationManager implements MigrationService, MigrationRun.Co
         run.setReport(run.buildReport(file));
         synchronized (history) {
             history.addLast(run.report());
-            while (history.size() > settings.historySize()) {
+            while (history.size() > settings().historySize()) {
                 history.removeFirst();
             }
         }

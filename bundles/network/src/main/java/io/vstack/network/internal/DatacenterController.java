@@ -1,5 +1,7 @@
 package io.vstack.network.internal;
 
+import io.vstack.api.ConfigGuard;
+import io.vstack.api.ConfigKeys;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -67,77 +69,90 @@ public final class DatacenterController {
         }
     }
 
+    /**
+     * The controller's settings, parsed from its configuration.
+     *
+     * @param networks          the programmer of each listed network
+     * @param defaultProgrammer the programmer of networks not listed
+     */
+    record Settings(Map<String, String> networks, String defaultProgrammer) {
+
+        /** Parses a configuration; the message names the PID and the wrong key. */
+        static Settings parse(Config config) {
+            return new Settings(ConfigKeys.parse(PID, "networks", () -> networks(config.networks())),
+                    ConfigKeys.parse(PID, "defaultProgrammer", () -> programmer(config.defaultProgrammer())));
+        }
+
+        private static Map<String, String> networks(String text) {
+            Map<String, String> map = new LinkedHashMap<>();
+            if (text != null && !text.isBlank()) {
+                for (String item : text.split(",")) {
+                    int eq = item.indexOf('=');
+                    if (eq <= 0) {
+                        throw new IllegalArgumentException("'" + item.trim() + "' must be <network>=eni-move or <network>=whitelist");
+                    }
+                    map.put(item.substring(0, eq).trim(), programmer(item.substring(eq + 1)));
+                }
+            }
+            return Map.copyOf(map);
+        }
+
+        private static String programmer(String text) {
+            String name = text.trim().toLowerCase(Locale.ROOT);
+            if (!name.equals(ENI_MOVE) && !name.equals(WHITELIST)) {
+                throw new IllegalArgumentException("'" + text.trim() + "' is not a programmer: eni-move or whitelist");
+            }
+            return name;
+        }
+    }
+
     private final Map<String, State> enis = new TreeMap<>();
     private final Map<String, VirtualSwitch> switches = new TreeMap<>();
     private final AtomicLong attachments = new AtomicLong();
-    private volatile Map<String, String> programmers;
-    private volatile String defaultProgrammer;
+    private final ConfigGuard<Config, Settings> settings;
 
-    /** Activates with its configuration. */
+    /** Activates with its configuration (its defaults if that is refused). */
     @Activate
     public DatacenterController(Config config) {
-        configure(config);
+        this(ConfigGuard.start(config, ConfigGuard.defaults(Config.class), Settings::parse));
+    }
+
+    private DatacenterController(ConfigGuard<Config, Settings> settings) {
+        this.settings = settings;
+        LOG.info("Network controller: programmers per network {}, default {}", networks(), defaultProgrammer());
     }
 
     /**
      * A controller outside OSGi (tests, benchmarks): {@code networks} as in the configuration
      * ({@code network=programmer,...}), the default programmer eni-move.
+     *
+     * @throws IllegalArgumentException naming the key if {@code networks} is wrong
      */
     public static DatacenterController of(String networks) {
-        return new DatacenterController(new Config() {
-            @Override
-            public Class<? extends java.lang.annotation.Annotation> annotationType() {
-                return Config.class;
-            }
-
-            @Override
-            public String networks() {
-                return networks;
-            }
-
-            @Override
-            public String defaultProgrammer() {
-                return ENI_MOVE;
-            }
-        });
+        return new DatacenterController(ConfigGuard.of(
+                new Settings(ConfigKeys.parse(PID, "networks", () -> Settings.networks(networks)), ENI_MOVE), Settings::parse));
     }
 
-    /** Applies a changed configuration in place (ENIs stay). */
+    /** Applies a changed configuration in place (ENIs stay); a bad value is refused with one log line and changes nothing. */
     @Modified
     void configure(Config config) {
-        Map<String, String> map = new LinkedHashMap<>();
-        String text = config.networks();
-        if (text != null && !text.isBlank()) {
-            for (String item : text.split(",")) {
-                int eq = item.indexOf('=');
-                String value = eq < 0 ? "" : item.substring(eq + 1).trim().toLowerCase(Locale.ROOT);
-                if (eq <= 0 || !(value.equals(ENI_MOVE) || value.equals(WHITELIST))) {
-                    throw new IllegalArgumentException("networks: '" + item.trim() + "' must be <network>=eni-move or <network>=whitelist");
-                }
-                map.put(item.substring(0, eq).trim(), value);
-            }
-        }
-        String def = config.defaultProgrammer().trim().toLowerCase(Locale.ROOT);
-        if (!def.equals(ENI_MOVE) && !def.equals(WHITELIST)) {
-            throw new IllegalArgumentException("defaultProgrammer '" + config.defaultProgrammer() + "' must be eni-move or whitelist");
-        }
-        this.programmers = Map.copyOf(map);
-        this.defaultProgrammer = def;
-        LOG.info("Network controller: programmers per network {}, default {}", map, def);
+        settings.update(config, (previous, next) -> LOG.info("Network controller: programmers per network {}, default {}",
+                next.networks(), next.defaultProgrammer()));
     }
 
     /** The programmer configured for {@code network}. */
     String programmerFor(String network) {
-        return programmers.getOrDefault(network, defaultProgrammer);
+        Settings current = settings.current();
+        return current.networks().getOrDefault(network, current.defaultProgrammer());
     }
 
     /** Configured networks and their programmers. */
     Map<String, String> networks() {
-        return programmers;
+        return settings.current().networks();
     }
 
     String defaultProgrammer() {
-        return defaultProgrammer;
+        return settings.current().defaultProgrammer();
     }
 
     /** The virtual switch of {@code host}, made on first use. */

@@ -19,7 +19,6 @@ import org.osgi.framework.hooks.resolver.ResolverHookFactory;
 import org.osgi.framework.hooks.weaving.WeavingHook;
 import org.osgi.service.cm.Configuration;
 import org.osgi.service.cm.ConfigurationAdmin;
-import org.osgi.service.cm.ConfigurationException;
 import org.osgi.service.cm.ManagedService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -83,8 +82,8 @@ public final class TrustActivator implements BundleActivator {
             try {
                 trust.configure(TrustConfig.parse(properties), trust.takeModeRequester());
             } catch (IllegalArgumentException e) {
+                // Logged in one line; a ConfigurationException would add Config Admin's stack trace.
                 LOG.error("Configuration {} refused, the previous one stays: {}", TrustConfig.PID, e.getMessage());
-                throw new ConfigurationException(null, e.getMessage());
             }
         }, pid);
         LOG.info("Trusted-binary loading active: mode {}, store {}", config.mode(), storeDir);

@@ -1,5 +1,7 @@
 package io.vstack.trust.internal;
 
+import io.vstack.api.ConfigKeys;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Dictionary;
@@ -146,6 +148,13 @@ record TrustConfig(Mode mode, Optional<String> storeDir, Optional<String> keyFil
                 default -> errors.add("requireSignature: '" + require.get() + "' is neither true nor false");
             }
         }
+        string(properties, "storeDir").ifPresent(dir -> {
+            try {
+                ConfigKeys.requireWritableDirectory(Path.of(dir));
+            } catch (IllegalArgumentException e) {
+                errors.add("storeDir: " + e.getMessage());
+            }
+        });
         if (!errors.isEmpty()) {
             throw new IllegalArgumentException(String.join("; ", errors));
         }

@@ -4,11 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Path;
 import java.util.Dictionary;
 import java.util.Hashtable;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class TrustConfigTest {
 
@@ -27,11 +29,12 @@ class TrustConfigTest {
     }
 
     @Test
-    void parsesEveryKey() {
-        TrustConfig config = TrustConfig.parse(props("mode", "log-only", "storeDir", "/s", "keyFile", "/k",
+    void parsesEveryKey(@TempDir Path dir) {
+        String storeDir = dir.resolve("s").toString();
+        TrustConfig config = TrustConfig.parse(props("mode", "log-only", "storeDir", storeDir, "keyFile", "/k",
                 "allowSymbolicNames", "a.b*, PAXEXAM-PROBE-*", "requireSignature", "true"));
         assertEquals(TrustConfig.Mode.LOG_ONLY, config.mode());
-        assertEquals(Optional.of("/s"), config.storeDir());
+        assertEquals(Optional.of(storeDir), config.storeDir());
         assertEquals(List.of("a.b*", "PAXEXAM-PROBE-*"), config.allowSymbolicNames());
         assertTrue(config.requireSignature());
         assertEquals(Optional.of("a.b*"), config.allowed("a.bc"));
@@ -45,6 +48,12 @@ class TrustConfigTest {
         for (String key : List.of("mode", "allowSymbolicNames", "requireSignature", "colour")) {
             assertTrue(e.getMessage().contains(key), e.getMessage());
         }
+    }
+
+    @Test
+    void refusesAStoreDirectoryVstackMayNotWrite() {
+        assertEquals("storeDir: /proc/self is in /proc, not a directory vstack may write", assertThrows(
+                IllegalArgumentException.class, () -> TrustConfig.parse(props("storeDir", "/proc/self"))).getMessage());
     }
 
     @Test

@@ -31,7 +31,8 @@ import org.slf4j.LoggerFactory;
  * The block caches made from configurations, by configuration PID. A configuration becomes a
  * cache when its host and its policy are present; it waits (logged) until then, and its cache
  * goes when either goes. A refused configuration (bad key, size at or below zero, beyond the
- * host's memory or its free frames, a second cache of the same name) logs one error line and
+ * host's memory or its free frames, a second cache of the same name, another host for a running
+ * cache) logs one error line and
  * changes nothing: a cache made earlier from that PID keeps running as it was. A configuration
  * change of size only resizes the cache in place (a shrink keeps reclaimable references).
  * <p>A {@link ManagedServiceFactory} of {@value CacheConfig#FACTORY_PID} rather than a DS factory
@@ -145,6 +146,11 @@ public final class BlockCaches implements ManagedServiceFactory {
             }
             Live current = live.get(pid);
             CacheConfig previous = configs.get(pid);
+            if (current != null && !previous.host().equals(config.host())) {
+                throw new IllegalArgumentException("host: cache " + previous.name() + " runs on host " + previous.host()
+                        + " and cannot move to " + config.host() + " (the caching filters of that host's disks use it); "
+                        + "it stays on " + previous.host());
+            }
             if (current != null && previous.name().equals(config.name()) && previous.host().equals(config.host())
                     && previous.policy().equals(config.policy())) {
                 if (previous.size() != config.size()) {

@@ -98,6 +98,8 @@ class BlockCachesTest {
                 () -> caches.update(pid, props(Map.of("host", "esx1", "size", "8M", "policy", "lru"))));
         caches.update("io.vstack.cache.block~c2", props(Map.of("host", "esx1", "size", "3M", "policy", "lru")));
         assertMessage("free memory", () -> caches.update(pid, props(Map.of("host", "esx1", "size", "2M", "policy", "lru"))));
+        assertMessage("host: cache c1 runs on host esx1 and cannot move to esx2 (the caching filters of that host's disks "
+                + "use it); it stays on esx1", () -> caches.update(pid, props(Map.of("host", "esx2", "size", "64K", "policy", "lru"))));
         assertMessage("a cache named 'c1' exists already",
                 () -> caches.update("io.vstack.cache.block~c3", props(Map.of("name", "c1", "host", "esx1"))));
         assertTrue(cache == caches.cache("c1").orElseThrow(), "c1 is the cache it was");

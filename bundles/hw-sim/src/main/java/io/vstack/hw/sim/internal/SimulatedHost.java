@@ -1,5 +1,6 @@
 package io.vstack.hw.sim.internal;
 
+import io.vstack.api.ConfigKeys;
 import io.vstack.api.hw.BlockDevice;
 import io.vstack.api.hw.Cpu;
 import io.vstack.api.hw.Host;
@@ -45,9 +46,17 @@ final class SimulatedHost implements Host, MetricSource {
     /**
      * Builds the host and creates its local storage directory.
      *
-     * @throws UncheckedIOException if the local storage directory cannot be created
+     * @throws IllegalArgumentException if the machine cannot back the memory, or the local storage
+     *                                  is not a directory vstack may write
+     * @throws UncheckedIOException     if the local storage directory cannot be created
      */
     SimulatedHost(HostConfig config) {
+        SimulatedMemory.requireBackable(config.memory());
+        try {
+            ConfigKeys.requireWritableDirectory(config.localStorage());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("localStorage: " + e.getMessage(), e);
+        }
         this.config = config;
         this.cpus = IntStream.range(0, config.cpus()).<Cpu>mapToObj(SimCpu::create).toList();
         try {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vstack.api.hw.Host;
+import io.vstack.api.testing.LogLines;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -67,6 +68,24 @@ class HostInventoryTest {
         inventory.update("io.vstack.hw.host~esx1", props(Map.of("cpus", "2")));
         Host before = inventory.host("esx1").orElseThrow();
         inventory.update("io.vstack.hw.host~esx1", props(Map.of("cpus", "-2")));
+        assertSame(before, inventory.host("esx1").orElseThrow());
+        assertEquals(List.of(), withdrawn);
+    }
+
+    @Test
+    void memoryTheMachineCannotBackAndASystemDirectoryAreRefusedInOneLine() throws Exception {
+        HostInventory inventory = inventory();
+        inventory.update("io.vstack.hw.host~esx1", props(Map.of("memory", "1G")));
+        Host before = inventory.host("esx1").orElseThrow();
+        List<String> log = LogLines.warnings(() -> {
+            inventory.update("io.vstack.hw.host~esx1", props(Map.of("memory", "1P")));
+            inventory.update("io.vstack.hw.host~esx1", props(Map.of("memory", "1G", "localStorage", "/proc/self")));
+        });
+        assertEquals(2, log.size(), log.toString());
+        assertTrue(log.get(0).matches("Host configuration io.vstack.hw.host~esx1 refused: memory 1P is more than this "
+                + "machine's physical memory \\([0-9.]+[GT]\\); host esx1 keeps its previous configuration"), log.get(0));
+        assertEquals("Host configuration io.vstack.hw.host~esx1 refused: localStorage: /proc/self is in /proc, not a "
+                + "directory vstack may write; host esx1 keeps its previous configuration", log.get(1));
         assertSame(before, inventory.host("esx1").orElseThrow());
         assertEquals(List.of(), withdrawn);
     }

@@ -1,6 +1,8 @@
 package io.vstack.storage.cloud.internal;
 
 import io.vstack.api.ByteSize;
+import io.vstack.api.ConfigGuard;
+import io.vstack.api.ConfigKeys;
 import io.vstack.api.metrics.Metric;
 import io.vstack.api.metrics.MetricSource;
 import io.vstack.api.storage.BackendStatus;
@@ -27,6 +29,7 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
@@ -94,8 +97,7 @@ public final class CloudBackend implements StorageBackend, MetricSource, AutoClo
 
     private static final Logger LOG = LoggerFactory.getLogger(CloudBackend.class);
 
-    final CloudConfig config;
-    private final String name;
+    private final ConfigGuard<Config, CloudConfig> settings;
     private S3Client client;
     private boolean bucketChecked;
     final LongAdder gets = new LongAdder();
@@ -103,20 +105,59 @@ public final class CloudBackend implements StorageBackend, MetricSource, AutoClo
     final LongAdder bytesIn = new LongAdder();
     final LongAdder bytesOut = new LongAdder();
 
-    /** Creates the backend from its configuration; nothing is contacted yet. */
+    /** Creates the backend from its configuration (its defaults if that is refused); nothing is contacted yet. */
     @Activate
     public CloudBackend(Config config) {
-        this(CloudConfig.parse(config.endpoint(), config.bucket(), config.region(), config.accessKey(),
-                config.secretKey(), config.chunkSize(), config.cache(), config.capacity()));
+        this(ConfigGuard.start(config, ConfigGuard.defaults(Config.class), CloudBackend::parse));
     }
 
     /** Creates the backend from a parsed configuration; for tests and benchmarks. */
     public CloudBackend(CloudConfig config) {
-        this.config = config;
-        this.name = "cloud-" + config.bucket();
-        LOG.info("Cloud backend ready: {}", config.endpoint() == null ? "no endpoint configured"
+        this(ConfigGuard.of(config, CloudBackend::parse));
+    }
+
+    private CloudBackend(ConfigGuard<Config, CloudConfig> settings) {
+        this.settings = settings;
+        CloudConfig config = settings.current();
+        LOG.info("Cloud backend ready: {}", describe(config));
+    }
+
+    private static String describe(CloudConfig config) {
+        return config.endpoint() == null ? "no endpoint configured"
                 : "bucket " + config.bucket() + " at " + config.endpoint() + ", chunks of "
-                        + ByteSize.ofBytes(config.chunkSize()) + ", cache " + ByteSize.ofBytes(config.cache()));
+                        + ByteSize.ofBytes(config.chunkSize()) + ", cache " + ByteSize.ofBytes(config.cache())
+                        + ", capacity " + ByteSize.ofBytes(config.capacity());
+    }
+
+    private static CloudConfig parse(Config config) {
+        return CloudConfig.parse(config.endpoint(), config.bucket(), config.region(), config.accessKey(),
+                config.secretKey(), config.chunkSize(), config.cache(), config.capacity());
+    }
+
+    /**
+     * Applies a changed configuration in place: capacity, and chunk size and cache for stores
+     * created or opened from now on; while no endpoint was configured (no S3 client was built, no
+     * store can be open), also the endpoint, bucket, region and credentials, which otherwise apply
+     * at the next start. A bad value is refused with one log line and changes nothing.
+     */
+    @Modified
+    void modified(Config config) {
+        settings.update(config, (previous, next) -> {
+            if (previous.endpoint() != null) {
+                ConfigKeys.requireUnchanged(CloudConfig.PID, "endpoint", previous.endpoint(), next.endpoint());
+                ConfigKeys.requireUnchanged(CloudConfig.PID, "bucket", previous.bucket(), next.bucket());
+                ConfigKeys.requireUnchanged(CloudConfig.PID, "region", previous.region(), next.region());
+                ConfigKeys.requireUnchanged(CloudConfig.PID, "accessKey", previous.accessKey(), next.accessKey());
+                ConfigKeys.requireUnchanged(CloudConfig.PID, "secretKey", "(secret)",
+                        previous.secretKey().equals(next.secretKey()) ? "(secret)" : "(another secret)");
+            }
+            LOG.info("Cloud backend reconfigured: {}", describe(next));
+        });
+    }
+
+    /** The configuration in force. */
+    CloudConfig config() {
+        return settings.current();
     }
 
     /** Closes the S3 client. */
@@ -130,7 +171,7 @@ public final class CloudBackend implements StorageBackend, MetricSource, AutoClo
     }
 
     String name() {
-        return name;
+        return "cloud-" + config().bucket();
     }
 
     @Override
@@ -140,20 +181,20 @@ public final class CloudBackend implements StorageBackend, MetricSource, AutoClo
 
     /** The client, built on first use with the bundle's class loader as context class loader. */
     private synchronized S3Client client() throws BackendUnavailableException {
-        if (config.endpoint() == null) {
-            throw new BackendUnavailableException(name + ": no endpoint configured: set endpoint in etc/"
+        if (config().endpoint() == null) {
+            throw new BackendUnavailableException(name() + ": no endpoint configured: set endpoint in etc/"
                     + CloudConfig.PID + ".cfg");
         }
         if (client == null) {
             client = withBundleLoader(() -> {
-                AwsCredentialsProvider credentials = config.accessKey().isEmpty() ? AnonymousCredentialsProvider.create()
-                        : StaticCredentialsProvider.create(AwsBasicCredentials.create(config.accessKey(), config.secretKey()));
+                AwsCredentialsProvider credentials = config().accessKey().isEmpty() ? AnonymousCredentialsProvider.create()
+                        : StaticCredentialsProvider.create(AwsBasicCredentials.create(config().accessKey(), config().secretKey()));
                 return S3Client.builder()
                         // Explicit HTTP client: the SDK's ServiceLoader lookup does not work in OSGi.
                         .httpClient(UrlConnectionHttpClient.builder().connectionTimeout(Duration.ofSeconds(5))
                                 .socketTimeout(Duration.ofSeconds(30)).build())
-                        .endpointOverride(config.endpoint())
-                        .region(Region.of(config.region()))
+                        .endpointOverride(config().endpoint())
+                        .region(Region.of(config().region()))
                         .credentialsProvider(credentials)
                         .forcePathStyle(true)
                         .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
@@ -186,10 +227,10 @@ public final class CloudBackend implements StorageBackend, MetricSource, AutoClo
         try {
             return withBundleLoader(() -> call.apply(s3));
         } catch (SdkClientException | java.io.UncheckedIOException e) {
-            throw new BackendUnavailableException(name + ": store " + store + ": " + what + " failed: "
-                    + config.endpoint() + " unreachable: " + e.getMessage(), e);
+            throw new BackendUnavailableException(name() + ": store " + store + ": " + what + " failed: "
+                    + config().endpoint() + " unreachable: " + e.getMessage(), e);
         } catch (SdkException e) {
-            throw new StorageException(name + ": store " + store + ": " + what + " failed: " + e.getMessage(), e);
+            throw new StorageException(name() + ": store " + store + ": " + what + " failed: " + e.getMessage(), e);
         }
     }
 
@@ -202,23 +243,23 @@ public final class CloudBackend implements StorageBackend, MetricSource, AutoClo
         try {
             withBundleLoader(() -> {
                 try {
-                    s3.headBucket(b -> b.bucket(config.bucket()));
+                    s3.headBucket(b -> b.bucket(config().bucket()));
                 } catch (NoSuchBucketException e) {
-                    s3.createBucket(b -> b.bucket(config.bucket()));
-                    LOG.info("Cloud backend: bucket {} created at {}", config.bucket(), config.endpoint());
+                    s3.createBucket(b -> b.bucket(config().bucket()));
+                    LOG.info("Cloud backend: bucket {} created at {}", config().bucket(), config().endpoint());
                 } catch (S3Exception e) {
                     if (e.statusCode() != 404) {
                         throw e;
                     }
-                    s3.createBucket(b -> b.bucket(config.bucket()));
-                    LOG.info("Cloud backend: bucket {} created at {}", config.bucket(), config.endpoint());
+                    s3.createBucket(b -> b.bucket(config().bucket()));
+                    LOG.info("Cloud backend: bucket {} created at {}", config().bucket(), config().endpoint());
                 }
                 return null;
             });
         } catch (SdkClientException | java.io.UncheckedIOException e) {
-            throw new BackendUnavailableException(name + ": " + config.endpoint() + " unreachable: " + e.getMessage(), e);
+            throw new BackendUnavailableException(name() + ": " + config().endpoint() + " unreachable: " + e.getMessage(), e);
         } catch (SdkException e) {
-            throw new StorageException(name + ": bucket " + config.bucket() + " unusable: " + e.getMessage(), e);
+            throw new StorageException(name() + ": bucket " + config().bucket() + " unusable: " + e.getMessage(), e);
         }
         synchronized (this) {
             bucketChecked = true;
@@ -228,20 +269,20 @@ public final class CloudBackend implements StorageBackend, MetricSource, AutoClo
     @Override
     public synchronized BlockStore create(StoreSpec spec) throws StorageException {
         if (readMeta(spec.id()) != null) {
-            throw new StoreExistsException(name + ": store " + spec.id() + " exists already");
+            throw new StoreExistsException(name() + ": store " + spec.id() + " exists already");
         }
         long used = used();
-        if (spec.capacity() > config.capacity() - used) {
-            throw new CapacityExceededException(name + ": no room for store " + spec.id() + " of "
+        if (spec.capacity() > config().capacity() - used) {
+            throw new CapacityExceededException(name() + ": no room for store " + spec.id() + " of "
                     + ByteSize.ofBytes(spec.capacity()).toHumanString() + ": capacity "
-                    + ByteSize.ofBytes(config.capacity()).toHumanString() + ", "
-                    + ByteSize.ofBytes(config.capacity() - used).toHumanString() + " free");
+                    + ByteSize.ofBytes(config().capacity()).toHumanString() + ", "
+                    + ByteSize.ofBytes(config().capacity() - used).toHumanString() + " free");
         }
         Properties p = new Properties();
         p.setProperty("version", "1");
         p.setProperty("capacity", Long.toString(spec.capacity()));
         p.setProperty("blockSize", Integer.toString(spec.blockSize()));
-        p.setProperty("chunkSize", Integer.toString(config.chunkSize()));
+        p.setProperty("chunkSize", Integer.toString(config().chunkSize()));
         p.setProperty("host", spec.host());
         StringWriter text = new StringWriter();
         try {
@@ -250,10 +291,10 @@ public final class CloudBackend implements StorageBackend, MetricSource, AutoClo
             throw new IllegalStateException(e);
         }
         byte[] bytes = text.toString().getBytes(StandardCharsets.UTF_8);
-        s3(spec.id(), "writing its metadata", s3 -> s3.putObject(b -> b.bucket(config.bucket()).key(spec.id() + "/meta"),
+        s3(spec.id(), "writing its metadata", s3 -> s3.putObject(b -> b.bucket(config().bucket()).key(spec.id() + "/meta"),
                 RequestBody.fromBytes(bytes)));
-        LOG.info("Cloud {}: store {} created ({}, chunks of {})", name, spec.id(), ByteSize.ofBytes(spec.capacity()),
-                ByteSize.ofBytes(config.chunkSize()));
+        LOG.info("Cloud {}: store {} created ({}, chunks of {})", name(), spec.id(), ByteSize.ofBytes(spec.capacity()),
+                ByteSize.ofBytes(config().chunkSize()));
         return open(spec.id(), spec.host());
     }
 
@@ -262,13 +303,13 @@ public final class CloudBackend implements StorageBackend, MetricSource, AutoClo
         StoreSpec.requireValidName("store id", storeId);
         Properties meta = readMeta(storeId);
         if (meta == null) {
-            throw new StoreNotFoundException(name + ": no store " + storeId);
+            throw new StoreNotFoundException(name() + ": no store " + storeId);
         }
         try {
             return new CloudStore(this, storeId, Long.parseLong(meta.getProperty("capacity")),
-                    Integer.parseInt(meta.getProperty("chunkSize")), config.cache());
+                    Integer.parseInt(meta.getProperty("chunkSize")), config().cache());
         } catch (RuntimeException e) {
-            throw new StorageException(name + ": store " + storeId + ": corrupt metadata: " + e.getMessage(), e);
+            throw new StorageException(name() + ": store " + storeId + ": corrupt metadata: " + e.getMessage(), e);
         }
     }
 
@@ -276,7 +317,7 @@ public final class CloudBackend implements StorageBackend, MetricSource, AutoClo
         StoreSpec.requireValidName("store id", storeId);
         String text = s3(storeId, "reading its metadata", s3 -> {
             try {
-                return s3.getObjectAsBytes(b -> b.bucket(config.bucket()).key(storeId + "/meta")).asUtf8String();
+                return s3.getObjectAsBytes(b -> b.bucket(config().bucket()).key(storeId + "/meta")).asUtf8String();
             } catch (NoSuchKeyException e) {
                 return null;
             }
@@ -288,7 +329,7 @@ public final class CloudBackend implements StorageBackend, MetricSource, AutoClo
         try {
             p.load(new StringReader(text));
         } catch (IOException e) {
-            throw new StorageException(name + ": store " + storeId + ": unreadable metadata", e);
+            throw new StorageException(name() + ": store " + storeId + ": unreadable metadata", e);
         }
         return p;
     }
@@ -296,21 +337,21 @@ public final class CloudBackend implements StorageBackend, MetricSource, AutoClo
     @Override
     public synchronized void delete(String storeId) throws StorageException {
         if (readMeta(storeId) == null) {
-            throw new StoreNotFoundException(name + ": no store " + storeId);
+            throw new StoreNotFoundException(name() + ": no store " + storeId);
         }
         // The metadata goes first: a store half deleted is gone, its leftover chunks are garbage.
-        s3(storeId, "deleting its metadata", s3 -> s3.deleteObject(b -> b.bucket(config.bucket()).key(storeId + "/meta")));
+        s3(storeId, "deleting its metadata", s3 -> s3.deleteObject(b -> b.bucket(config().bucket()).key(storeId + "/meta")));
         List<String> keys = s3(storeId, "listing its chunks", s3 -> s3.listObjectsV2Paginator(b -> b
-                .bucket(config.bucket()).prefix(storeId + "/c/")).contents().stream().map(S3Object::key).toList());
+                .bucket(config().bucket()).prefix(storeId + "/c/")).contents().stream().map(S3Object::key).toList());
         for (String key : keys) {
-            s3(storeId, "deleting " + key, s3 -> s3.deleteObject(b -> b.bucket(config.bucket()).key(key)));
+            s3(storeId, "deleting " + key, s3 -> s3.deleteObject(b -> b.bucket(config().bucket()).key(key)));
         }
-        LOG.info("Cloud {}: store {} deleted ({} chunk objects)", name, storeId, keys.size());
+        LOG.info("Cloud {}: store {} deleted ({} chunk objects)", name(), storeId, keys.size());
     }
 
     /** The ids of the stores in the bucket. */
     List<String> stores() throws StorageException {
-        return s3("*", "listing stores", s3 -> s3.listObjectsV2Paginator(b -> b.bucket(config.bucket()).delimiter("/"))
+        return s3("*", "listing stores", s3 -> s3.listObjectsV2Paginator(b -> b.bucket(config().bucket()).delimiter("/"))
                 .commonPrefixes().stream().map(CommonPrefix::prefix).map(p -> p.substring(0, p.length() - 1)).toList());
     }
 
@@ -327,8 +368,8 @@ public final class CloudBackend implements StorageBackend, MetricSource, AutoClo
 
     @Override
     public BackendStatus status() {
-        if (config.endpoint() == null) {
-            return new BackendStatus(name, BackendType.CLOUD, config.capacity(), 0, Health.DOWN,
+        if (config().endpoint() == null) {
+            return new BackendStatus(name(), BackendType.CLOUD, config().capacity(), 0, Health.DOWN,
                     "no endpoint configured: set endpoint in etc/" + CloudConfig.PID + ".cfg");
         }
         try {
@@ -338,18 +379,18 @@ public final class CloudBackend implements StorageBackend, MetricSource, AutoClo
                 Properties meta = readMeta(store);
                 used += meta == null ? 0 : Long.parseLong(meta.getProperty("capacity", "0"));
             }
-            return new BackendStatus(name, BackendType.CLOUD, config.capacity(), used, Health.HEALTHY,
-                    "bucket " + config.bucket() + " at " + config.endpoint() + ", " + stores.size() + " stores, chunks of "
-                            + ByteSize.ofBytes(config.chunkSize()) + ", cache "
-                            + (config.cache() == 0 ? "off" : ByteSize.ofBytes(config.cache()) + " per store"));
+            return new BackendStatus(name(), BackendType.CLOUD, config().capacity(), used, Health.HEALTHY,
+                    "bucket " + config().bucket() + " at " + config().endpoint() + ", " + stores.size() + " stores, chunks of "
+                            + ByteSize.ofBytes(config().chunkSize()) + ", cache "
+                            + (config().cache() == 0 ? "off" : ByteSize.ofBytes(config().cache()) + " per store"));
         } catch (StorageException | RuntimeException e) {
-            return new BackendStatus(name, BackendType.CLOUD, config.capacity(), 0, Health.DOWN, e.getMessage());
+            return new BackendStatus(name(), BackendType.CLOUD, config().capacity(), 0, Health.DOWN, e.getMessage());
         }
     }
 
     @Override
     public String source() {
-        return "storage/" + name;
+        return "storage/" + name();
     }
 
     @Override

@@ -136,7 +136,7 @@ final class CloudStore implements BlockStore {
                     if (cache != null) {
                         cache.drop(chunk);
                     }
-                    backend.s3(id, "deleting chunk " + chunk, s3 -> s3.deleteObject(b -> b.bucket(backend.config.bucket())
+                    backend.s3(id, "deleting chunk " + chunk, s3 -> s3.deleteObject(b -> b.bucket(backend.config().bucket())
                             .key(key(chunk))));
                 }
             } else {
@@ -164,7 +164,7 @@ final class CloudStore implements BlockStore {
         int start = dst.position();
         boolean found = backend.s3(id, "reading chunk " + chunk, s3 -> {
             dst.position(start);
-            try (ResponseInputStream<GetObjectResponse> body = s3.getObject(b -> b.bucket(backend.config.bucket())
+            try (ResponseInputStream<GetObjectResponse> body = s3.getObject(b -> b.bucket(backend.config().bucket())
                     .key(key(chunk)).range("bytes=" + in + "-" + (in + n - 1)))) {
                 readFully(body, dst, n);
                 return true;
@@ -194,7 +194,7 @@ final class CloudStore implements BlockStore {
 
     private void put(long chunk, ByteBuffer body) throws StorageException {
         int n = body.remaining();
-        backend.s3(id, "writing chunk " + chunk, s3 -> s3.putObject(b -> b.bucket(backend.config.bucket()).key(key(chunk))
+        backend.s3(id, "writing chunk " + chunk, s3 -> s3.putObject(b -> b.bucket(backend.config().bucket()).key(key(chunk))
                 .contentLength((long) n), RequestBody.fromRemainingByteBuffer(body)));
         body.position(body.limit());
         backend.puts.increment();

@@ -9,10 +9,14 @@ import io.vstack.api.storage.BackendStatus.Health;
 import io.vstack.api.storage.BackendUnavailableException;
 import io.vstack.api.storage.BlockStore;
 import io.vstack.api.storage.StoreSpec;
+import io.vstack.api.testing.Configs;
+import io.vstack.api.testing.LogLines;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Random;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -155,5 +159,33 @@ class CloudBackendTest {
         e = assertThrows(IllegalArgumentException.class,
                 () -> CloudConfig.parse("ftp://x", "vstack", "us-east-1", "", "", "1M", "0", "1T"));
         assertTrue(e.getMessage().startsWith("io.vstack.storage.cloud: key 'endpoint': "), e.getMessage());
+    }
+
+    @Test
+    void aBadValueChangesNothingAndAnEndpointSetLaterApplies() throws Exception {
+        AtomicReference<CloudBackend> started = new AtomicReference<>();
+        List<String> startLog = LogLines.warnings(() -> started.set(new CloudBackend(Configs.of(CloudBackend.Config.class,
+                "endpoint", server.endpoint().toString(), "chunkSize", "3M"))));
+        assertEquals(List.of("io.vstack.storage.cloud: key 'chunkSize': 3M must be 1M, 2M or 4M; configuration refused, "
+                + "starting with the defaults"), startLog);
+        try (CloudBackend cloud = started.get()) {
+            assertEquals(Health.DOWN, cloud.status().health());
+            cloud.modified(Configs.of(CloudBackend.Config.class, "endpoint", server.endpoint().toString(), "bucket", "later",
+                    "accessKey", S3Server.ACCESS_KEY, "secretKey", S3Server.SECRET_KEY, "capacity", "1G"));
+            assertEquals(Health.HEALTHY, cloud.status().health(), cloud.status().detail());
+            CloudConfig before = cloud.config();
+            List<String> log = LogLines.warnings(() -> {
+                cloud.modified(Configs.of(CloudBackend.Config.class, "endpoint", server.endpoint().toString(), "bucket",
+                        "later", "accessKey", S3Server.ACCESS_KEY, "secretKey", S3Server.SECRET_KEY, "capacity", "abc"));
+                cloud.modified(Configs.of(CloudBackend.Config.class, "endpoint", server.endpoint().toString(), "bucket",
+                        "later", "accessKey", S3Server.ACCESS_KEY, "secretKey", "other", "capacity", "1G"));
+            });
+            assertEquals(2, log.size(), log.toString());
+            assertTrue(log.get(0).startsWith("io.vstack.storage.cloud: key 'capacity': "), log.get(0));
+            assertEquals("io.vstack.storage.cloud: key 'secretKey': cannot change while running (running with (secret), "
+                    + "configured (another secret)); it applies when the bundle restarts; configuration refused, keeping the "
+                    + "previous one", log.get(1));
+            assertEquals(before, cloud.config());
+        }
     }
 }

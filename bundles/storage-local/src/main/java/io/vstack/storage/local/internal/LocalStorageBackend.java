@@ -1,6 +1,8 @@
 package io.vstack.storage.local.internal;
 
 import io.vstack.api.ByteSize;
+import io.vstack.api.ConfigGuard;
+import io.vstack.api.ConfigKeys;
 import io.vstack.api.hw.BlockDevice;
 import io.vstack.api.hw.Host;
 import io.vstack.api.hw.HostRegistry;
@@ -30,6 +32,7 @@ import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
@@ -70,34 +73,64 @@ public final class LocalStorageBackend implements StorageBackend {
         String directIo() default "false";
     }
 
+    /**
+     * The backend's settings, parsed from its configuration.
+     *
+     * @param directory the stores of hosts without a local block device
+     * @param directIo  whether stores are opened with {@code O_DIRECT}
+     */
+    record Settings(Path directory, boolean directIo) {
+
+        /** Parses a configuration; {@code karafData} or else {@code bundleData} holds the default directory. */
+        static Settings parse(Config config, String karafData, Path bundleData) {
+            return new Settings(ConfigKeys.writableDirectory(PID, "directory",
+                    ConfigKeys.dataDirectory(config.directory(), karafData, bundleData, "vstack", "storage", "local")),
+                    ConfigKeys.parse(PID, "directIo", () -> parseDirect(config.directIo())));
+        }
+    }
+
     private static final Logger LOG = LoggerFactory.getLogger(LocalStorageBackend.class);
 
+    private final ConfigGuard<Config, Settings> settings;
     private final HostRegistry hosts;
     private final Path fallback;
-    private final boolean direct;
 
-    /** Creates the backend from its configuration. */
+    /** Creates the backend from its configuration (its defaults if that is refused). */
     @Activate
     public LocalStorageBackend(@Reference HostRegistry hosts, Config config, BundleContext context) {
-        this(hosts, fallbackDirectory(config.directory(), context), parseDirect(config.directIo()));
+        this(hosts, config, context.getProperty("karaf.data"), context.getDataFile("").toPath());
     }
 
-    /** Creates the backend over {@code fallback}, with or without direct I/O; for tests, benchmarks and the component. */
+    /** Creates the backend from {@code config}; {@code karafData} (or else {@code bundleData}) holds the default directory. */
+    LocalStorageBackend(HostRegistry hosts, Config config, String karafData, Path bundleData) {
+        this(hosts, ConfigGuard.start(config, ConfigGuard.defaults(Config.class), c -> Settings.parse(c, karafData, bundleData)));
+    }
+
+    /** Creates the backend over {@code fallback}, with or without direct I/O, without Config Admin: for tests and benchmarks. */
     public LocalStorageBackend(HostRegistry hosts, Path fallback, boolean direct) {
-        this.hosts = hosts;
-        this.fallback = fallback;
-        this.direct = direct;
-        LOG.info("Local storage backend ready: stores on each host's {}, else under {}; direct I/O {}",
-                DEVICE, fallback, direct ? "on" : "off");
+        this(hosts, ConfigGuard.of(new Settings(fallback, direct), c -> Settings.parse(c, null, fallback)));
     }
 
-    private static Path fallbackDirectory(String configured, BundleContext context) {
-        if (configured != null && !configured.isBlank()) {
-            return Path.of(configured.trim());
-        }
-        String karafData = context.getProperty("karaf.data");
-        Path data = karafData != null ? Path.of(karafData) : context.getDataFile("").toPath();
-        return data.resolve("vstack").resolve("storage").resolve("local");
+    private LocalStorageBackend(HostRegistry hosts, ConfigGuard<Config, Settings> settings) {
+        this.settings = settings;
+        this.hosts = hosts;
+        this.fallback = settings.current().directory();
+        LOG.info("Local storage backend ready: stores on each host's {}, else under {}; direct I/O {}",
+                DEVICE, fallback, direct() ? "on" : "off");
+    }
+
+    /**
+     * Applies a changed configuration in place: {@code directIo}, for stores opened from now on; a
+     * change of the directory applies at the next start. A bad value is refused with one log line
+     * and changes nothing.
+     */
+    @Modified
+    void modified(Config config) {
+        settings.update(config, (previous, next) -> {
+            ConfigKeys.requireUnchanged(PID, "directory", previous.directory(), next.directory());
+            LOG.info("Local storage backend reconfigured: direct I/O {} for stores opened from now on",
+                    next.directIo() ? "on" : "off");
+        });
     }
 
     static boolean parseDirect(String value) {
@@ -105,7 +138,7 @@ public final class LocalStorageBackend implements StorageBackend {
         return switch (v) {
             case "true" -> true;
             case "false", "" -> false;
-            default -> throw new IllegalArgumentException(PID + ": directIo must be true or false, not '" + value + "'");
+            default -> throw new IllegalArgumentException("must be true or false, not '" + value + "'");
         };
     }
 
@@ -116,7 +149,7 @@ public final class LocalStorageBackend implements StorageBackend {
 
     /** Whether stores are opened with {@code O_DIRECT}. */
     boolean direct() {
-        return direct;
+        return settings.current().directIo();
     }
 
     @Override
@@ -164,7 +197,7 @@ public final class LocalStorageBackend implements StorageBackend {
     }
 
     private LocalBlockStore openFile(String storeId, Path file, BlockDevice device) throws StorageException {
-        return LocalBlockStore.open(NAME, storeId, file, device == null ? null : device.simulation(), direct);
+        return LocalBlockStore.open(NAME, storeId, file, device == null ? null : device.simulation(), direct());
     }
 
     @Override
@@ -202,7 +235,7 @@ public final class LocalStorageBackend implements StorageBackend {
             }
         }
         String detail = stores + " stores, " + ByteSize.ofBytes(provisioned).toHumanString()
-                + " provisioned (sparse files: space is allocated as written); direct I/O " + (direct ? "on" : "off")
+                + " provisioned (sparse files: space is allocated as written); direct I/O " + (direct() ? "on" : "off")
                 + (problems.isEmpty() ? "" : "; unreadable: " + String.join(", ", problems));
         return new BackendStatus(NAME, BackendType.LOCAL, capacity, provisioned,
                 problems.isEmpty() ? BackendStatus.Health.HEALTHY : BackendStatus.Health.DEGRADED, detail);

@@ -1,6 +1,8 @@
 package io.vstack.storage.local.internal;
 
+import io.vstack.api.testing.Configs;
 import io.vstack.api.testing.FakeHosts;
+import io.vstack.api.testing.LogLines;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -300,8 +302,26 @@ class LocalStorageBackendTest {
         assertEquals(10 * G, status.used());
         assertEquals(BackendStatus.Health.HEALTHY, status.health());
         assertTrue(status.detail().startsWith("1 stores"), status.detail());
-        IllegalArgumentException bad = assertThrows(IllegalArgumentException.class, () -> LocalStorageBackend.parseDirect("yes"));
-        assertTrue(bad.getMessage().contains("directIo"), bad.getMessage());
+    }
+
+    @Test
+    void aBadValueChangesNothingAndIsOneLineNamingPidAndKey() throws Exception {
+        List<String> startLog = LogLines.warnings(() -> backend = new LocalStorageBackend(hosts,
+                Configs.of(LocalStorageBackend.Config.class, "directory", "/dev/null"), root.toString(), root));
+        assertEquals(List.of("io.vstack.storage.local: key 'directory': /dev/null is in /dev, not a directory vstack may "
+                + "write; configuration refused, starting with the defaults"), startLog);
+        List<String> log = LogLines.warnings(() -> {
+            backend.modified(Configs.of(LocalStorageBackend.Config.class, "directIo", "yes"));
+            backend.modified(Configs.of(LocalStorageBackend.Config.class, "directory", root.resolve("other").toString()));
+        });
+        assertEquals(List.of("io.vstack.storage.local: key 'directIo': must be true or false, not 'yes'; configuration "
+                        + "refused, keeping the previous one",
+                "io.vstack.storage.local: key 'directory': cannot change while running (running with "
+                        + root.resolve("vstack/storage/local") + ", configured " + root.resolve("other")
+                        + "); it applies when the bundle restarts; configuration refused, keeping the previous one"), log);
+        assertFalse(backend.direct());
+        backend.modified(Configs.of(LocalStorageBackend.Config.class, "directIo", "true"));
+        assertTrue(backend.direct());
     }
 
     private static ByteBuffer filled(int size, byte value) {

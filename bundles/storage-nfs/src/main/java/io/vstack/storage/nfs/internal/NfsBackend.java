@@ -1,6 +1,8 @@
 package io.vstack.storage.nfs.internal;
 
+import io.vstack.api.ConfigGuard;
 import io.vstack.api.ConfigKeys;
+import io.vstack.api.Durations;
 import io.vstack.api.storage.StoreFiles;
 import io.vstack.api.storage.StoreMetadata;
 import io.vstack.api.ByteSize;
@@ -32,6 +34,7 @@ import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
@@ -72,35 +75,59 @@ public final class NfsBackend implements StorageBackend {
         String serverLatency() default "0";
     }
 
+    /**
+     * The backend's settings, parsed from its configuration.
+     *
+     * @param directory        the export directory
+     * @param clientCacheBytes client write-back cache per open file
+     */
+    record Settings(String export, Path directory, long capacity, int clientCacheBytes, Duration serverLatency) {
+
+        /** Parses a configuration; {@code karafData} or else {@code bundleData} holds the default directory. */
+        static Settings parse(Config config, String karafData, Path bundleData) {
+            String export = ConfigKeys.name(PID, "export", config.export());
+            return new Settings(export, ConfigKeys.writableDirectory(PID, "directory",
+                            ConfigKeys.dataDirectory(config.directory(), karafData, bundleData, "vstack", "nfs", export)),
+                    ConfigKeys.size(PID, "capacity", config.capacity(), false),
+                    (int) Math.min(Integer.MAX_VALUE, ConfigKeys.size(PID, "clientCache", config.clientCache(), true)),
+                    ConfigKeys.duration(PID, "serverLatency", config.serverLatency()));
+        }
+    }
+
     private static final Logger LOG = LoggerFactory.getLogger(NfsBackend.class);
 
+    private final ConfigGuard<Config, Settings> settings;
     private final String name;
     private final Path directory;
-    private final long capacity;
-    private final int clientCache;
     final NfsServer server;
     /** Lock owner and open count per file, guarded by this. */
     private final Map<String, Map.Entry<String, Integer>> locks = new HashMap<>();
 
-    /** Creates the backend from its configuration. */
+    /** Creates the backend from its configuration (its defaults if that is refused). */
     @Activate
     public NfsBackend(BundleContext context, Config config) throws IOException {
-        this(config.export(), ConfigKeys.dataDirectory(config.directory(), context.getProperty("karaf.data"),
-                        context.getDataFile("").toPath(), "vstack", "nfs", config.export()),
-                ConfigKeys.size(PID, "capacity", config.capacity(), false),
-                (int) Math.min(Integer.MAX_VALUE, ConfigKeys.size(PID, "clientCache", config.clientCache(), true)),
-                ConfigKeys.duration(PID, "serverLatency", config.serverLatency()));
+        this(config, context.getProperty("karaf.data"), context.getDataFile("").toPath());
     }
 
-    /** Creates the backend over {@code directory}; for tests and for the component. */
+    /** Creates the backend from {@code config}; {@code karafData} (or else {@code bundleData}) holds the default directory. */
+    NfsBackend(Config config, String karafData, Path bundleData) throws IOException {
+        this(ConfigGuard.start(config, ConfigGuard.defaults(Config.class), c -> Settings.parse(c, karafData, bundleData)));
+    }
+
+    /** Creates the backend over {@code directory}, without Config Admin: for tests and benchmarks. */
     public NfsBackend(String export, Path directory, long capacity, int clientCacheBytes, Duration serverLatency)
             throws IOException {
-        this.name = "nfs-" + ConfigKeys.name(PID, "export", export);
-        this.directory = Files.createDirectories(directory);
-        this.capacity = capacity;
-        this.clientCache = clientCacheBytes;
+        this(ConfigGuard.of(new Settings(ConfigKeys.name(PID, "export", export), directory, capacity, clientCacheBytes,
+                serverLatency), c -> Settings.parse(c, null, directory)));
+    }
+
+    private NfsBackend(ConfigGuard<Config, Settings> settings) throws IOException {
+        this.settings = settings;
+        Settings current = settings.current();
+        this.name = "nfs-" + current.export();
+        this.directory = Files.createDirectories(current.directory());
         this.server = new NfsServer(name);
-        server.setLatency(serverLatency);
+        server.setLatency(current.serverLatency());
         int released = 0;
         try (Stream<Path> files = Files.list(directory)) {
             for (Path lock : files.filter(f -> f.getFileName().toString().endsWith(".lck")).toList()) {
@@ -108,9 +135,31 @@ public final class NfsBackend implements StorageBackend {
                 released++;
             }
         }
-        LOG.info("NFS export {} ready under {} (capacity {}, client cache {} per file{})", export, directory,
-                ByteSize.ofBytes(capacity), ByteSize.ofBytes(clientCacheBytes),
+        LOG.info("NFS export {} ready under {} (capacity {}, client cache {} per file{})", current.export(), directory,
+                ByteSize.ofBytes(current.capacity()), ByteSize.ofBytes(current.clientCacheBytes()),
                 released > 0 ? ", released " + released + " locks of the previous run" : "");
+    }
+
+    /**
+     * Applies a changed configuration in place: capacity, client cache (for files opened from now
+     * on) and server latency; a change of the export or its directory applies at the next start. A
+     * bad value is refused with one log line and changes nothing.
+     */
+    @Modified
+    void modified(Config config) {
+        settings.update(config, (previous, next) -> {
+            ConfigKeys.requireUnchanged(PID, "export", previous.export(), next.export());
+            ConfigKeys.requireUnchanged(PID, "directory", previous.directory(), next.directory());
+            server.setLatency(next.serverLatency());
+            LOG.info("NFS export {} reconfigured: capacity {}, client cache {} per file, server latency {}", next.export(),
+                    ByteSize.ofBytes(next.capacity()), ByteSize.ofBytes(next.clientCacheBytes()),
+                    Durations.format(next.serverLatency()));
+        });
+    }
+
+    /** The settings in force. */
+    Settings settings() {
+        return settings.current();
     }
 
     /** The backend instance's name, {@code nfs-<export>}. */
@@ -130,6 +179,7 @@ public final class NfsBackend implements StorageBackend {
             throw new StoreExistsException(name + ": file " + spec.id() + " exists already");
         }
         long used = used();
+        long capacity = settings().capacity();
         if (spec.capacity() > capacity - used) {
             throw new CapacityExceededException(name + ": no room for file " + spec.id() + " of "
                     + ByteSize.ofBytes(spec.capacity()).toHumanString() + ": export capacity "
@@ -167,7 +217,7 @@ public final class NfsBackend implements StorageBackend {
                     + " (advisory lock in " + lockFile(storeId).getFileName() + "); close it there first");
         }
         try {
-            NfsFile file = new NfsFile(this, storeId, host, StoreMetadata.read(meta(storeId)), data(storeId), clientCache);
+            NfsFile file = new NfsFile(this, storeId, host, StoreMetadata.read(meta(storeId)), data(storeId), settings().clientCacheBytes());
             if (lock == null) {
                 Properties owner = new Properties();
                 owner.setProperty("version", "1");
@@ -233,7 +283,7 @@ public final class NfsBackend implements StorageBackend {
         String detail = "export " + directory + ", " + files.size() + " files, server " + server.describe()
                 + (owners.isEmpty() ? "" : ", locks: " + owners.entrySet().stream()
                         .map(e -> e.getKey() + " by " + e.getValue()).collect(Collectors.joining(", ")));
-        return new BackendStatus(name, BackendType.NFS, capacity, used(), server.down() ? Health.DOWN : Health.HEALTHY,
+        return new BackendStatus(name, BackendType.NFS, settings().capacity(), used(), server.down() ? Health.DOWN : Health.HEALTHY,
                 detail);
     }
 

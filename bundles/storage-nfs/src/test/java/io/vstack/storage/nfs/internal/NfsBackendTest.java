@@ -10,10 +10,13 @@ import io.vstack.api.storage.BackendStatus.Health;
 import io.vstack.api.storage.BackendUnavailableException;
 import io.vstack.api.storage.BlockStore;
 import io.vstack.api.storage.StoreSpec;
+import io.vstack.api.testing.Configs;
+import io.vstack.api.testing.LogLines;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -108,5 +111,34 @@ class NfsBackendTest {
             System.arraycopy(Files.readAllBytes(dir.resolve("db1.img")), 0, onServer, 0, onServer.length);
             assertArrayEquals(pattern(64 * NfsFile.PAGE, 9).array(), onServer);
         }
+    }
+
+    @Test
+    void aBadValueAtTheFirstStartStartsTheExportWithItsDefaults() throws Exception {
+        List<String> log = LogLines.warnings(() -> {
+            NfsBackend nfs = new NfsBackend(Configs.of(NfsBackend.Config.class, "capacity", "abc"), dir.toString(), dir);
+            assertEquals(100L << 30, nfs.status().capacity());
+        });
+        assertEquals(List.of("io.vstack.storage.nfs: key 'capacity': 'abc' is not a size: expected a size like 4096, 64M "
+                + "or 10G; configuration refused, starting with the defaults"), log);
+    }
+
+    @Test
+    void aBadValueChangesNothingAndAGoodOneAppliesInPlace() throws Exception {
+        NfsBackend nfs = new NfsBackend(Configs.of(NfsBackend.Config.class, "capacity", "1G"), dir.toString(), dir);
+        NfsBackend.Settings before = nfs.settings();
+        List<String> log = LogLines.warnings(() -> {
+            nfs.modified(Configs.of(NfsBackend.Config.class, "capacity", "1G", "serverLatency", "-1"));
+            nfs.modified(Configs.of(NfsBackend.Config.class, "capacity", "1G", "directory", "/proc/self"));
+        });
+        assertEquals(2, log.size(), log.toString());
+        assertTrue(log.get(0).startsWith("io.vstack.storage.nfs: key 'serverLatency': "), log.get(0));
+        assertEquals("io.vstack.storage.nfs: key 'directory': /proc/self is in /proc, not a directory vstack may write; "
+                + "configuration refused, keeping the previous one", log.get(1));
+        assertEquals(before, nfs.settings());
+
+        nfs.modified(Configs.of(NfsBackend.Config.class, "capacity", "2G", "serverLatency", "1ms"));
+        assertEquals(2L << 30, nfs.status().capacity());
+        assertEquals("up latency=1ms", nfs.server.describe());
     }
 }

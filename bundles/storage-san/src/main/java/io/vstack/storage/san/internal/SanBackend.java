@@ -1,6 +1,8 @@
 package io.vstack.storage.san.internal;
 
+import io.vstack.api.ConfigGuard;
 import io.vstack.api.ConfigKeys;
+import io.vstack.api.Durations;
 import io.vstack.api.storage.StoreFiles;
 import io.vstack.api.storage.StoreMetadata;
 import io.vstack.api.ByteSize;
@@ -34,7 +36,9 @@ import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.AttributeType;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.slf4j.Logger;
@@ -71,19 +75,37 @@ public final class SanBackend implements StorageBackend, MetricSource {
         @AttributeDefinition(description = "Capacity of the array, e.g. 100G; every LUN reserves its whole size")
         String capacity() default "100G";
 
-        @AttributeDefinition(min = "2", max = "8", description = "Paths from the host to the array (2 to 8)")
-        int paths() default 2;
+        @AttributeDefinition(type = AttributeType.INTEGER, min = "2", max = "8", description = "Paths from the host to the array (2 to 8)")
+        String paths() default "2";
 
         @AttributeDefinition(description = "SIMULATION: latency added on each path, e.g. 200us (off: 0)")
         String pathLatency() default "0";
     }
 
+    /**
+     * The backend's settings, parsed from its configuration.
+     *
+     * @param directory the array's LUN files
+     */
+    record Settings(String array, Path directory, long capacity, int paths, Duration pathLatency) {
+
+        /** Parses a configuration; {@code karafData} or else {@code bundleData} holds the default directory. */
+        static Settings parse(Config config, String karafData, Path bundleData) {
+            String array = ConfigKeys.name(PID, "array", config.array());
+            return new Settings(array, ConfigKeys.writableDirectory(PID, "directory",
+                            ConfigKeys.dataDirectory(config.directory(), karafData, bundleData, "vstack", "san", array)),
+                    ConfigKeys.size(PID, "capacity", config.capacity(), false),
+                    ConfigKeys.wholeNumber(PID, "paths", config.paths(), 2, MAX_PATHS),
+                    ConfigKeys.duration(PID, "pathLatency", config.pathLatency()));
+        }
+    }
+
     private static final Logger LOG = LoggerFactory.getLogger(SanBackend.class);
 
+    private final ConfigGuard<Config, Settings> settings;
     private final String array;
     private final String name;
     private final Path directory;
-    private final long capacity;
     private final SanPath[] paths;
     private final AtomicInteger next = new AtomicInteger();
     final LongAdder reads = new LongAdder();
@@ -92,34 +114,60 @@ public final class SanBackend implements StorageBackend, MetricSource {
     final LongAdder bytesWritten = new LongAdder();
     final LongAdder failovers = new LongAdder();
 
-    /** Creates the backend from its configuration; the array directory is created if missing. */
+    /** Creates the backend from its configuration (its defaults if that is refused); the array directory is created if missing. */
     @Activate
     public SanBackend(BundleContext context, Config config) throws IOException {
-        this(config.array(), ConfigKeys.dataDirectory(config.directory(), context.getProperty("karaf.data"),
-                        context.getDataFile("").toPath(), "vstack", "san", config.array()),
-                ConfigKeys.size(PID, "capacity", config.capacity(), false), config.paths(),
-                ConfigKeys.duration(PID, "pathLatency", config.pathLatency()));
+        this(config, context.getProperty("karaf.data"), context.getDataFile("").toPath());
     }
 
-    /** Creates the backend over {@code directory}; for tests and for the component. */
+    /** Creates the backend from {@code config}; {@code karafData} (or else {@code bundleData}) holds the default directory. */
+    SanBackend(Config config, String karafData, Path bundleData) throws IOException {
+        this(ConfigGuard.start(config, ConfigGuard.defaults(Config.class), c -> Settings.parse(c, karafData, bundleData)));
+    }
+
+    /** Creates the backend over {@code directory}, without Config Admin: for tests and benchmarks. */
     public SanBackend(String array, Path directory, long capacity, int paths, Duration pathLatency) throws IOException {
-        this.array = ConfigKeys.name(PID, "array", array);
-        this.name = "san-" + array;
-        this.directory = Files.createDirectories(directory);
-        this.capacity = capacity;
-        this.paths = new SanPath[pathCount(paths)];
-        for (int i = 0; i < this.paths.length; i++) {
-            this.paths[i] = new SanPath(array, "path" + i, pathLatency);
-        }
-        LOG.info("SAN array {} ready: {} paths, capacity {}, LUNs under {}", array, paths,
-                ByteSize.ofBytes(capacity), directory);
+        this(ConfigGuard.of(new Settings(ConfigKeys.name(PID, "array", array), directory, capacity,
+                        ConfigKeys.wholeNumber(PID, "paths", Integer.toString(paths), 2, MAX_PATHS), pathLatency),
+                c -> Settings.parse(c, null, directory)));
     }
 
-    private static int pathCount(int paths) {
-        if (paths < 2 || paths > MAX_PATHS) {
-            throw new IllegalArgumentException(PID + ": key 'paths': " + paths + " must be from 2 to " + MAX_PATHS);
+    private SanBackend(ConfigGuard<Config, Settings> settings) throws IOException {
+        this.settings = settings;
+        Settings current = settings.current();
+        this.array = current.array();
+        this.name = "san-" + array;
+        this.directory = Files.createDirectories(current.directory());
+        this.paths = new SanPath[current.paths()];
+        for (int i = 0; i < this.paths.length; i++) {
+            this.paths[i] = new SanPath(array, "path" + i, current.pathLatency());
         }
-        return paths;
+        LOG.info("SAN array {} ready: {} paths, capacity {}, LUNs under {}", array, paths.length,
+                ByteSize.ofBytes(current.capacity()), directory);
+    }
+
+    /**
+     * Applies a changed configuration in place: capacity and path latency; a change of the array,
+     * its directory or the number of paths applies when the bundle restarts. A bad value is
+     * refused with one log line and changes nothing.
+     */
+    @Modified
+    void modified(Config config) {
+        settings.update(config, (previous, next) -> {
+            ConfigKeys.requireUnchanged(PID, "array", previous.array(), next.array());
+            ConfigKeys.requireUnchanged(PID, "directory", previous.directory(), next.directory());
+            ConfigKeys.requireUnchanged(PID, "paths", previous.paths(), next.paths());
+            for (SanPath path : paths) {
+                path.setLatency(next.pathLatency());
+            }
+            LOG.info("SAN array {} reconfigured: capacity {}, path latency {}", array, ByteSize.ofBytes(next.capacity()),
+                    Durations.format(next.pathLatency()));
+        });
+    }
+
+    /** The settings in force. */
+    Settings settings() {
+        return settings.current();
     }
 
     /** The backend instance's name, {@code san-<array>}, as errors and {@code storage:list} show it. */
@@ -182,6 +230,7 @@ public final class SanBackend implements StorageBackend, MetricSource {
             throw new StoreExistsException(name + ": LUN " + spec.id() + " exists already");
         }
         long used = used();
+        long capacity = settings().capacity();
         if (spec.capacity() > capacity - used) {
             throw new CapacityExceededException(name + ": no room for LUN " + spec.id() + " of "
                     + ByteSize.ofBytes(spec.capacity()).toHumanString() + ": array capacity "
@@ -244,7 +293,7 @@ public final class SanBackend implements StorageBackend, MetricSource {
                 + (up < paths.length ? " (" + Arrays.stream(paths).filter(SanPath::down).map(SanPath::name)
                         .collect(Collectors.joining(", ")) + " down)" : "")
                 + ", " + luns().size() + " LUNs";
-        return new BackendStatus(name, BackendType.SAN, capacity, used(), health, detail);
+        return new BackendStatus(name, BackendType.SAN, settings().capacity(), used(), health, detail);
     }
 
     @Override

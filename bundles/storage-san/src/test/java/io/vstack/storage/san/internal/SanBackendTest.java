@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vstack.api.storage.BackendStatus.Health;
+import io.vstack.api.testing.Configs;
+import io.vstack.api.testing.LogLines;
 import io.vstack.api.storage.BackendUnavailableException;
 import io.vstack.api.storage.BlockStore;
 import io.vstack.api.storage.CapacityExceededException;
@@ -137,9 +139,45 @@ class SanBackendTest {
     }
 
     @Test
-    void badConfigurationNamesTheKey() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> new SanBackend("a1", dir, 1 << 20, 1, Duration.ZERO));
-        assertEquals("io.vstack.storage.san: key 'paths': 1 must be from 2 to 8", e.getMessage());
+    void aBadValueAtTheFirstStartStartsTheArrayWithItsDefaults() throws Exception {
+        List<String> log = LogLines.warnings(() -> {
+            SanBackend san = new SanBackend(Configs.of(SanBackend.Config.class, "paths", "9"), dir.toString(), dir);
+            assertEquals(List.of("path0", "path1"), san.pathNames());
+            assertEquals(dir.resolve("vstack/san/array1"), san.settings().directory());
+        });
+        assertEquals(List.of("io.vstack.storage.san: key 'paths': 9 must be from 2 to 8; configuration refused, "
+                + "starting with the defaults"), log);
+    }
+
+    @Test
+    void aBadValueChangesNothingAndIsOneLineNamingPidAndKey() throws Exception {
+        SanBackend san = new SanBackend(Configs.of(SanBackend.Config.class, "capacity", "1G", "paths", "3"), dir.toString(), dir);
+        SanBackend.Settings before = san.settings();
+        List<String> log = LogLines.warnings(() -> {
+            san.modified(Configs.of(SanBackend.Config.class, "capacity", "1G", "paths", "9"));
+            san.modified(Configs.of(SanBackend.Config.class, "capacity", "abc", "paths", "3"));
+            san.modified(Configs.of(SanBackend.Config.class, "directory", "/dev/null", "capacity", "1G", "paths", "3"));
+        });
+        assertEquals(List.of(
+                "io.vstack.storage.san: key 'paths': 9 must be from 2 to 8; configuration refused, keeping the previous one",
+                "io.vstack.storage.san: key 'capacity': 'abc' is not a size: expected a size like 4096, 64M or 10G; "
+                        + "configuration refused, keeping the previous one",
+                "io.vstack.storage.san: key 'directory': /dev/null is in /dev, not a directory vstack may write; "
+                        + "configuration refused, keeping the previous one"), log);
+        assertEquals(before, san.settings());
+        assertEquals(3, san.pathNames().size());
+        assertEquals(1L << 30, san.status().capacity());
+    }
+
+    @Test
+    void capacityAndLatencyChangeInPlaceAndAStructuralChangeWaitsForARestart() throws Exception {
+        SanBackend san = new SanBackend(Configs.of(SanBackend.Config.class, "capacity", "1G"), dir.toString(), dir);
+        san.modified(Configs.of(SanBackend.Config.class, "capacity", "2G", "pathLatency", "1ms"));
+        assertEquals(2L << 30, san.status().capacity());
+        assertTrue(san.pathStates().get(0)[1].contains("1ms"), san.pathStates().get(0)[1]);
+        List<String> log = LogLines.warnings(
+                () -> san.modified(Configs.of(SanBackend.Config.class, "capacity", "2G", "pathLatency", "1ms", "paths", "4")));
+        assertTrue(log.get(0).startsWith("io.vstack.storage.san: key 'paths': cannot change while running"), log.toString());
+        assertEquals(2, san.pathNames().size());
     }
 }

@@ -1,5 +1,6 @@
 package io.vstack.storage.vsan.internal;
 
+import io.vstack.api.ConfigGuard;
 import io.vstack.api.ConfigKeys;
 import io.vstack.api.storage.StoreFiles;
 import io.vstack.api.ByteSize;
@@ -47,8 +48,10 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.AttributeType;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.slf4j.Logger;
@@ -74,8 +77,9 @@ public final class VsanBackend implements StorageBackend, MetricSource, AutoClos
     @ObjectClassDefinition(id = PID, name = "vstack vSAN backend",
             description = "Objects mirrored across the local storage of several simulated hosts")
     public @interface Config {
-        @AttributeDefinition(min = "0", max = "2", description = "Host failures an object survives: it has this many + 1 replicas")
-        int failuresToTolerate() default 1;
+        @AttributeDefinition(type = AttributeType.INTEGER, min = "0", max = "2",
+                description = "Host failures an object survives: it has this many + 1 replicas")
+        String failuresToTolerate() default "1";
 
         @AttributeDefinition(description = "Comma-separated member hosts; empty: every configured host")
         String hosts() default "";
@@ -87,8 +91,27 @@ public final class VsanBackend implements StorageBackend, MetricSource, AutoClos
         String resyncInterval() default "1s";
     }
 
+    /**
+     * The backend's settings, parsed from its configuration.
+     *
+     * @param hosts          the member hosts; empty for every host
+     * @param directory      the cluster's object records
+     * @param resyncInterval how often the resync thread runs; zero for none (tests call {@link #resyncNow()})
+     */
+    record Settings(int failuresToTolerate, List<String> hosts, Path directory, Duration resyncInterval) {
+
+        /** Parses a configuration; {@code karafData} or else {@code bundleData} holds the default directory. */
+        static Settings parse(Config config, String karafData, Path bundleData) {
+            return new Settings(ConfigKeys.wholeNumber(PID, "failuresToTolerate", config.failuresToTolerate(), 0, 2),
+                    memberList(config.hosts()), ConfigKeys.writableDirectory(PID, "directory",
+                            ConfigKeys.dataDirectory(config.directory(), karafData, bundleData, "vstack", "vsan")),
+                    interval(config.resyncInterval()));
+        }
+    }
+
     private static final Logger LOG = LoggerFactory.getLogger(VsanBackend.class);
 
+    private final ConfigGuard<Config, Settings> settings;
     private final HostRegistry hosts;
     private final Path cluster;
     private final int replicaCount;
@@ -103,29 +126,37 @@ public final class VsanBackend implements StorageBackend, MetricSource, AutoClos
     final LongAdder bytesWritten = new LongAdder();
     final LongAdder resyncedRegions = new LongAdder();
 
-    /** Creates the backend from its configuration and starts its resync thread. */
+    /** Creates the backend from its configuration (its defaults if that is refused) and starts its resync thread. */
     @Activate
     public VsanBackend(@Reference HostRegistry hosts, BundleContext context, Config config) throws IOException {
-        this(hosts, ConfigKeys.dataDirectory(config.directory(), context.getProperty("karaf.data"),
-                        context.getDataFile("").toPath(), "vstack", "vsan"), config.failuresToTolerate(), memberList(config.hosts()),
-                interval(config.resyncInterval()));
+        this(hosts, config, context.getProperty("karaf.data"), context.getDataFile("").toPath());
+    }
+
+    /** Creates the backend from {@code config}; {@code karafData} (or else {@code bundleData}) holds the default directory. */
+    VsanBackend(HostRegistry hosts, Config config, String karafData, Path bundleData) throws IOException {
+        this(hosts, ConfigGuard.start(config, ConfigGuard.defaults(Config.class), c -> Settings.parse(c, karafData, bundleData)));
     }
 
     /**
-     * Creates the backend; for tests and for the component.
+     * Creates the backend without Config Admin: for tests and benchmarks.
      *
      * @param resyncInterval how often the resync thread runs; zero for none (tests call {@link #resyncNow()})
      */
     public VsanBackend(HostRegistry hosts, Path cluster, int failuresToTolerate, List<String> members,
                        Duration resyncInterval) throws IOException {
-        if (failuresToTolerate < 0 || failuresToTolerate > 2) {
-            throw new IllegalArgumentException(PID + ": key 'failuresToTolerate': " + failuresToTolerate + " must be from 0 to 2");
-        }
+        this(hosts, ConfigGuard.of(new Settings(ConfigKeys.wholeNumber(PID, "failuresToTolerate",
+                        Integer.toString(failuresToTolerate), 0, 2), members, cluster, resyncInterval),
+                c -> Settings.parse(c, null, cluster)));
+    }
+
+    private VsanBackend(HostRegistry hosts, ConfigGuard<Config, Settings> settings) throws IOException {
+        this.settings = settings;
+        Settings current = settings.current();
         this.hosts = hosts;
-        this.cluster = Files.createDirectories(cluster);
-        this.replicaCount = failuresToTolerate + 1;
-        this.placement = new Placement(hosts, members, replicaCount);
-        if (resyncInterval.isZero()) {
+        this.cluster = Files.createDirectories(current.directory());
+        this.replicaCount = current.failuresToTolerate() + 1;
+        this.placement = new Placement(hosts, current.hosts(), replicaCount);
+        if (current.resyncInterval().isZero()) {
             resyncThread = null;
         } else {
             resyncThread = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -133,11 +164,30 @@ public final class VsanBackend implements StorageBackend, MetricSource, AutoClos
                 thread.setDaemon(true);
                 return thread;
             });
-            long millis = Math.max(1, resyncInterval.toMillis());
+            long millis = Math.max(1, current.resyncInterval().toMillis());
             resyncThread.scheduleWithFixedDelay(this::resyncQuietly, millis, millis, TimeUnit.MILLISECONDS);
         }
         LOG.info("vSAN ready: {} replicas per object, members {}, object records under {}", replicaCount,
-                members.isEmpty() ? "(every host)" : members, cluster);
+                current.hosts().isEmpty() ? "(every host)" : current.hosts(), cluster);
+    }
+
+    /**
+     * Checks a changed configuration: a bad value is refused with one log line and changes nothing;
+     * a good one applies at the next start (every key shapes the objects' placement or the resync thread).
+     */
+    @Modified
+    void modified(Config config) {
+        settings.update(config, (previous, next) -> {
+            ConfigKeys.requireUnchanged(PID, "failuresToTolerate", previous.failuresToTolerate(), next.failuresToTolerate());
+            ConfigKeys.requireUnchanged(PID, "hosts", previous.hosts(), next.hosts());
+            ConfigKeys.requireUnchanged(PID, "directory", previous.directory(), next.directory());
+            ConfigKeys.requireUnchanged(PID, "resyncInterval", previous.resyncInterval(), next.resyncInterval());
+        });
+    }
+
+    /** The settings in force. */
+    Settings settings() {
+        return settings.current();
     }
 
     static List<String> memberList(String text) {

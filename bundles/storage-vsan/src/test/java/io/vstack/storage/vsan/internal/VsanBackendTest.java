@@ -11,6 +11,8 @@ import io.vstack.api.storage.BackendUnavailableException;
 import io.vstack.api.storage.BlockStore;
 import io.vstack.api.storage.CapacityExceededException;
 import io.vstack.api.storage.StoreSpec;
+import io.vstack.api.testing.Configs;
+import io.vstack.api.testing.LogLines;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -201,6 +203,31 @@ class VsanBackendTest {
                 throw new AssertionError("condition not met within 20 s");
             }
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
+        }
+    }
+
+    @Test
+    void aBadValueChangesNothingAndIsOneLineNamingPidAndKey() throws Exception {
+        FakeHosts hosts = FakeHosts.withLocalDevices(dir, 1L << 30, "esx1", "esx2");
+        List<String> startLog = LogLines.warnings(() -> backends.add(new VsanBackend(hosts,
+                Configs.of(VsanBackend.Config.class, "failuresToTolerate", "abc"), dir.toString(), dir)));
+        assertEquals(List.of("io.vstack.storage.vsan: key 'failuresToTolerate': 'abc' is not a whole number; "
+                + "configuration refused, starting with the defaults"), startLog);
+        VsanBackend vsan = backends.get(0);
+        VsanBackend.Settings before = vsan.settings();
+        assertEquals(1, before.failuresToTolerate());
+        List<String> log = LogLines.warnings(() -> {
+            vsan.modified(Configs.of(VsanBackend.Config.class, "resyncInterval", "0"));
+            vsan.modified(Configs.of(VsanBackend.Config.class, "failuresToTolerate", "2"));
+        });
+        assertEquals(List.of("io.vstack.storage.vsan: key 'resyncInterval': must be more than 0; configuration refused, "
+                        + "keeping the previous one",
+                "io.vstack.storage.vsan: key 'failuresToTolerate': cannot change while running (running with 1, configured 2); "
+                        + "it applies when the bundle restarts; configuration refused, keeping the previous one"), log);
+        assertEquals(before, vsan.settings());
+        try (BlockStore store = vsan.create(new StoreSpec("o1", 1 << 20, 4096, "esx1"))) {
+            store.write(0, pattern(4096, 1));
+            assertArrayEquals(pattern(4096, 1).array(), read(store, 0, 4096));
         }
     }
 }
