@@ -71,7 +71,7 @@ public record MemoryBudget(long directLimit, long directUsed, long heapLimit, lo
     }
 
     /** Physical memory of the machine (or of the container), or 0 if the platform does not say (then it bounds nothing). */
-    private static long physicalMemory() {
+    public static long physicalMemory() {
         try {
             Object value = ManagementFactory.getPlatformMBeanServer()
                     .getAttribute(new ObjectName(ManagementFactory.OPERATING_SYSTEM_MXBEAN_NAME), "TotalMemorySize");

@@ -1,18 +1,14 @@
 package io.vstack.hw.sim.internal;
 
 import io.vstack.api.ByteSize;
+import io.vstack.api.MemoryBudget;
 import io.vstack.api.hw.FrameBlock;
 import io.vstack.api.hw.OutOfFramesException;
 import io.vstack.api.hw.PageFrame;
 import io.vstack.api.hw.PhysicalMemory;
-import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.Objects;
-import javax.management.JMException;
-import javax.management.ObjectName;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Physical memory as real off-heap memory, backed lazily in regions of {@value #FRAMES_PER_REGION}
@@ -24,7 +20,6 @@ import org.slf4j.LoggerFactory;
 final class SimulatedMemory implements PhysicalMemory {
 
     static final int FRAMES_PER_REGION = 512;
-    private static final Logger LOG = LoggerFactory.getLogger(SimulatedMemory.class);
     private static final ByteBuffer ZERO_FRAME = ByteBuffer.allocateDirect(HostConfig.FRAME_SIZE).asReadOnlyBuffer();
 
     private final String host;
@@ -43,22 +38,10 @@ final class SimulatedMemory implements PhysicalMemory {
      * @throws IllegalArgumentException naming both sizes
      */
     static void requireBackable(long bytes) {
-        long physical = physicalMemory();
+        long physical = MemoryBudget.physicalMemory();
         if (physical > 0 && bytes > physical) {
             throw new IllegalArgumentException("memory " + ByteSize.ofBytes(bytes)
                     + " is more than this machine's physical memory (" + ByteSize.ofBytes(physical).toHumanString() + ")");
-        }
-    }
-
-    /** The machine's physical memory in bytes, or 0 if the JVM does not say. */
-    private static long physicalMemory() {
-        try {
-            Object total = ManagementFactory.getPlatformMBeanServer().getAttribute(
-                    new ObjectName(ManagementFactory.OPERATING_SYSTEM_MXBEAN_NAME), "TotalMemorySize");
-            return total instanceof Long bytes ? bytes : 0;
-        } catch (JMException e) {
-            LOG.debug("physical memory size unknown", e);
-            return 0;
         }
     }
 
