@@ -50,7 +50,6 @@ final class TrustService implements TrustStore, TrustAccess {
     private final Set<String> logged = ConcurrentHashMap.newKeySet();
     private volatile TrustConfig config;
     private final PlatformDigests platform;
-    private volatile String pendingModeBy = "config";
 
     TrustService(BundleContext context, TrustConfig config, FileTrustStore store, BundleSource source,
                  PlatformDigests platform, Path storeDir, java.time.Instant platformApprovedAt) {
@@ -346,34 +345,29 @@ final class TrustService implements TrustStore, TrustAccess {
         } catch (IllegalArgumentException e) {
             throw new TrustException(e.getMessage(), e);
         }
+        configure(config.withMode(next), by);
         ServiceReference<ConfigurationAdmin> reference = context.getServiceReference(ConfigurationAdmin.class);
         ConfigurationAdmin admin = reference == null ? null : context.getService(reference);
         if (admin == null) {
-            configure(new TrustConfig(next, config.storeDir(), config.keyFile(), config.platformDigests(),
-                    config.allowSymbolicNames(), config.requireSignature()), by);
+            LOG.warn("No Config Admin: trust mode {} is not persisted", next);
             return;
         }
         try {
+            // Persisted through Config Admin (fileinstall writes it to etc/io.vstack.trust.cfg); the
+            // update it delivers back changes nothing more.
             Configuration configuration = admin.getConfiguration(TrustConfig.PID, null);
             Dictionary<String, Object> properties = configuration.getProperties();
             if (properties == null) {
                 properties = new Hashtable<>();
             }
             properties.put("mode", next.toString());
-            pendingModeBy = by;
             configuration.update(properties);
         } catch (IOException e) {
-            throw new TrustException("cannot update configuration " + TrustConfig.PID + ": " + e.getMessage(), e);
+            throw new TrustException("mode " + next + " is in force but not persisted: cannot update configuration "
+                    + TrustConfig.PID + ": " + e.getMessage(), e);
         } finally {
             context.ungetService(reference);
         }
-    }
-
-    /** Who asked for the next mode change through Config Admin, for the audit log. */
-    String takeModeRequester() {
-        String by = pendingModeBy;
-        pendingModeBy = "config";
-        return by;
     }
 
     @Override
