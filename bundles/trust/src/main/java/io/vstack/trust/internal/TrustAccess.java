@@ -57,6 +57,9 @@ public interface TrustAccess extends TrustedInstaller {
     /** Sets the mode through Config Admin (persisted in etc/io.vstack.trust.cfg). */
     void setMode(String mode, String by) throws TrustException;
 
-    /** Moves a tampered store aside and starts an empty one. */
-    Path repair(String by) throws TrustException;
+    /**
+     * Moves the files of a store that failed its integrity check aside (journal, head, a damaged
+     * key file) and starts an empty one; returns where they went.
+     */
+    List<Path> repair(String by) throws TrustException;
 }

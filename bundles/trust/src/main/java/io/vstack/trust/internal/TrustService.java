@@ -371,8 +371,8 @@ final class TrustService implements TrustStore, TrustAccess {
     }
 
     @Override
-    public Path repair(String by) throws TrustException {
-        Path moved = store.repair(by);
+    public List<Path> repair(String by) throws TrustException {
+        List<Path> moved = store.repair(by);
         evaluations.invalidateAll();
         quarantine.execute(this::scanAll);
         return moved;

@@ -84,7 +84,7 @@ class TrustCommandsTest {
         }
 
         @Override
-        public Path repair(String by) throws TrustException {
+        public List<Path> repair(String by) throws TrustException {
             throw new TrustException("the trust store is intact; nothing to repair");
         }
 
