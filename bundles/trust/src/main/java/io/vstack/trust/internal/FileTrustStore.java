@@ -44,6 +44,7 @@ final class FileTrustStore implements TrustStore {
     static final String STOP = "STOP";
     static final String MODE = "MODE";
     static final String REPAIR = "REPAIR";
+    static final String FEATURE = "FEATURE";
 
     /** A trusted signer certificate. */
     record Signer(String fingerprint, String subject, X509Certificate certificate, Instant addedAt, String addedBy) {
@@ -403,7 +404,7 @@ final class FileTrustStore implements TrustStore {
             case KEY_REMOVE -> builder.signers.remove(entry.field("fp"));
             case REFUSE -> builder.refusals.add(entry.field("loc") + "|" + entry.field("sha") + "|" + entry.field("reason"));
             default -> {
-                // STOP, MODE, REPAIR: audit only
+                // STOP, MODE, REPAIR, FEATURE: audit only
             }
         }
         return builder;

@@ -1,10 +1,10 @@
 package io.vstack.trust.internal;
 
+import static io.vstack.trust.internal.Fakes.fake;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.lang.reflect.Proxy;
 import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,7 +14,6 @@ import java.util.HashMap;
 import java.util.Hashtable;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.function.Function;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -180,18 +179,5 @@ class TrustActivatorTest {
         answers.put("getBundles", args -> new Bundle[] {unapproved});
         answers.put("getBundle", args -> self);
         return fake(BundleContext.class, answers);
-    }
-
-    /** A proxy answering the named methods; any other method is a test bug. */
-    private static <T> T fake(Class<T> type, Map<String, Function<Object[], Object>> answers) {
-        return type.cast(Proxy.newProxyInstance(TrustActivatorTest.class.getClassLoader(), new Class<?>[] {type},
-                (self, method, args) -> switch (method.getName()) {
-                    case "toString" -> "fake " + type.getSimpleName();
-                    case "hashCode" -> System.identityHashCode(self);
-                    case "equals" -> self == args[0];
-                    default -> Optional.ofNullable(answers.get(method.getName()))
-                            .orElseThrow(() -> new UnsupportedOperationException(type.getSimpleName() + "." + method.getName()))
-                            .apply(args);
-                }));
     }
 }
