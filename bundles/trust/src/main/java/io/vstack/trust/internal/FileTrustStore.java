@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -318,7 +319,7 @@ final class FileTrustStore implements TrustStore {
                 journal.load();
                 state = new State(List.of(), Map.of(), List.of(), Set.of(), Optional.empty());
                 generation++;
-                String files = moved.stream().map(Path::toString).collect(java.util.stream.Collectors.joining(", "));
+                String files = moved.stream().map(Path::toString).collect(Collectors.joining(", "));
                 append(REPAIR, Map.of("moved", files, "by", by));
                 LOG.warn("Trust store repaired by {}: moved aside {}; the store is empty, re-approve bundles with trust:install",
                         by, files);
