@@ -18,6 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Optional;
 import java.util.jar.Attributes;
 import java.util.jar.JarEntry;
@@ -25,6 +26,7 @@ import java.util.jar.JarInputStream;
 import java.util.jar.JarOutputStream;
 import java.util.jar.Manifest;
 import javax.inject.Inject;
+import org.apache.karaf.features.FeaturesService;
 import org.apache.karaf.shell.api.console.Session;
 import org.apache.karaf.shell.api.console.SessionFactory;
 import org.junit.Test;
@@ -62,6 +64,9 @@ public class TrustEnforcementIT {
 
     @Inject
     TrustedInstaller installer;
+
+    @Inject
+    FeaturesService features;
 
     @Configuration
     public Option[] config() {
@@ -185,9 +190,45 @@ public class TrustEnforcementIT {
     }
 
     @Test
+    public void aFeatureApprovedAtOnceInstallsUnderEnforce() throws Exception {
+        String base = BSN + ".feature.base";
+        String top = BSN + ".feature.top";
+        Path baseJar = variant(base);
+        Path topJar = variant(top);
+        Path repository = baseJar.resolveSibling("trust-it-features.xml");
+        Files.writeString(repository, "<features name='trust-it' xmlns='http://karaf.apache.org/xmlns/features/v1.6.0'>\n"
+                + "  <feature name='trust-it-base' version='1.0.0'><bundle>" + baseJar.toUri() + "</bundle></feature>\n"
+                + "  <feature name='trust-it' version='1.0.0'>\n"
+                + "    <feature>trust-it-base</feature><feature>vstack-core</feature>\n"
+                + "    <bundle>" + topJar.toUri() + "</bundle>\n"
+                + "  </feature>\n"
+                + "</features>\n");
+        features.addRepository(repository.toUri());
+
+        String out = execute("trust:feature-approve --no-format trust-it");
+        List<String[]> rows = out.lines().map(l -> l.split("\\s*\t\\s*")).filter(f -> f.length == 5).toList();
+        for (String[] expected : new String[][] {{top, "approved"}, {base, "approved"}, {"io.vstack.core", "trusted already"}}) {
+            assertTrue(out, rows.stream().anyMatch(f -> f[0].equals(expected[0]) && f[3].equals(expected[1])));
+        }
+        assertTrue(out, out.contains("Feature trust-it/1.0.0: 2 bundles approved, "));
+        assertTrue(audit().lines().anyMatch(l -> l.contains("FEATURE") && l.contains("trust-it/1.0.0")));
+
+        // Through the service: the shell's feature:install needs the admin role this session lacks.
+        features.installFeature("trust-it");
+        for (String name : new String[] {base, top}) {
+            Bundle bundle = bundle(name).orElseThrow(() -> new AssertionError(name + " not installed by feature:install"));
+            assertEquals(name + " runs under enforce", Bundle.ACTIVE, bundle.getState());
+            assertTrue(list().lines().anyMatch(l -> l.contains(name) && l.contains("TRUSTED")));
+        }
+        features.uninstallFeature("trust-it");
+        features.removeRepository(repository.toUri());
+    }
+
+    @Test
     public void badInputIsAOneLineError() throws Exception {
         for (String command : new String[] {"trust:install file:/no/such/bundle.jar", "trust:keys add /no/such.pem",
-            "trust:install nourl", "trust:revoke no.such.bundle", "trust:mode sometimes"}) {
+            "trust:install nourl", "trust:revoke no.such.bundle", "trust:mode sometimes",
+            "trust:feature-approve no-such-feature"}) {
             String message = executeExpectingError(command);
             assertFalse(command + ": " + message, message.contains("\n"));
         }

@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,6 +45,7 @@ final class FileTrustStore implements TrustStore {
     static final String STOP = "STOP";
     static final String MODE = "MODE";
     static final String REPAIR = "REPAIR";
+    static final String FEATURE = "FEATURE";
 
     /** A trusted signer certificate. */
     record Signer(String fingerprint, String subject, X509Certificate certificate, Instant addedAt, String addedBy) {
@@ -80,7 +82,7 @@ final class FileTrustStore implements TrustStore {
                 boolean journalExists = java.nio.file.Files.exists(dir.resolve(TrustJournal.FILE))
                         || java.nio.file.Files.exists(dir.resolve(TrustJournal.HEAD));
                 if (TrustKey.exists(keyFile)) {
-                    key = TrustKey.load(keyFile);
+                    key = TrustKey.load(keyFile);  // names the key file if it is damaged
                 } else if (journalExists) {
                     fail("its key file " + keyFile + " is missing");
                     return;
@@ -89,7 +91,12 @@ final class FileTrustStore implements TrustStore {
                     LOG.info("Created the trust store key {} (owner read/write only)", keyFile);
                 }
                 TrustJournal candidate = new TrustJournal(dir, key);
-                List<TrustJournal.Entry> entries = candidate.load();
+                List<TrustJournal.Entry> entries;
+                try {
+                    entries = candidate.load();
+                } catch (IOException e) {
+                    throw new IOException("its journal " + candidate.file() + " cannot be read: " + e.getMessage(), e);
+                }
                 journal = candidate;
                 rebuild(entries);
                 LOG.info("Trust store {} loaded: {} approvals, {} trusted signers, {} journal entries", dir,
@@ -97,7 +104,7 @@ final class FileTrustStore implements TrustStore {
             } catch (TrustJournal.TamperedException e) {
                 fail(e.getMessage());
             } catch (IOException | RuntimeException e) {
-                fail("it cannot be read: " + e.getMessage());
+                fail(Signers.oneLine(e.getMessage()));
             }
         }
     }
@@ -286,27 +293,39 @@ final class FileTrustStore implements TrustStore {
         }
     }
 
-    /** Moves a tampered journal aside and starts an empty one; nothing but the platform is trusted after. */
-    Path repair(String by) throws TrustException {
+    /**
+     * Moves the files of a store that failed its check aside (journal, head, and the key file if it
+     * is damaged) and starts an empty store with a valid key; nothing but the platform is trusted
+     * after. Returns where the files went.
+     */
+    List<Path> repair(String by) throws TrustException {
         synchronized (writeLock) {
             if (state.tampered().isEmpty()) {
                 throw new TrustException("the trust store is intact; nothing to repair");
             }
             try {
+                Instant now = clock.instant();
                 java.nio.file.Files.createDirectories(dir);
-                TrustJournal aside = new TrustJournal(dir, null);
-                Path moved = aside.moveAside(clock.instant());
-                TrustKey key = TrustKey.exists(keyFile) ? TrustKey.load(keyFile) : TrustKey.create(keyFile);
+                List<Path> moved = new ArrayList<>(new TrustJournal(dir, null).moveAside(now));
+                TrustKey key;
+                try {
+                    key = TrustKey.exists(keyFile) ? TrustKey.load(keyFile) : TrustKey.create(keyFile);
+                } catch (IOException damaged) {
+                    LOG.warn("Trust store repair: {}; moving it aside and creating a new key", damaged.getMessage());
+                    TrustJournal.moveAside(keyFile, now).ifPresent(moved::add);
+                    key = TrustKey.create(keyFile);
+                }
                 journal = new TrustJournal(dir, key);
                 journal.load();
                 state = new State(List.of(), Map.of(), List.of(), Set.of(), Optional.empty());
                 generation++;
-                append(REPAIR, Map.of("moved", moved.toString(), "by", by));
-                LOG.warn("Trust store repaired by {}: the tampered journal was moved to {}; re-approve bundles with trust:install",
-                        by, moved);
-                return moved;
+                String files = moved.stream().map(Path::toString).collect(Collectors.joining(", "));
+                append(REPAIR, Map.of("moved", files, "by", by));
+                LOG.warn("Trust store repaired by {}: moved aside {}; the store is empty, re-approve bundles with trust:install",
+                        by, files);
+                return List.copyOf(moved);
             } catch (IOException | TrustJournal.TamperedException e) {
-                throw new TrustException("trust store repair failed: " + e.getMessage(), e);
+                throw new TrustException("trust store repair failed: " + Signers.oneLine(e.getMessage()), e);
             }
         }
     }
@@ -386,7 +405,7 @@ final class FileTrustStore implements TrustStore {
             case KEY_REMOVE -> builder.signers.remove(entry.field("fp"));
             case REFUSE -> builder.refusals.add(entry.field("loc") + "|" + entry.field("sha") + "|" + entry.field("reason"));
             default -> {
-                // STOP, MODE, REPAIR: audit only
+                // STOP, MODE, REPAIR, FEATURE: audit only
             }
         }
         return builder;

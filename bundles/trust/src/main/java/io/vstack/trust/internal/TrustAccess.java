@@ -1,9 +1,11 @@
 package io.vstack.trust.internal;
 
+import io.vstack.api.trust.BinaryIdentity;
 import io.vstack.api.trust.TrustException;
 import io.vstack.api.trust.TrustRecord;
 import io.vstack.api.trust.TrustedInstaller;
 import io.vstack.api.trust.Verdict;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
@@ -26,9 +28,28 @@ public interface TrustAccess extends TrustedInstaller {
     record SignerRow(String fingerprint, String subject, Instant addedAt, String addedBy) {
     }
 
+    /**
+     * A bundle of a feature approval.
+     *
+     * @param binary         what was verified
+     * @param alreadyTrusted whether it was trusted before (a platform bundle, or approved with these bytes)
+     */
+    record Approval(BinaryIdentity binary, boolean alreadyTrusted) {
+    }
+
     /** A journal entry. */
     record AuditRow(long seq, Instant time, String type, Map<String, String> fields) {
     }
+
+    /**
+     * Approves the bundles of a feature without installing them: reads and verifies every
+     * artifact as {@link #install} does (if one fails, none is recorded), records an approval of
+     * each one not trusted already, and audits the feature.
+     *
+     * @param feature   {@code name/version}, for the audit log
+     * @param locations the feature's bundle locations
+     */
+    List<Approval> approveFeature(String feature, List<URI> locations, String approver) throws TrustException;
 
     /** Why the store failed its integrity check, if it did. */
     Optional<String> tampered();
@@ -57,6 +78,9 @@ public interface TrustAccess extends TrustedInstaller {
     /** Sets the mode through Config Admin (persisted in etc/io.vstack.trust.cfg). */
     void setMode(String mode, String by) throws TrustException;
 
-    /** Moves a tampered store aside and starts an empty one. */
-    Path repair(String by) throws TrustException;
+    /**
+     * Moves the files of a store that failed its integrity check aside (journal, head, a damaged
+     * key file) and starts an empty one; returns where they went.
+     */
+    List<Path> repair(String by) throws TrustException;
 }

@@ -26,9 +26,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Wires trusted-binary loading when the bundle starts, before anything else of vstack: the bundle
  * runs at a low start level, before Declarative Services exists, so this is a plain activator.
- * Reads its configuration from Config Admin synchronously (so that the first scan already obeys
- * it), loads the platform digests and the trust store, registers the hooks, then checks every
- * bundle installed before it.
+ * Reads its configuration synchronously from {@code ${karaf.etc}/io.vstack.trust.cfg} (Config Admin
+ * may not hold the file's content yet, see {@link ConfigAdminUpdates}), or from Config Admin where
+ * there is no such file, so that the very first check obeys it; then loads the platform digests and
+ * the trust store, registers the hooks, and checks every bundle installed before it.
  */
 public final class TrustActivator implements BundleActivator {
 
@@ -43,7 +44,10 @@ public final class TrustActivator implements BundleActivator {
 
     @Override
     public void start(BundleContext context) {
-        TrustConfig config = initialConfig(context);
+        Initial initial = property(context, "karaf.etc").map(etc -> Path.of(etc, TrustConfigFile.NAME))
+                .flatMap(file -> fromFile(context, file))
+                .orElseGet(() -> new Initial(fromConfigAdmin(context), "Config Admin", true));
+        TrustConfig config = initial.config();
         Path data = property(context, "karaf.data").map(Path::of)
                 .orElseGet(() -> context.getDataFile("").toPath());
         Path storeDir = config.storeDir().map(Path::of).orElse(data.resolve("vstack").resolve("trust"));
@@ -78,15 +82,8 @@ public final class TrustActivator implements BundleActivator {
             TrustAccess.class.getName()}, trust, null);
         Dictionary<String, Object> pid = new Hashtable<>();
         pid.put(Constants.SERVICE_PID, TrustConfig.PID);
-        managed = context.registerService(ManagedService.class, properties -> {
-            try {
-                trust.configure(TrustConfig.parse(properties), trust.takeModeRequester());
-            } catch (IllegalArgumentException e) {
-                // Logged in one line; a ConfigurationException would add Config Admin's stack trace.
-                LOG.error("Configuration {} refused, the previous one stays: {}", TrustConfig.PID, e.getMessage());
-            }
-        }, pid);
-        LOG.info("Trusted-binary loading active: mode {}, store {}", config.mode(), storeDir);
+        managed = context.registerService(ManagedService.class, new ConfigAdminUpdates(trust, initial.caughtUp()), pid);
+        LOG.info("Trusted-binary loading active: mode {} (from {}), store {}", config.mode(), initial.source(), storeDir);
     }
 
     @Override
@@ -114,8 +111,30 @@ public final class TrustActivator implements BundleActivator {
         return value == null || value.isBlank() ? Optional.empty() : Optional.of(value);
     }
 
+    /**
+     * The configuration in force at start, where it came from, and whether Config Admin holds it
+     * already (see {@link ConfigAdminUpdates}).
+     */
+    private record Initial(TrustConfig config, String source, boolean caughtUp) {
+    }
+
+    /**
+     * The configuration in {@code file}, if the file exists. An invalid or unreadable file gives
+     * the enforce defaults (the error names the key, or the file), and Config Admin's next
+     * delivery applies.
+     */
+    private static Optional<Initial> fromFile(BundleContext context, Path file) {
+        try {
+            return TrustConfigFile.read(file, context::getProperty)
+                    .map(properties -> new Initial(TrustConfig.parse(properties), file.toString(), false));
+        } catch (IOException | IllegalArgumentException e) {
+            LOG.error("{} refused, trust starts with its defaults (enforce): {}", file, e.getMessage());
+            return Optional.of(new Initial(TrustConfig.defaults(), "defaults", true));
+        }
+    }
+
     /** The configuration as Config Admin holds it now (enforce defaults if there is none or it is invalid). */
-    private static TrustConfig initialConfig(BundleContext context) {
+    private static TrustConfig fromConfigAdmin(BundleContext context) {
         ServiceReference<ConfigurationAdmin> reference = context.getServiceReference(ConfigurationAdmin.class);
         if (reference == null) {
             LOG.info("No Config Admin yet: trust starts with its defaults (enforce)");

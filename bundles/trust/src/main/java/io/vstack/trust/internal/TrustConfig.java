@@ -170,6 +170,20 @@ record TrustConfig(Mode mode, Optional<String> storeDir, Optional<String> keyFil
         return Optional.of(value.toString().strip());
     }
 
+    /** This configuration with another mode. */
+    TrustConfig withMode(Mode next) {
+        return new TrustConfig(next, storeDir, keyFile, platformDigests, allowSymbolicNames, requireSignature);
+    }
+
+    /**
+     * Whether {@code other} makes the hooks and the installer behave as this one does (mode,
+     * allow-list, signature requirement); the paths take effect only when the bundle starts.
+     */
+    boolean sameEffect(TrustConfig other) {
+        return mode == other.mode && allowSymbolicNames.equals(other.allowSymbolicNames)
+                && requireSignature == other.requireSignature;
+    }
+
     /** The allow-list glob that matches {@code symbolicName}, if one does. */
     Optional<String> allowed(String symbolicName) {
         for (String glob : allowSymbolicNames) {

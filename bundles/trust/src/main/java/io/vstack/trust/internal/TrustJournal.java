@@ -8,6 +8,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
@@ -18,6 +19,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
@@ -156,20 +158,26 @@ final class TrustJournal {
         StoreFiles.writeAtomically(dir.resolve(HEAD), text.getBytes(StandardCharsets.US_ASCII));
     }
 
-    /** Moves the journal and its head aside (to {@code *.tampered-<millis>}) so that a new one can start. */
-    Path moveAside(Instant now) throws IOException {
-        String suffix = ".tampered-" + now.toEpochMilli();
-        Path moved = dir.resolve(FILE + suffix);
-        if (Files.exists(file())) {
-            Files.move(file(), moved);
-        }
-        Path head = dir.resolve(HEAD);
-        if (Files.exists(head)) {
-            Files.move(head, dir.resolve(HEAD + suffix));
+    /**
+     * Moves the journal and its head aside (to {@code *.tampered-<millis>}) so that a new one can
+     * start; returns where they went (nothing if neither exists).
+     */
+    List<Path> moveAside(Instant now) throws IOException {
+        List<Path> moved = new ArrayList<>(2);
+        for (Path file : List.of(file(), dir.resolve(HEAD))) {
+            moveAside(file, now).ifPresent(moved::add);
         }
         count = 0;
         lastMac = GENESIS;
         return moved;
+    }
+
+    /** Moves {@code file}, if it exists, to {@code <file>.tampered-<millis>} beside it and returns the new path. */
+    static Optional<Path> moveAside(Path file, Instant now) throws IOException {
+        if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
+            return Optional.empty();
+        }
+        return Optional.of(Files.move(file, file.resolveSibling(file.getFileName() + ".tampered-" + now.toEpochMilli())));
     }
 
     private static String headText(long count, String lastMac) {

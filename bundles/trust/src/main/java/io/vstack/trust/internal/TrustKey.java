@@ -34,11 +34,20 @@ final class TrustKey {
         return Files.exists(file);
     }
 
-    /** Reads the key from {@code file}. */
+    /**
+     * Reads the key from {@code file}.
+     *
+     * @throws IOException naming the file if it cannot be read or does not hold a key
+     */
     static TrustKey load(Path file) throws IOException {
-        String text = Files.readString(file, StandardCharsets.US_ASCII).strip();
+        String text;
+        try {
+            text = new String(Files.readAllBytes(file), StandardCharsets.US_ASCII).strip();
+        } catch (IOException e) {
+            throw new IOException("its key file " + file + " cannot be read: " + e.getMessage(), e);
+        }
         if (!text.matches("[0-9a-f]{" + (2 * KEY_BYTES) + "}")) {
-            throw new IOException("key file " + file + " does not hold " + KEY_BYTES + " hex bytes");
+            throw new IOException("its key file " + file + " is damaged: it does not hold " + KEY_BYTES + " hex bytes");
         }
         return new TrustKey(Sha256.unhex(text));
     }

@@ -50,7 +50,6 @@ final class TrustService implements TrustStore, TrustAccess {
     private final Set<String> logged = ConcurrentHashMap.newKeySet();
     private volatile TrustConfig config;
     private final PlatformDigests platform;
-    private volatile String pendingModeBy = "config";
 
     TrustService(BundleContext context, TrustConfig config, FileTrustStore store, BundleSource source,
                  PlatformDigests platform, Path storeDir, java.time.Instant platformApprovedAt) {
@@ -206,6 +205,64 @@ final class TrustService implements TrustStore, TrustAccess {
 
     @Override
     public TrustRecord install(URI location, String approver) throws TrustException {
+        Verified verified = verify(location);
+        BinaryIdentity identity = verified.identity();
+        String where = identity.location();
+        TrustRecord record = store.approve(identity, approver);
+        LOG.info("Approved {} {} from {} (sha256 {}) by {}", identity.symbolicName(), identity.version(), where,
+                identity.contentSha256(), approver);
+        Bundle bundle;
+        try {
+            Bundle previous = context.getBundle(where);
+            if (previous != null) {
+                // Re-approval of a tainted (or older) bundle at this location: replace it outright,
+                // rather than updating a revision that the hooks refused before.
+                previous.uninstall();
+                quarantine.refreshAndWait(List.of(previous));
+                quarantine.release(previous.getBundleId());
+                forget(previous.getBundleId());
+            }
+            bundle = context.installBundle(where, new ByteArrayInputStream(verified.jar()));
+            forget(bundle.getBundleId());
+            bundle.start();
+        } catch (BundleException | IllegalStateException e) {
+            throw new TrustException("approved " + identity.symbolicName() + " " + identity.version()
+                    + ", but it did not install or start: " + Signers.oneLine(e.getMessage()), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new TrustException("interrupted while installing " + where, e);
+        }
+        return record;
+    }
+
+    @Override
+    public List<Approval> approveFeature(String feature, List<URI> locations, String approver) throws TrustException {
+        List<BinaryIdentity> verified = new ArrayList<>(locations.size());
+        for (URI location : locations) {
+            verified.add(verify(location).identity());
+        }
+        List<Approval> approvals = new ArrayList<>(verified.size());
+        for (BinaryIdentity identity : verified) {
+            boolean alreadyTrusted = verdict(identity).trusted();
+            if (!alreadyTrusted) {
+                store.approve(identity, approver);
+            }
+            approvals.add(new Approval(identity, alreadyTrusted));
+        }
+        long approved = approvals.stream().filter(a -> !a.alreadyTrusted()).count();
+        store.auditQuietly(FileTrustStore.FEATURE, Map.of("feature", feature, "approved", String.valueOf(approved),
+                "trusted", String.valueOf(approvals.size() - approved), "by", approver));
+        LOG.info("Approved feature {} by {}: {} bundles approved, {} trusted already", feature, approver, approved,
+                approvals.size() - approved);
+        return approvals;
+    }
+
+    /** An artifact read once and verified: the bytes to install and what was verified of them. */
+    private record Verified(byte[] jar, BinaryIdentity identity) {
+    }
+
+    /** Reads the artifact at {@code location} once and verifies it (a signed jar must be signed by a trusted signer). */
+    private Verified verify(URI location) throws TrustException {
         if (location == null || location.getScheme() == null) {
             throw new TrustException("'" + location + "' is not a URL: give mvn:group/artifact/version, file:/path.jar or http(s)://...");
         }
@@ -229,32 +286,7 @@ final class TrustService implements TrustStore, TrustAccess {
         } else if (config.requireSignature()) {
             throw new TrustException(where + " is not signed, and requireSignature is set: sign it with a trusted key");
         }
-        BinaryIdentity identity = jarInfo.identity(where, signer);
-        TrustRecord record = store.approve(identity, approver);
-        LOG.info("Approved {} {} from {} (sha256 {}) by {}", identity.symbolicName(), identity.version(), where,
-                identity.contentSha256(), approver);
-        Bundle bundle;
-        try {
-            Bundle previous = context.getBundle(where);
-            if (previous != null) {
-                // Re-approval of a tainted (or older) bundle at this location: replace it outright,
-                // rather than updating a revision that the hooks refused before.
-                previous.uninstall();
-                quarantine.refreshAndWait(List.of(previous));
-                quarantine.release(previous.getBundleId());
-                forget(previous.getBundleId());
-            }
-            bundle = context.installBundle(where, new ByteArrayInputStream(jar));
-            forget(bundle.getBundleId());
-            bundle.start();
-        } catch (BundleException | IllegalStateException e) {
-            throw new TrustException("approved " + identity.symbolicName() + " " + identity.version()
-                    + ", but it did not install or start: " + Signers.oneLine(e.getMessage()), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new TrustException("interrupted while installing " + where, e);
-        }
-        return record;
+        return new Verified(jar, jarInfo.identity(where, signer));
     }
 
     @Override
@@ -346,39 +378,34 @@ final class TrustService implements TrustStore, TrustAccess {
         } catch (IllegalArgumentException e) {
             throw new TrustException(e.getMessage(), e);
         }
+        configure(config.withMode(next), by);
         ServiceReference<ConfigurationAdmin> reference = context.getServiceReference(ConfigurationAdmin.class);
         ConfigurationAdmin admin = reference == null ? null : context.getService(reference);
         if (admin == null) {
-            configure(new TrustConfig(next, config.storeDir(), config.keyFile(), config.platformDigests(),
-                    config.allowSymbolicNames(), config.requireSignature()), by);
+            LOG.warn("No Config Admin: trust mode {} is not persisted", next);
             return;
         }
         try {
+            // Persisted through Config Admin (fileinstall writes it to etc/io.vstack.trust.cfg); the
+            // update it delivers back changes nothing more.
             Configuration configuration = admin.getConfiguration(TrustConfig.PID, null);
             Dictionary<String, Object> properties = configuration.getProperties();
             if (properties == null) {
                 properties = new Hashtable<>();
             }
             properties.put("mode", next.toString());
-            pendingModeBy = by;
             configuration.update(properties);
         } catch (IOException e) {
-            throw new TrustException("cannot update configuration " + TrustConfig.PID + ": " + e.getMessage(), e);
+            throw new TrustException("mode " + next + " is in force but not persisted: cannot update configuration "
+                    + TrustConfig.PID + ": " + e.getMessage(), e);
         } finally {
             context.ungetService(reference);
         }
     }
 
-    /** Who asked for the next mode change through Config Admin, for the audit log. */
-    String takeModeRequester() {
-        String by = pendingModeBy;
-        pendingModeBy = "config";
-        return by;
-    }
-
     @Override
-    public Path repair(String by) throws TrustException {
-        Path moved = store.repair(by);
+    public List<Path> repair(String by) throws TrustException {
+        List<Path> moved = store.repair(by);
         evaluations.invalidateAll();
         quarantine.execute(this::scanAll);
         return moved;

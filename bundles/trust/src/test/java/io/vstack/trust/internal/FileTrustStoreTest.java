@@ -160,8 +160,10 @@ class FileTrustStoreTest {
         writeJournal(lines);
         FileTrustStore store = load();
         assertThrows(TrustException.class, () -> store.approve(a, "alice"));
-        Path moved = store.repair("admin");
-        assertTrue(Files.exists(moved));
+        List<Path> moved = store.repair("admin");
+        assertEquals(List.of(TrustJournal.FILE, TrustJournal.HEAD), moved.stream()
+                .map(p -> p.getFileName().toString().replaceFirst("\\.tampered-\\d+$", "")).toList());
+        assertTrue(moved.stream().allMatch(Files::exists));
         assertTrue(store.tampered().isEmpty());
         assertEquals(TaintReason.NOT_APPROVED, ((Verdict.Tainted) store.verdict(a)).reason());
         store.approve(a, "alice");
@@ -169,6 +171,32 @@ class FileTrustStoreTest {
         assertTrue(reloaded.tampered().isEmpty());
         assertTrue(reloaded.verdict(a).trusted());
         assertEquals("REPAIR", reloaded.audit().get(0).type());
+    }
+
+    @Test
+    void aDamagedKeyFileIsNamedAndRepairMovesItAsideWithTheJournal() throws Exception {
+        threeApprovals();
+        Files.writeString(keyFile, "not a key\n", StandardCharsets.US_ASCII);
+        FileTrustStore store = load();
+        assertTampered(store, "key file " + keyFile + " is damaged");
+        List<Path> moved = store.repair("admin");
+        assertEquals(3, moved.size(), moved::toString);
+        assertTrue(moved.stream().anyMatch(p -> p.getFileName().toString().startsWith("vstack-trust.key.tampered-")));
+        assertEquals("not a key\n", Files.readString(moved.get(2)), "the damaged key is kept, aside");
+        assertTrue(store.tampered().isEmpty());
+        store.approve(a, "alice");
+        FileTrustStore reloaded = load();
+        assertTrue(reloaded.tampered().isEmpty(), () -> reloaded.tampered().orElse(""));
+        assertTrue(reloaded.verdict(a).trusted());
+    }
+
+    @Test
+    void anUnreadableKeyWithoutAJournalIsRepairedToo() throws Exception {
+        Files.createDirectories(keyFile);
+        FileTrustStore store = load();
+        assertTampered(store, "key file " + keyFile + " cannot be read");
+        assertEquals(1, store.repair("admin").size(), "only the key file was there");
+        assertTrue(load().tampered().isEmpty());
     }
 
     @Test

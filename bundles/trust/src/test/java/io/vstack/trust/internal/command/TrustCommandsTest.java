@@ -84,7 +84,12 @@ class TrustCommandsTest {
         }
 
         @Override
-        public Path repair(String by) throws TrustException {
+        public List<Approval> approveFeature(String feature, List<URI> locations, String approver) {
+            throw new UnsupportedOperationException("not used by these tests");
+        }
+
+        @Override
+        public List<Path> repair(String by) throws TrustException {
             throw new TrustException("the trust store is intact; nothing to repair");
         }
 
