@@ -56,13 +56,13 @@ public record ByteSize(long bytes) implements Comparable<ByteSize> {
         try {
             value = Long.parseLong(digits.trim());
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("'" + text + "' is not a size: expected a size like 4096, 64M or 10G");
+            throw new IllegalArgumentException(UserText.quote(text) + " is not a size: expected a size like 4096, 64M or 10G");
         }
         if (value < 0) {
-            throw new IllegalArgumentException("'" + text + "' is negative: a size must be positive or zero");
+            throw new IllegalArgumentException(UserText.quote(text) + " is negative: a size must be positive or zero");
         }
         if (shift > 0 && value > (Long.MAX_VALUE >> shift)) {
-            throw new IllegalArgumentException("'" + text + "' is too large");
+            throw new IllegalArgumentException(UserText.quote(text) + " is too large");
         }
         return new ByteSize(value << shift);
     }

@@ -63,7 +63,7 @@ public final class ConfigKeys {
             try {
                 value = Integer.parseInt(text.trim());
             } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("'" + text + "' is not a whole number", e);
+                throw new IllegalArgumentException(UserText.quote(text) + " is not a whole number", e);
             }
             if (value < min || value > max) {
                 throw new IllegalArgumentException(value + " must be from " + min + " to " + max);

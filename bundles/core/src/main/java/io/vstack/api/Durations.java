@@ -30,7 +30,7 @@ public final class Durations {
         try {
             value = Double.parseDouble(s.substring(0, split));
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("'" + text + "' is not a duration: expected a duration like 20ms, 250us or 2s");
+            throw new IllegalArgumentException(UserText.quote(text) + " is not a duration: expected a duration like 20ms, 250us or 2s");
         }
         long nanosPerUnit = switch (s.substring(split).trim()) {
             case "ns" -> 1L;
@@ -38,10 +38,10 @@ public final class Durations {
             case "", "ms" -> 1_000_000L;
             case "s" -> 1_000_000_000L;
             case "m", "min" -> 60_000_000_000L;
-            default -> throw new IllegalArgumentException("'" + text + "' has an unknown unit: use ns, us, ms, s or m");
+            default -> throw new IllegalArgumentException(UserText.quote(text) + " has an unknown unit: use ns, us, ms, s or m");
         };
         if (value < 0 || Double.isNaN(value) || value * nanosPerUnit > Long.MAX_VALUE) {
-            throw new IllegalArgumentException("'" + text + "' must be a duration of zero or more");
+            throw new IllegalArgumentException(UserText.quote(text) + " must be a duration of zero or more");
         }
         return Duration.ofNanos(Math.round(value * nanosPerUnit));
     }

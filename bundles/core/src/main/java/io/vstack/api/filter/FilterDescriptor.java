@@ -1,5 +1,6 @@
 package io.vstack.api.filter;
 
+import io.vstack.api.UserText;
 import java.util.Objects;
 
 /**
@@ -19,8 +20,8 @@ public record FilterDescriptor(String name, FilterClass filterClass, int rank, S
         Objects.requireNonNull(filterClass, "filterClass");
         Objects.requireNonNull(description, "description");
         if (name == null || !name.matches("[a-z][a-z0-9-]{0,63}")) {
-            throw new IllegalArgumentException("invalid filter name '" + name
-                    + "': use lowercase letters, digits and '-', starting with a letter");
+            throw new IllegalArgumentException("invalid filter name " + UserText.quote(name)
+                    + ": use lowercase letters, digits and '-', starting with a letter");
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.vstack.api.filter;
 
+import io.vstack.api.UserText;
 import java.util.Locale;
 
 /**
@@ -41,7 +42,7 @@ public enum MissingFilterPolicy {
                 return p;
             }
         }
-        throw new IllegalArgumentException(CONFIG_KEY + " must be fail, hold or bypass, not '" + text + "'");
+        throw new IllegalArgumentException(CONFIG_KEY + " must be fail, hold or bypass, not " + UserText.quote(text));
     }
 
     /** The lowercase name, as written in configuration and shown by commands. */

@@ -1,5 +1,7 @@
 package io.vstack.api.hw;
 
+import io.vstack.api.UserText;
+
 /**
  * A PCI address: domain, bus, device and function, printed as {@code 0000:00:03.0}.
  * Immutable.
@@ -35,7 +37,7 @@ public record PciAddress(int domain, int bus, int device, int function) implemen
         } catch (NumberFormatException e) {
             // falls through to the error below, which names the text
         }
-        throw new IllegalArgumentException("'" + text + "' is not a PCI address like 0000:00:03.0");
+        throw new IllegalArgumentException(UserText.quote(text) + " is not a PCI address like 0000:00:03.0");
     }
 
     @Override

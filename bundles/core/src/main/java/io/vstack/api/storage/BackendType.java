@@ -1,5 +1,6 @@
 package io.vstack.api.storage;
 
+import io.vstack.api.UserText;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.stream.Collectors;
@@ -33,7 +34,7 @@ public enum BackendType {
                 return type;
             }
         }
-        throw new IllegalArgumentException("unknown backend '" + name + "': expected one of "
+        throw new IllegalArgumentException("unknown backend " + UserText.quote(name) + ": expected one of "
                 + Arrays.stream(values()).map(BackendType::id).collect(Collectors.joining(", ")));
     }
 }

@@ -1,5 +1,6 @@
 package io.vstack.api.storage;
 
+import io.vstack.api.UserText;
 import java.util.Objects;
 
 /**
@@ -30,8 +31,8 @@ public record StoreSpec(String id, long capacity, int blockSize, String host) {
      */
     public static void requireValidName(String what, String name) {
         if (name == null || !name.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,127}")) {
-            throw new IllegalArgumentException("invalid " + what + " '" + name
-                    + "': use letters, digits, '.', '_' or '-' (at most 128, not starting with a symbol)");
+            throw new IllegalArgumentException("invalid " + what + " " + UserText.quote(name)
+                    + ": use letters, digits, '.', '_' or '-' (at most 128, not starting with a symbol)");
         }
     }
 

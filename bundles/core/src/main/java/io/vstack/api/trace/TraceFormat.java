@@ -1,5 +1,6 @@
 package io.vstack.api.trace;
 
+import io.vstack.api.UserText;
 import java.util.Locale;
 
 /**
@@ -40,7 +41,7 @@ public enum TraceFormat {
                         return format;
                     }
                 }
-                throw new IllegalArgumentException("Unknown trace format '" + text + "'; known: auto, u32, s32, text");
+                throw new IllegalArgumentException("Unknown trace format " + UserText.quote(text) + "; known: auto, u32, s32, text");
         }
     }
 

@@ -1,5 +1,6 @@
 package io.vstack.api.vm;
 
+import io.vstack.api.UserText;
 import io.vstack.api.net.VmInterface;
 import io.vstack.api.storage.StoreSpec;
 import java.util.List;
@@ -31,8 +32,8 @@ public record VmSpec(String name, String host, long memory, int vcpus, List<Stri
         Objects.requireNonNull(host, "host");
         Objects.requireNonNull(workload, "workload");
         if (name == null || !name.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,63}")) {
-            throw new IllegalArgumentException("invalid VM name '" + name
-                    + "': use letters, digits, '.', '_' or '-' (at most 64, not starting with a symbol)");
+            throw new IllegalArgumentException("invalid VM name " + UserText.quote(name)
+                    + ": use letters, digits, '.', '_' or '-' (at most 64, not starting with a symbol)");
         }
         if (memory <= 0 || memory % PAGE_SIZE != 0) {
             throw new IllegalArgumentException("memory " + memory + " must be a positive multiple of " + PAGE_SIZE);

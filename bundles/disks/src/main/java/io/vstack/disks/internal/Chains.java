@@ -1,5 +1,6 @@
 package io.vstack.disks.internal;
 
+import io.vstack.api.UserText;
 import io.vstack.api.disk.DiskException;
 import io.vstack.api.disk.DiskSpec;
 import io.vstack.api.disk.VirtualDisk;
@@ -61,7 +62,7 @@ final class Chains {
         Set<String> seen = new LinkedHashSet<>();
         DiskRuntime disk = service.runtime(id);
         if (disk == null) {
-            throw new DiskException("no disk named " + id + "; disk:list shows the disks");
+            throw new DiskException("no disk named " + UserText.quote(id) + "; disk:list shows the disks");
         }
         while (true) {
             if (!seen.add(disk.id)) {

@@ -1,6 +1,7 @@
 package io.vstack.disks.internal;
 
 import io.vstack.api.Durations;
+import io.vstack.api.UserText;
 import io.vstack.api.disk.DiskException;
 import io.vstack.api.disk.DiskInfo;
 import io.vstack.api.disk.DiskListener;
@@ -173,7 +174,7 @@ public class DiskService implements DiskAdmin {
         synchronized (inventoryLock) {
             if (spec.parent().isPresent()) {
                 if (disks.get(spec.parent().get()) == null) {
-                    throw new IllegalArgumentException("no disk named " + spec.parent().get() + " to be the parent of "
+                    throw new IllegalArgumentException("no disk named " + UserText.quote(spec.parent().get()) + " to be the parent of "
                             + spec.name() + "; disk:list shows the disks");
                 }
                 return chains.createChild(spec, () -> createDisk(spec));
@@ -194,7 +195,7 @@ public class DiskService implements DiskAdmin {
                         + (backends.isEmpty() ? "none" : String.join(", ", backendNames())));
             }
             if (!hosts.containsKey(spec.host())) {
-                throw new IllegalArgumentException("no host named '" + spec.host() + "'; host:list shows the hosts");
+                throw new IllegalArgumentException("no host named " + UserText.quote(spec.host()) + "; host:list shows the hosts");
             }
             Path file = DiskMetadata.file(directory, spec.name());
             if (Files.exists(file)) {
@@ -260,7 +261,7 @@ public class DiskService implements DiskAdmin {
         synchronized (inventoryLock) {
             DiskRuntime disk = disks.get(id);
             if (disk == null) {
-                throw new DiskException("no disk named " + id + "; disk:list shows the disks");
+                throw new DiskException("no disk named " + UserText.quote(id) + "; disk:list shows the disks");
             }
             List<String> children = chains.childrenOf(id);
             if (!children.isEmpty()) {
@@ -349,7 +350,7 @@ public class DiskService implements DiskAdmin {
     DiskRuntime requireDisk(String diskId, String host) {
         DiskRuntime disk = disks.get(diskId);
         if (disk == null) {
-            throw new IllegalArgumentException("no disk named " + diskId + "; disk:list shows the disks");
+            throw new IllegalArgumentException("no disk named " + UserText.quote(diskId) + "; disk:list shows the disks");
         }
         if (host != null && !disk.metadata().owner().equals(host)) {
             throw new IllegalArgumentException("disk " + diskId + " is owned by host " + disk.metadata().owner() + ", not " + host);

@@ -1,5 +1,6 @@
 package io.vstack.disks.internal;
 
+import io.vstack.api.UserText;
 import io.vstack.api.disk.DiskChain;
 import io.vstack.api.filter.FilterAttachment;
 import io.vstack.api.filter.FilterContext;
@@ -57,7 +58,7 @@ final class FilterAttachments {
         DiskRuntime disk = disks.requireDisk(diskId, host);
         IoFilterFactory factory = activeFactory(filterName);
         if (factory == null) {
-            throw new IllegalArgumentException("no filter named '" + filterName + "'; filter:list shows the filters that can be attached");
+            throw new IllegalArgumentException("no filter named " + UserText.quote(filterName) + "; filter:list shows the filters that can be attached");
         }
         FilterDescriptor descriptor = factory.descriptor();
         Map<String, String> filterConfig = new HashMap<>(config);

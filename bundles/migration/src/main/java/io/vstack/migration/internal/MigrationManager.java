@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectWriter;
 import io.vstack.api.ConfigGuard;
 import io.vstack.api.ConfigKeys;
+import io.vstack.api.UserText;
 import io.vstack.api.storage.StoreFiles;
 import io.vstack.api.hw.Host;
 import io.vstack.api.hw.HostRegistry;
@@ -310,7 +311,7 @@ public final class MigrationManager implements MigrationService, MigrationRun.Co
     @Override
     public MigrationStatus start(String vmId, String destinationHost, MigrationParams params) throws MigrationException {
         synchronized (this) {
-            VmInfo vm = vms.vm(vmId).orElseThrow(() -> new MigrationException("No VM named '" + vmId + "'; vm:list shows the VMs"));
+            VmInfo vm = vms.vm(vmId).orElseThrow(() -> new MigrationException("No VM named " + UserText.quote(vmId) + "; vm:list shows the VMs"));
             InetSocketAddress address = address(destinationHost);
             if (vm.host().equals(destinationHost)) {
                 throw new MigrationException("VM " + vmId + " is already on host " + destinationHost);
@@ -353,7 +354,7 @@ public final class MigrationManager implements MigrationService, MigrationRun.Co
         if (hosts.host(host).isPresent()) {
             throw new MigrationException("host " + host + " has no migration endpoint (see the log)");
         }
-        throw new MigrationException("No host named '" + host + "'; host:list shows the hosts");
+        throw new MigrationException("No host named " + UserText.quote(host) + "; host:list shows the hosts");
     }
 
     @Override

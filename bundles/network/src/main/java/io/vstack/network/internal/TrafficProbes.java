@@ -1,5 +1,6 @@
 package io.vstack.network.internal;
 
+import io.vstack.api.UserText;
 import io.vstack.api.net.Ipv4;
 import io.vstack.api.net.MobilityEvent;
 import io.vstack.api.net.NetworkProgrammer;
@@ -177,7 +178,7 @@ public final class TrafficProbes implements NetworkProgrammer {
         if (service == null) {
             throw new IllegalArgumentException("no VM service: install the vstack-vm feature to probe a VM's traffic");
         }
-        VmInfo info = service.vm(vm).orElseThrow(() -> new IllegalArgumentException("No VM named '" + vm + "'; vm:list shows the VMs"));
+        VmInfo info = service.vm(vm).orElseThrow(() -> new IllegalArgumentException("No VM named " + UserText.quote(vm) + "; vm:list shows the VMs"));
         Ipv4.require("destination address", dstIp);
         if (info.spec().interfaces().stream().noneMatch(i -> i.addresses().contains(srcIp))) {
             throw new IllegalArgumentException("address " + srcIp + " is not one of VM " + vm + "'s");

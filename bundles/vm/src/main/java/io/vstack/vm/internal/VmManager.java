@@ -1,5 +1,6 @@
 package io.vstack.vm.internal;
 
+import io.vstack.api.UserText;
 import io.vstack.api.disk.DiskManager;
 import io.vstack.api.hw.Host;
 import io.vstack.api.hw.HostRegistry;
@@ -134,7 +135,7 @@ public final class VmManager implements VmService, VmMobility {
     @Override
     public synchronized VmInfo create(VmSpec spec) throws VmException {
         if (vms.containsKey(spec.name()) || incoming.containsKey(spec.name())) {
-            throw new VmException("A VM named '" + spec.name() + "' exists already");
+            throw new VmException("A VM named " + UserText.quote(spec.name()) + " exists already");
         }
         Host host = host(spec.host());
         requireDisks(spec);
@@ -160,7 +161,7 @@ public final class VmManager implements VmService, VmMobility {
                         + ", but no disk manager is running to check it (feature vstack-disks)");
             }
             if (manager.disk(disk).isEmpty()) {
-                throw new VmException("VM " + spec.name() + ": no disk named " + disk + "; disk:list shows the disks");
+                throw new VmException("VM " + spec.name() + ": no disk named " + UserText.quote(disk) + "; disk:list shows the disks");
             }
         }
     }
@@ -310,7 +311,7 @@ public final class VmManager implements VmService, VmMobility {
     public synchronized IncomingVm prepareIncoming(VmSpec spec) throws VmException {
         Entry e = vms.get(spec.name());
         if (e != null && !(e.state == VmState.MIGRATING && e.outgoing.destination.equals(spec.host()))) {
-            throw new VmException("A VM named '" + spec.name() + "' exists already here and is not migrating to " + spec.host());
+            throw new VmException("A VM named " + UserText.quote(spec.name()) + " exists already here and is not migrating to " + spec.host());
         }
         if (incoming.containsKey(spec.name())) {
             throw new VmException("VM " + spec.name() + " is already arriving");
@@ -327,13 +328,13 @@ public final class VmManager implements VmService, VmMobility {
     private Entry entry(String id) throws VmException {
         Entry e = vms.get(id);
         if (e == null) {
-            throw new VmException("No VM named '" + id + "'; vm:list shows the VMs");
+            throw new VmException("No VM named " + UserText.quote(id) + "; vm:list shows the VMs");
         }
         return e;
     }
 
     private Host host(String name) throws VmException {
-        return hosts.host(name).orElseThrow(() -> new VmException("No host named '" + name + "'; host:list shows the hosts"));
+        return hosts.host(name).orElseThrow(() -> new VmException("No host named " + UserText.quote(name) + "; host:list shows the hosts"));
     }
 
     private static void requireNotMigrating(Entry e) throws VmException {

@@ -63,7 +63,7 @@ class VmManagerTest {
         VmManager vms = manager();
         vms.create(spec("vm1", "esx1", 4 * MIB));
         VmSpec noDisk = new VmSpec("vm2", "esx1", 4 * MIB, 1, List.of("ghost"), List.of(), WorkloadSpec.idle());
-        assertEquals("VM vm2: no disk named ghost; disk:list shows the disks",
+        assertEquals("VM vm2: no disk named 'ghost'; disk:list shows the disks",
                 assertThrows(VmException.class, () -> vms.create(noDisk)).getMessage());
         assertThrows(IllegalArgumentException.class,
                 () -> new VmSpec("vm2", "esx1", 4 * MIB, 1, List.of("../../etc/passwd"), List.of(), WorkloadSpec.idle()));

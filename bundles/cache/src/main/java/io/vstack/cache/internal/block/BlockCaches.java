@@ -1,5 +1,6 @@
 package io.vstack.cache.internal.block;
 
+import io.vstack.api.UserText;
 import io.vstack.api.cache.BlockCache;
 import io.vstack.api.cache.EvictionPolicyFactory;
 import io.vstack.api.hw.Host;
@@ -141,7 +142,7 @@ public final class BlockCaches implements ManagedServiceFactory {
             config = CacheConfig.parse(pid, properties);
             for (Map.Entry<String, CacheConfig> other : configs.entrySet()) {
                 if (!other.getKey().equals(pid) && other.getValue().name().equals(config.name())) {
-                    throw new IllegalArgumentException("a cache named '" + config.name() + "' exists already");
+                    throw new IllegalArgumentException("a cache named " + UserText.quote(config.name()) + " exists already");
                 }
             }
             Live current = live.get(pid);

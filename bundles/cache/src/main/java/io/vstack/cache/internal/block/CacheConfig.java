@@ -1,6 +1,7 @@
 package io.vstack.cache.internal.block;
 
 import io.vstack.api.ByteSize;
+import io.vstack.api.UserText;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Dictionary;
@@ -71,7 +72,7 @@ public record CacheConfig(String name, String host, long size, String policy) {
         String name = text(props, "name", alias(pid));
         if (name == null || !name.matches("[a-z0-9][a-z0-9-]{0,62}")) {
             errors.add(name == null ? "name is missing: set name, or name the file etc/" + FACTORY_PID + "-<name>.cfg"
-                    : "name '" + name + "' must be lowercase letters, digits and '-'");
+                    : "name " + UserText.quote(name) + " must be lowercase letters, digits and '-'");
         }
         String host = text(props, "host", name);
         long size = -1;

@@ -1,6 +1,7 @@
 package io.vstack.cache.internal.command;
 
 import io.vstack.api.ByteSize;
+import io.vstack.api.UserText;
 import io.vstack.api.cache.CacheStats;
 import io.vstack.cache.internal.block.BlockCaches;
 import io.vstack.cache.internal.block.FrameBlockCache;
@@ -32,7 +33,7 @@ public class CacheStatsCommand implements Action {
     @Override
     public Object execute() {
         FrameBlockCache cache = caches.cache(name).orElseThrow(() -> new IllegalArgumentException(
-                "no block cache named '" + name + "' (see cache:list)"));
+                "no block cache named " + UserText.quote(name) + " (see cache:list)"));
         CacheStats s = cache.stats();
         ShellTable table = new ShellTable();
         table.column("Counter");

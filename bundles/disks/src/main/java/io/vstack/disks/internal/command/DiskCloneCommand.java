@@ -1,5 +1,6 @@
 package io.vstack.disks.internal.command;
 
+import io.vstack.api.UserText;
 import io.vstack.api.disk.DiskInfo;
 import io.vstack.api.disk.DiskSpec;
 import io.vstack.api.disk.VirtualDisk;
@@ -41,7 +42,7 @@ public class DiskCloneCommand implements Action {
     @Override
     public Object execute() throws Exception {
         VirtualDisk base = disks.disk(baseName).orElseThrow(() -> new IllegalArgumentException(
-                "no disk named " + baseName + "; disk:list shows the disks"));
+                "no disk named " + UserText.quote(baseName) + "; disk:list shows the disks"));
         DiskInfo info = base.info();
         BackendType type = BackendType.parse(backend != null ? backend : info.backend());
         String owner = host != null ? host : info.owner();

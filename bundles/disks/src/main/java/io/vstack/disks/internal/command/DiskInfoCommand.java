@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectWriter;
 import io.vstack.api.ByteSize;
+import io.vstack.api.UserText;
 import io.vstack.api.disk.DiskException;
 import io.vstack.api.disk.DiskInfo;
 import io.vstack.api.disk.VirtualDisk;
@@ -48,7 +49,7 @@ public class DiskInfoCommand implements Action {
     @Override
     public Object execute() throws JsonProcessingException {
         VirtualDisk disk = disks.disk(diskName).orElseThrow(() -> new IllegalArgumentException(
-                "no disk named " + diskName + "; disk:list shows the disks"));
+                "no disk named " + UserText.quote(diskName) + "; disk:list shows the disks"));
         DiskInfo info = disk.info();
         PrintStream out = System.out;
         if (json) {

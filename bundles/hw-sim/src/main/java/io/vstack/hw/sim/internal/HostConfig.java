@@ -2,6 +2,7 @@ package io.vstack.hw.sim.internal;
 
 import io.vstack.api.ByteSize;
 import io.vstack.api.Durations;
+import io.vstack.api.UserText;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -99,7 +100,7 @@ record HostConfig(String name, int cpus, long memory, int nics, long nicSpeedBit
         if (name == null) {
             errors.add("name is missing: set name, or name the file etc/" + FACTORY_PID + "-<name>.cfg");
         } else if (!name.matches("[a-z0-9][a-z0-9-]{0,62}")) {
-            errors.add("name '" + name + "' must be lowercase letters, digits and '-', starting with a letter or digit");
+            errors.add("name " + UserText.quote(name) + " must be lowercase letters, digits and '-', starting with a letter or digit");
         }
         int cpus = (int) number(props, "cpus", 4, 1, MAX_CPUS, errors);
         long memory = size(props, "memory", "8G", errors);

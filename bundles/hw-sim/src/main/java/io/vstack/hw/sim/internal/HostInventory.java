@@ -1,6 +1,7 @@
 package io.vstack.hw.sim.internal;
 
 import io.vstack.api.ByteSize;
+import io.vstack.api.UserText;
 import io.vstack.api.hw.Host;
 import io.vstack.api.hw.HostRegistry;
 import java.io.UncheckedIOException;
@@ -55,7 +56,7 @@ final class HostInventory implements HostRegistry {
         }
         SimulatedHost sameName = byName.get(config.name());
         if (sameName != null && (current == null || current.host() != sameName)) {
-            refuse(pid, current, "a host named '" + config.name() + "' exists already");
+            refuse(pid, current, "a host named " + UserText.quote(config.name()) + " exists already");
             return;
         }
         if (current != null && current.host().config().equals(config)) {

@@ -2,6 +2,7 @@ package io.vstack.vm.internal.command;
 
 import io.vstack.api.ByteSize;
 import io.vstack.api.Durations;
+import io.vstack.api.UserText;
 import io.vstack.api.net.VmInterface;
 import io.vstack.api.vm.VmException;
 import io.vstack.api.vm.VmInfo;
@@ -28,7 +29,7 @@ public class VmInfoCommand implements Action {
 
     @Override
     public Object execute() throws Exception {
-        VmInfo info = vms.vm(vm).orElseThrow(() -> new VmException("No VM named '" + vm + "'; vm:list shows the VMs"));
+        VmInfo info = vms.vm(vm).orElseThrow(() -> new VmException("No VM named " + UserText.quote(vm) + "; vm:list shows the VMs"));
         WorkloadSpec w = info.spec().workload();
         System.out.println("VM          " + info.id());
         System.out.println("Host        " + info.host());

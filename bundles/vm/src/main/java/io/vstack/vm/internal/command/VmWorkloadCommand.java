@@ -2,6 +2,7 @@ package io.vstack.vm.internal.command;
 
 import io.vstack.api.ByteSize;
 import io.vstack.api.Durations;
+import io.vstack.api.UserText;
 import io.vstack.api.vm.VmException;
 import io.vstack.api.vm.VmInfo;
 import io.vstack.api.vm.VmService;
@@ -55,7 +56,7 @@ public class VmWorkloadCommand implements Action {
 
     @Override
     public Object execute() throws Exception {
-        VmInfo info = vms.vm(vm).orElseThrow(() -> new VmException("No VM named '" + vm + "'; vm:list shows the VMs"));
+        VmInfo info = vms.vm(vm).orElseThrow(() -> new VmException("No VM named " + UserText.quote(vm) + "; vm:list shows the VMs"));
         WorkloadSpec w = info.spec().workload();
         long rate = dirtyRate == null ? w.dirtyRateBytesPerSecond() : ByteSize.parse(dirtyRate).bytes();
         long ws = workingSet == null ? w.workingSetBytes() : ByteSize.parse(workingSet).bytes();

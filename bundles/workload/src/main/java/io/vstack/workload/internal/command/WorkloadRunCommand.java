@@ -2,6 +2,7 @@ package io.vstack.workload.internal.command;
 
 import io.vstack.api.ByteSize;
 import io.vstack.api.Durations;
+import io.vstack.api.UserText;
 import io.vstack.api.disk.DiskManager;
 import io.vstack.api.disk.VirtualDisk;
 import io.vstack.api.trace.TraceFormat;
@@ -102,7 +103,7 @@ public class WorkloadRunCommand implements Action {
     public Object execute() throws Exception {
         WorkloadSpec spec = spec();
         VirtualDisk target = disks.disk(disk).orElseThrow(() -> new IllegalArgumentException(
-                "No disk named '" + disk + "'; disk:list shows the disks"));
+                "No disk named " + UserText.quote(disk) + "; disk:list shows the disks"));
         PrintStream out = System.out;
         boolean[] printed = {false};
         WorkloadResult result = runner.run(target, spec, progress -> {

@@ -1,5 +1,6 @@
 package io.vstack.hw.sim.internal.command;
 
+import io.vstack.api.UserText;
 import io.vstack.api.hw.Host;
 import io.vstack.api.hw.HostRegistry;
 
@@ -11,6 +12,6 @@ final class Hosts {
 
     static Host require(HostRegistry hosts, String name) {
         return hosts.host(name).orElseThrow(() -> new IllegalArgumentException(
-                "No host named '" + name + "'; host:list shows the hosts"));
+                "No host named " + UserText.quote(name) + "; host:list shows the hosts"));
     }
 }
