@@ -3,7 +3,6 @@ package ${package};
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 import static org.ops4j.pax.exam.CoreOptions.bundle;
-import static org.ops4j.pax.exam.CoreOptions.maven;
 import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.configureConsole;
 import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.editConfigurationFilePut;
 import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.karafDistributionConfiguration;
@@ -34,9 +33,9 @@ import org.ops4j.pax.exam.util.Filter;
 
 /**
  * The filter in the real vstack distribution (run with {@code mvn -Pit verify}): Pax Exam boots
- * io.vstack:io.vstack.karaf-dist (tar.gz, version {@code vstack.version}) from the local
- * repository with this project's jar installed, waits for the filter's service, attaches the
- * filter to a new disk on host esx1 and writes and reads through it.
+ * io.vstack:io.vstack.karaf-dist (the tar.gz Maven resolved into {@code target/vstack.tar.gz})
+ * with this project's jar installed, waits for the filter's service, attaches the filter to a new
+ * disk on host esx1, writes and reads through it, and checks the filter counted the write.
  * <p>Trusted-binary loading runs in {@code log-only} mode here, as in vstack's own integration
  * tests: Pax Exam installs its harness and a probe bundle that nobody approved. With the
  * distribution as shipped ({@code enforce}), a bundle runs only if approved or signed by a
@@ -61,9 +60,9 @@ public class PassThroughFilterIT {
     public Option[] config() {
         return new Option[] {
             karafDistributionConfiguration()
-                    .frameworkUrl(maven().groupId("io.vstack").artifactId("io.vstack.karaf-dist").type("tar.gz")
-                            .version(System.getProperty("vstack.version")))
+                    .frameworkUrl(new File(System.getProperty("vstack.dist")).toURI().toString())
                     .name("vstack")
+                    .karafVersion(System.getProperty("karaf.version"))
                     .unpackDirectory(new File("target/exam"))
                     .useDeployFolder(false),
             configureConsole().ignoreLocalConsole().ignoreRemoteShell(),
