@@ -7,7 +7,14 @@ import io.vstack.api.migration.MigrationParams;
  * with a fake clock):
  * <ul>
  * <li>bandwidth is measured in windows of at least 100 ms ({@code BUFFER_DELAY},
- *     {@code migration_update_counters}): bytes sent in the window / its length;</li>
+ *     {@code migration_update_counters}): bytes sent in the window / the time the run spent
+ *     sending in it (or waiting out {@code --max-bandwidth}). Unlike QEMU, which divides by the
+ *     window's whole length, time the run spent idle, with nothing dirty to send, does not count:
+ *     after the bulk copy of a slowly writing guest, a window is mostly idle, QEMU's figure falls
+ *     to the guest's dirty rate, the threshold below the few pages each sync finds, and the run
+ *     never completes (QEMU 8.2 added {@code avail-switchover-bandwidth} for that case). A
+ *     window with less than {@value #MIN_BUSY_NANOS} ns of sending measures nothing and keeps the
+ *     previous figures;</li>
  * <li>switchover threshold = bandwidth × downtime limit (or the configured
  *     {@code avail-switchover-bandwidth} × limit); 0 until the first window closes;</li>
  * <li>the dirty log is synced (exact count) only when the cheap estimate (pages still marked in
@@ -35,6 +42,8 @@ final class ConvergenceController {
     static final long RATE_PERIOD_NANOS = 1_000_000_000L;
     static final long FORCED_SYNC_NANOS = 5_000_000_000L;
     static final int PAGE = 4096;
+    /** The least sending time a window must hold to measure the bandwidth (1 ms). */
+    static final long MIN_BUSY_NANOS = 1_000_000L;
     /** Syncs below the threshold spent shrinking the pending set before the switchover is forced. */
     static final int MAX_TIGHTENING_SYNCS = 8;
     /** The goal of the final set, as a fraction of the threshold: 1 ms of sending at a 20 ms limit. */
@@ -44,6 +53,7 @@ final class ConvergenceController {
     private final long limitNanos;
     private long windowStart;
     private long windowStartBytes;
+    private long busyNanos;
     private long bandwidthBytesPerSecond;
     private long thresholdBytes;
     private long dirtyBytesLastSync = -1;
@@ -67,13 +77,20 @@ final class ConvergenceController {
         this.periodStart = nowNanos;
     }
 
+    /** Adds {@code nanos} the run spent sending (or waiting out the rate limit) to the current window. */
+    void busy(long nanos) {
+        busyNanos += nanos;
+    }
+
     /** Closes the bandwidth window if 100 ms have passed; {@code transferred} is the bytes sent so far. */
     void update(long now, long transferred) {
         long elapsed = now - windowStart;
         if (elapsed < BUFFER_DELAY_NANOS) {
             return;
         }
-        bandwidthBytesPerSecond = (long) ((transferred - windowStartBytes) * 1e9 / elapsed);
+        if (busyNanos >= MIN_BUSY_NANOS) {
+            bandwidthBytesPerSecond = (long) ((transferred - windowStartBytes) * 1e9 / Math.min(busyNanos, elapsed));
+        }
         long switchoverBandwidth = params.availSwitchoverBandwidth() > 0 ? params.availSwitchoverBandwidth() : bandwidthBytesPerSecond;
         thresholdBytes = (long) (switchoverBandwidth * (limitNanos / 1e9));
         if (dirtyBytesLastSync >= 0 && switchoverBandwidth > 0 && transferred > 10_000) {
@@ -81,6 +98,7 @@ final class ConvergenceController {
         }
         windowStart = now;
         windowStartBytes = transferred;
+        busyNanos = 0;
     }
 
     /**

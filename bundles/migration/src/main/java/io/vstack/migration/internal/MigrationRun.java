@@ -387,6 +387,7 @@ final class MigrationRun implements Runnable {
                     continue;
                 }
             }
+            long sendStart = System.nanoTime();
             int sent = 0;
             GuestMemory memory = out.memory();
             while (sent < CHUNK_PAGES && pending > 0) {
@@ -411,6 +412,7 @@ final class MigrationRun implements Runnable {
                     LockSupport.parkNanos(wait);
                 }
             }
+            cc.busy(System.nanoTime() - sendStart);
         }
     }
 

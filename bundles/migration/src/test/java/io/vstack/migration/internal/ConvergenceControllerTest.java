@@ -17,14 +17,33 @@ class ConvergenceControllerTest {
     void thresholdIsBandwidthTimesDowntimeLimitOnceAWindowCloses() {
         ConvergenceController cc = new ConvergenceController(MigrationParams.defaults(), 0);
         assertEquals(0, cc.thresholdBytes(), "no threshold before the first window");
+        cc.busy(50 * MS);
         cc.update(50 * MS, 50_000_000);
         assertEquals(0, cc.thresholdBytes(), "a window is at least 100 ms");
+        cc.busy(50 * MS);
+        cc.busy(100 * MS);
         cc.update(100 * MS, 100_000_000); // 1 GB/s
         assertEquals(1_000_000_000L, cc.bandwidthBytesPerSecond());
         assertEquals(20_000_000L, cc.thresholdBytes(), "1 GB/s × 20 ms");
+        cc.busy(200 * MS);
         cc.update(300 * MS, 200_000_000); // 100 MB in 200 ms = 500 MB/s
         assertEquals(500_000_000L, cc.bandwidthBytesPerSecond());
         assertEquals(10_000_000L, cc.thresholdBytes());
+    }
+
+    @Test
+    void onlyTheTimeSpentSendingCountsAndAnIdleWindowKeepsTheLastFigure() {
+        ConvergenceController cc = new ConvergenceController(MigrationParams.defaults(), 0);
+        cc.busy(100 * MS);
+        cc.update(100 * MS, 100_000_000);
+        assertEquals(1_000_000_000L, cc.bandwidthBytesPerSecond());
+        cc.busy(MS / 10); // 9 pages sent in 100 us, then idle: nothing dirty to send
+        cc.update(200 * MS, 100_036_864);
+        assertEquals(1_000_000_000L, cc.bandwidthBytesPerSecond(), "an idle window keeps the last figure");
+        assertEquals(20_000_000L, cc.thresholdBytes());
+        cc.busy(50 * MS); // 10 MB in 50 ms of sending, 50 ms idle
+        cc.update(300 * MS, 110_036_864);
+        assertEquals(200_000_000L, cc.bandwidthBytesPerSecond(), "bytes over the time spent sending, not the window");
     }
 
     @Test
@@ -32,6 +51,7 @@ class ConvergenceControllerTest {
         MigrationParams p = new MigrationParams(MigrationParams.defaults().mode(), Duration.ofMillis(300), 0, 100_000_000L, 0,
                 false, 50, 20, 10, 99, 0, true);
         ConvergenceController cc = new ConvergenceController(p, 0);
+        cc.busy(100 * MS);
         cc.update(100 * MS, 1_000_000_000);
         assertEquals(30_000_000L, cc.thresholdBytes(), "100 MB/s × 300 ms");
     }
@@ -39,6 +59,7 @@ class ConvergenceControllerTest {
     @Test
     void theExactSyncHappensOnlyWhenTheEstimateIsAtOrBelowTheThreshold() {
         ConvergenceController cc = new ConvergenceController(MigrationParams.defaults().withAutoConverge(false), 0);
+        cc.busy(100 * MS);
         cc.update(100 * MS, 100_000_000);
         assertFalse(cc.shouldSync(100 * MS, 20_000_001));
         assertTrue(cc.shouldSync(100 * MS, 20_000_000));
@@ -51,6 +72,7 @@ class ConvergenceControllerTest {
     @Test
     void belowTheThresholdTheRunGoesOnWhileSyncsShrinkThePendingSet() {
         ConvergenceController cc = new ConvergenceController(MigrationParams.defaults().withAutoConverge(false), 0);
+        cc.busy(100 * MS);
         cc.update(100 * MS, 100_000_000); // 1 GB/s: threshold 20 MB, goal 1 MB
         assertEquals(1_000_000, cc.goalBytes());
         assertFalse(cc.shouldSwitchOver(30_000_000), "above the threshold");
@@ -64,9 +86,11 @@ class ConvergenceControllerTest {
     @Test
     void theGoalSwitchesOverAtOnceAndTighteningIsBounded() {
         ConvergenceController cc = new ConvergenceController(MigrationParams.defaults().withAutoConverge(false), 0);
+        cc.busy(100 * MS);
         cc.update(100 * MS, 100_000_000);
         assertTrue(cc.shouldSwitchOver(1_000_000), "at the goal");
         ConvergenceController slow = new ConvergenceController(MigrationParams.defaults().withAutoConverge(false), 0);
+        slow.busy(100 * MS);
         slow.update(100 * MS, 100_000_000);
         long pending = 19_000_000;
         for (int i = 0; i < ConvergenceController.MAX_TIGHTENING_SYNCS; i++) {
@@ -81,6 +105,7 @@ class ConvergenceControllerTest {
     @Test
     void autoConvergeForcesASyncEveryFiveSeconds() {
         ConvergenceController cc = new ConvergenceController(MigrationParams.defaults(), 0);
+        cc.busy(100 * MS);
         cc.update(100 * MS, 100_000_000);
         assertFalse(cc.shouldSync(4_999 * MS, 50_000_000));
         assertTrue(cc.shouldSync(5_000 * MS, 50_000_000));
@@ -93,6 +118,7 @@ class ConvergenceControllerTest {
         ConvergenceController cc = new ConvergenceController(MigrationParams.defaults(), 0);
         assertEquals(-1, cc.expectedDowntimeNanos());
         cc.onSync(10 * MS, 2_500, 0); // 10 240 000 bytes dirty
+        cc.busy(100 * MS);
         cc.update(100 * MS, 102_400_000); // 1.024 GB/s
         assertEquals(10 * MS, cc.expectedDowntimeNanos());
     }

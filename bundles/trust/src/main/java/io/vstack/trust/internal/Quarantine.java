@@ -32,6 +32,7 @@ final class Quarantine implements AutoCloseable {
     private final BundleContext context;
     private final FileTrustStore store;
     private final Set<Long> denied = ConcurrentHashMap.newKeySet();
+    private static final int CLOSE_WAIT_SECONDS = 5;
     private final ExecutorService enforcer = Executors.newSingleThreadExecutor(r -> new Thread(r, "vstack-trust-enforcer"));
 
     Quarantine(BundleContext context, FileTrustStore store) {
@@ -103,9 +104,19 @@ final class Quarantine implements AutoCloseable {
         }
     }
 
-    /** Shuts the enforcer thread down. */
+    /**
+     * Shuts the enforcer thread down and waits (at most {@value #CLOSE_WAIT_SECONDS} s) for the
+     * task it runs, so that no scan writes to the trust store after the bundle stopped.
+     */
     @Override
     public void close() {
         enforcer.shutdownNow();
+        try {
+            if (!enforcer.awaitTermination(CLOSE_WAIT_SECONDS, TimeUnit.SECONDS)) {
+                LOG.warn("The trust enforcer thread did not end within {} s of the bundle's stop", CLOSE_WAIT_SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

@@ -7,14 +7,20 @@ import io.vstack.api.filter.FilterAttachment;
 import io.vstack.api.filter.FilterClass;
 import io.vstack.api.filter.FilterDescriptor;
 import io.vstack.api.filter.IoFilter;
+import io.vstack.api.filter.IoFilterFactory;
+import io.vstack.api.filter.MissingFilterPolicy;
 import io.vstack.api.io.DiskUnavailableException;
+import io.vstack.api.io.FilterFailedException;
 import io.vstack.api.io.InvalidIoException;
 import io.vstack.api.io.IoChain;
 import io.vstack.api.io.IoException;
 import io.vstack.api.io.IoOp;
 import io.vstack.api.io.IoRequest;
 import java.nio.ByteBuffer;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -22,18 +28,29 @@ import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.zip.CRC32C;
 
 /**
- * A virtual disk whose bytes live in one {@link ByteBuffer}, with a filter chain of plain
- * {@link IoFilter} objects: a small, honest stand-in for the disk manager's disks in unit tests.
+ * TEST SUPPORT: a virtual disk whose bytes live in one {@link ByteBuffer}, with a real filter
+ * chain: a small, honest stand-in for the disk manager's disks in unit tests, and the place a
+ * filter author writes and reads through a filter.
  * <p>Like a real disk it checks ranges and alignment before anything runs (an
- * {@link InvalidIoException}), passes each request through its filters in the order added
- * (nearest the caller first), reuses one request object per thread, allocates nothing per I/O,
- * and fails I/O with {@link DiskUnavailableException} once {@linkplain #remove() removed}.
- * Trimmed ranges read back as zeros. The store advances the caller's buffer position to its
- * limit, as a channel does.
+ * {@link InvalidIoException}), passes each request through its filters (nearest the caller
+ * first), reuses one request object per thread, allocates nothing per I/O, and fails I/O with
+ * {@link DiskUnavailableException} once {@linkplain #remove() removed}. Never-written and trimmed
+ * ranges read back as zeros. The store advances the buffer position of the request it gets to
+ * its limit, as a channel does; the handle moves the caller's position to the limit once the
+ * whole chain succeeded.
+ * <p>As the filter framework does, each stage turns anything its filter throws but an
+ * {@link IoException} into a {@link FilterFailedException} naming the filter (only that request
+ * fails). Beyond the framework it checks the data contract of {@link IoFilter} (a stage that
+ * breaks it fails the request with a {@link FilterFailedException} saying so): a filter leaves
+ * the limit of the buffer it is given as it found it, and does not change the bytes of a write.
+ * <p>Filters come in two ways: {@link #withFilter(IoFilterFactory, Map, Path)} creates one from
+ * its factory as the framework does and places it in chain order (class, then higher rank, then
+ * name); {@link #withFilter(String, IoFilter)} appends a plain filter below all the others.
  * <p>Thread-safe; concurrent I/O to overlapping ranges sees some interleaving of the bytes, as
- * on a real device.
+ * on a real device. Add filters before opening the handles that should see them.
  */
 public final class InMemoryDisk implements VirtualDisk {
 
@@ -46,7 +63,18 @@ public final class InMemoryDisk implements VirtualDisk {
     private final IoChain storeChain = this::storeIo;
     private volatile boolean removed;
 
-    private record Named(String name, IoFilter filter) {
+    /** Chain order, as the framework sorts: filter class, then higher rank first, then name. */
+    private static final Comparator<FilterDescriptor> ORDER = Comparator
+            .comparing(FilterDescriptor::filterClass)
+            .thenComparing(Comparator.comparingInt(FilterDescriptor::rank).reversed())
+            .thenComparing(FilterDescriptor::name);
+    /** Per-thread checksum of a write's bytes, to see a filter change them (nothing allocated per I/O). */
+    private static final ThreadLocal<CRC32C> WRITE_SUMS = ThreadLocal.withInitial(CRC32C::new);
+
+    private record Named(FilterDescriptor descriptor, IoFilter filter) {
+        String name() {
+            return descriptor.name();
+        }
     }
 
     /**
@@ -64,10 +92,77 @@ public final class InMemoryDisk implements VirtualDisk {
         this.store = ByteBuffer.allocateDirect((int) capacity);
     }
 
-    /** Appends a filter to the chain (below the ones added before). Returns this disk. */
+    /**
+     * Appends a plain filter to the chain, below every filter added before; {@link #info()} shows
+     * it as an {@code INSPECTION} filter. Returns this disk.
+     */
     public InMemoryDisk withFilter(String name, IoFilter filter) {
-        filters.add(new Named(name, filter));
+        filters.add(new Named(new FilterDescriptor(name, FilterClass.INSPECTION, 0, "test filter"), filter));
         return this;
+    }
+
+    /**
+     * Attaches a filter as the framework does: the framework's key
+     * {@value MissingFilterPolicy#CONFIG_KEY} is checked and taken out of {@code config}, the
+     * factory creates the filter from a {@link TestFilterContext} of this disk (host {@code esx1})
+     * and the rest of {@code config}, and the filter takes its place in chain order. Returns this
+     * disk.
+     *
+     * @param stateDirectory the filter's state directory (a test's temporary directory)
+     * @throws IllegalArgumentException if the filter is already attached, or the factory (or the
+     *         framework's key) refuses the config
+     */
+    public InMemoryDisk withFilter(IoFilterFactory factory, Map<String, String> config, Path stateDirectory) {
+        FilterDescriptor descriptor = factory.descriptor();
+        Map<String, String> filterConfig = new HashMap<>(config);
+        String onMissing = filterConfig.remove(MissingFilterPolicy.CONFIG_KEY);
+        if (onMissing != null) {
+            MissingFilterPolicy.parse(onMissing);
+        }
+        synchronized (filters) {
+            if (filters.stream().anyMatch(f -> f.name().equals(descriptor.name()))) {
+                throw new IllegalArgumentException("filter " + descriptor.name() + " is already attached to disk " + id);
+            }
+            IoFilter filter = factory.create(TestFilterContext.of(id, capacity(), blockSize, filterConfig, stateDirectory));
+            int at = 0;
+            while (at < filters.size() && ORDER.compare(filters.get(at).descriptor(), descriptor) <= 0) {
+                at++;
+            }
+            filters.add(at, new Named(descriptor, filter));
+        }
+        return this;
+    }
+
+    /**
+     * The filter instance named {@code name} in this disk's chain, e.g. to call its
+     * {@link IoFilter#cancel} as the framework's watchdog would.
+     *
+     * @throws IllegalArgumentException if no such filter is attached
+     */
+    public IoFilter filter(String name) {
+        return named(name).filter();
+    }
+
+    /**
+     * Takes filter {@code name} out of the chain and calls its {@link IoFilter#close()}, as a
+     * detach does once the filter's requests are over. Handles opened before keep the chain they
+     * were opened with.
+     *
+     * @throws IllegalArgumentException if no such filter is attached
+     */
+    public void detach(String name) {
+        Named named = named(name);
+        filters.remove(named);
+        named.filter().close();
+    }
+
+    private Named named(String name) {
+        for (Named named : filters) {
+            if (named.name().equals(name)) {
+                return named;
+            }
+        }
+        throw new IllegalArgumentException("filter " + name + " is not attached to disk " + id);
     }
 
     /** Capacity in bytes. */
@@ -114,8 +209,7 @@ public final class InMemoryDisk implements VirtualDisk {
     public DiskInfo info() {
         List<FilterAttachment> attachments = new ArrayList<>();
         for (Named named : filters) {
-            attachments.add(new FilterAttachment(id, new FilterDescriptor(named.name(), FilterClass.INSPECTION, 0,
-                    "test filter"), Map.of(), true));
+            attachments.add(new FilterAttachment(id, named.descriptor(), Map.of(), true));
         }
         return new DiskInfo(id, store.capacity(), blockSize, "memory", "esx1", Optional.empty(), attachments,
                 openHandles.get());
@@ -143,12 +237,56 @@ public final class InMemoryDisk implements VirtualDisk {
         IoChain chain = storeChain;
         List<Named> snapshot = List.copyOf(filters);
         for (int i = snapshot.size() - 1; i >= firstFilter; i--) {
-            IoFilter filter = snapshot.get(i).filter();
+            Named stage = snapshot.get(i);
             IoChain below = chain;
-            chain = request -> filter.submit(request, below);
+            chain = request -> invoke(stage, request, below);
         }
         openHandles.incrementAndGet();
         return new Handle(origin, chain);
+    }
+
+    /** Runs one stage as the framework does, and checks that its filter kept the data contract. */
+    private void invoke(Named stage, IoRequest request, IoChain below) throws IoException {
+        ByteBuffer buffer = request.buffer();
+        int position = buffer.position();
+        int limit = buffer.limit();
+        boolean write = request.op() == IoOp.WRITE;
+        long sum = write ? sum(buffer, position) : 0;
+        try {
+            stage.filter().submit(request, below);
+        } catch (IoException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw failed(stage, e.toString(), e);
+        } catch (Error e) {
+            if (e instanceof VirtualMachineError) {
+                throw e;
+            }
+            throw failed(stage, e.toString(), e);
+        }
+        if (buffer.limit() != limit) {
+            throw failed(stage, "it broke the data contract (IoFilter): it moved the limit of the buffer of a "
+                    + request.op() + " from " + limit + " to " + buffer.limit(), null);
+        }
+        if (write && sum(buffer, position) != sum) {
+            throw failed(stage, "it broke the data contract (IoFilter): it changed the bytes of a WRITE at offset "
+                    + request.offset() + " (write into a buffer of your own and pass on a request of your own)", null);
+        }
+    }
+
+    private FilterFailedException failed(Named stage, String what, Throwable cause) {
+        return new FilterFailedException(stage.name(), "filter " + stage.name() + " failed a request on disk " + id
+                + ": " + what, cause);
+    }
+
+    /** CRC32C of the buffer's bytes from {@code from} to its limit; leaves the position as it was. */
+    private static long sum(ByteBuffer buffer, int from) {
+        CRC32C crc = WRITE_SUMS.get();
+        crc.reset();
+        int position = buffer.position();
+        crc.update(buffer.position(from));
+        buffer.position(position);
+        return crc.getValue();
     }
 
     private void storeIo(IoRequest request) throws IoException {
