@@ -418,8 +418,8 @@ public final class MigrationManager implements MigrationService, MigrationRun.Co
         }
         MigrationStatus status = report.status();
         if (status.error().isPresent()) {
-            throw new MigrationException("migration " + id + " of VM " + status.vmId() + " failed: " + status.error().get()
-                    + "; the VM runs on " + status.sourceHost());
+            // The error names where the VM runs: the source after a rollback, the destination after post-copy.
+            throw new MigrationException("migration " + id + " of VM " + status.vmId() + " failed: " + status.error().get());
         }
         return report;
     }

@@ -95,6 +95,7 @@ final class MigrationRun implements Runnable {
     private volatile long expectedDowntime = -1;
     private volatile int throttle;
     private volatile boolean cancelRequested;
+    /** Why the run failed, ending with where the VM runs now: the source after a rollback, the destination after post-copy. */
     private volatile String error;
     private volatile long ended;
     /** Connect, HELLO (the destination takes its memory), extra channels and network prepare. */
@@ -253,18 +254,19 @@ final class MigrationRun implements Runnable {
             LOG.info("Migration {} of VM {} {}→{} completed ({}): {} iterations, downtime {} µs", id, vmId, source, destination,
                     postcopyReason == null ? "pre-copy" : "post-copy: " + postcopyReason, syncs, (t4 - t0) / 1000);
         } catch (PostcopyPhase.FailedAtDestination f) {
-            error = f.getMessage();
+            error = f.getMessage() + "; the VM runs on " + destination;
             LOG.warn("Migration {} of VM {} {}→{}: {}", id, vmId, source, destination, error);
             phase = MigrationPhase.FAILED;
         } catch (Cancelled c) {
-            error = "cancelled";
+            error = "cancelled; the VM runs on " + source;
             rollback(event, main, false, "cancelled by the user");
             phase = MigrationPhase.CANCELLED;
         } catch (Exception e) {
-            error = oneLine(e);
-            LOG.warn("Migration {} of VM {} {}→{} failed: {}", id, vmId, source, destination, error);
+            String why = oneLine(e);
+            error = why + "; the VM runs on " + source;
+            LOG.warn("Migration {} of VM {} {}→{} failed: {}", id, vmId, source, destination, why);
             LOG.debug("migration failure", e);
-            rollback(event, main, completeSent, error);
+            rollback(event, main, completeSent, why);
             phase = MigrationPhase.FAILED;
         } finally {
             if (stream != null) {

@@ -19,9 +19,10 @@ import org.slf4j.LoggerFactory;
  * <p>Threads: one main receiving thread at a time ({@link #receive}, then {@link #recover}'s
  * caller), the PREEMPT connection's thread ({@link #receivePreempt}, requested pages) beside it;
  * the guest decides which copy of a page is placed (exactly one), this object's lock guards the
- * arrival bitmap and CRCs. vCPU threads call {@link #pageFault}. While a vCPU waits for a page,
- * the main receiving thread yields the processor after each frame of the push, to the preempt
- * connection's thread that brings the requested page.
+ * arrival bitmap and CRCs, and PC_END's verdict waits until every page is recorded there (a page
+ * the preempt thread placed may not be yet). vCPU threads call {@link #pageFault}. While a vCPU
+ * waits for a page, the main receiving thread yields the processor after each frame of the push,
+ * to the preempt connection's thread that brings the requested page.
  */
 final class PostcopyDestination implements PageFaultHandler {
 
@@ -34,6 +35,8 @@ final class PostcopyDestination implements PageFaultHandler {
     private final int pages;
     private long[] arrived;
     private int[] crcs;
+    /** Pages not yet recorded in {@link #arrived} (with their CRC): the verdict waits for 0. */
+    private long unrecorded;
     private volatile FaultRecorder faults;
     private final CRC32C crc = new CRC32C();
     private volatile FrameWriter writer;
@@ -55,6 +58,7 @@ final class PostcopyDestination implements PageFaultHandler {
             long valid = w == arrived.length - 1 && pages % 64 != 0 ? (1L << (pages % 64)) - 1 : -1L;
             arrived[w] = ~missing[w] & valid;
         }
+        this.unrecorded = pages - PageBitmaps.count(arrived);
         this.faults = new FaultRecorder(pages);
     }
 
@@ -222,6 +226,9 @@ final class PostcopyDestination implements PageFaultHandler {
             if (arrived != null) {
                 crcs[pfn] = crc;
                 arrived[pfn >>> 6] |= 1L << (pfn & 63);
+                if (--unrecorded == 0) {
+                    notifyAll();
+                }
             }
         }
     }
@@ -229,14 +236,24 @@ final class PostcopyDestination implements PageFaultHandler {
     private void finish(ByteBuffer p, FrameWriter out) throws IOException {
         long pageCount = p.getLong();
         long digest = p.getLong();
-        // Requested pages come on the PREEMPT connection: the last ones may still be on their way.
-        long deadline = System.nanoTime() + 10_000_000_000L;
-        while (vm.missingPages() > 0 && System.nanoTime() < deadline) {
-            java.util.concurrent.locks.LockSupport.parkNanos(100_000L);
-        }
-        long lacking = vm.missingPages();
+        long lacking;
         long ours;
         synchronized (this) {
+            // Requested pages come on the PREEMPT connection: the last ones may still be on their way.
+            // The wait is for their CRCs, not for the guest to hold them: another thread places a page
+            // in the guest before it records its CRC, and a digest taken in between would count the
+            // CRC the page had before (a hybrid migration's pre-copied, since dirtied copy).
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            long left;
+            while (unrecorded > 0 && (left = deadline - System.nanoTime()) > 0) {
+                try {
+                    wait(Math.max(1, left / 1_000_000));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break; // the verdict counts what is here
+                }
+            }
+            lacking = unrecorded;
             ours = Pages.digest(crcs);
         }
         boolean ok = pageCount == pages && lacking == 0 && ours == digest;

@@ -192,7 +192,7 @@ final class PostcopyPhase {
         } catch (InterruptedException | java.nio.channels.ClosedByInterruptException e) {
             Thread.currentThread().interrupt();
             throw new FailedAtDestination("post-copy abandoned (shutdown) with " + s.pendingPages() + " pages still at "
-                    + run.source + "; the VM runs on " + run.destination);
+                    + run.source);
         }
         Wire.Verified v = s.verified();
         run.timings.put("postcopyNanos", System.nanoTime() - run.t2);
@@ -206,8 +206,7 @@ final class PostcopyPhase {
             }
         }
         if (!v.digestMatches()) {
-            throw new FailedAtDestination("post-copy ended but the destination reports: " + v.message() + "; the VM runs on "
-                    + run.destination);
+            throw new FailedAtDestination("post-copy ended but the destination reports: " + v.message());
         }
         run.digestVerified = true;
     }

@@ -177,6 +177,20 @@ class PostcopyTest {
     }
 
     @Test
+    void aPostcopyAbandonedAtShutdownSaysOnceThatTheVmRunsAtTheDestination() throws Exception {
+        start(Map.of());
+        runningVm(32 * MIB, writing(16 * MIB, 8 * MIB, 8));
+        MigrationStatus s = migrations.start("vm1", "esx2", MigrationParams.defaults().withMode(MigrationMode.POSTCOPY)
+                .withMaxPostcopyBandwidth(MIB));
+        Eventually.await("post-copy under way", () -> migrations.status(s.id()).orElseThrow().postcopy().pagesPushed() > 100);
+        migrations.deactivate();
+        String message = assertThrows(MigrationException.class, () -> migrations.await(s.id())).getMessage();
+        assertTrue(message.startsWith("migration " + s.id() + " of VM vm1 failed: post-copy abandoned (shutdown) with "), message);
+        assertTrue(message.endsWith(" pages still at esx1; the VM runs on esx2"), message);
+        assertEquals(message.indexOf("the VM runs on"), message.lastIndexOf("the VM runs on"), message);
+    }
+
+    @Test
     void hybridThatConvergesStaysPrecopy() throws Exception {
         start(Map.of());
         runningVm(16 * MIB, writing(MIB, MIB, 64));
