@@ -16,7 +16,8 @@ import java.util.function.Supplier;
 /**
  * Decides whether one installed bundle may run, from the bytes at its location and the manifest
  * of the installed revision: platform digest, allow-list, trust store, and finally a trusted jar
- * signature (which approves the bundle automatically, approver {@code signer:<dn>}).
+ * signature, which approves the bundle automatically (approver {@code signer:<dn>}), also a rebuild
+ * of an approved bundle whose bytes or manifest changed.
  */
 final class BundleEvaluator {
 
@@ -93,12 +94,14 @@ final class BundleEvaluator {
                     Optional.of(identity), true);
         }
         Verdict verdict = store.verdict(identity);
-        if (verdict.trusted() || ((Verdict.Tainted) verdict).reason() != TaintReason.NOT_APPROVED) {
+        if (verdict.trusted() || !signatureMayApprove(((Verdict.Tainted) verdict).reason())) {
             return new Evaluation(verdict, Optional.of(identity), false);
         }
+        TaintReason reason = ((Verdict.Tainted) verdict).reason();
         if (!jarInfo.hasSignatureFiles()) {
-            return new Evaluation(new Verdict.Tainted(TaintReason.UNSIGNED, "not approved and not signed: approve it "
-                    + "with trust:install " + bundle.location() + ", or sign it with a trusted key"), Optional.of(identity), false);
+            return new Evaluation(reason == TaintReason.NOT_APPROVED ? new Verdict.Tainted(TaintReason.UNSIGNED,
+                    "not approved and not signed: approve it with trust:install " + bundle.location()
+                            + ", or sign it with a trusted key") : verdict, Optional.of(identity), false);
         }
         List<X509Certificate> signers;
         try {
@@ -120,9 +123,24 @@ final class BundleEvaluator {
             }
         }
         String who = signers.isEmpty() ? "nobody" : Signers.subject(signers.get(0));
+        Optional<BinaryIdentity> seen = Optional.of(jarInfo.identity(bundle.location(),
+                signers.isEmpty() ? Optional.empty() : Optional.of(who)));
+        if (reason != TaintReason.NOT_APPROVED) {
+            return new Evaluation(verdict, seen, false);
+        }
         return new Evaluation(new Verdict.Tainted(TaintReason.UNTRUSTED_SIGNER, "signed by " + who
-                + ", not a trusted signer (trust:keys add <certificate>)"),
-                Optional.of(jarInfo.identity(bundle.location(), signers.isEmpty() ? Optional.empty() : Optional.of(who))), false);
+                + ", not a trusted signer (trust:keys add <certificate>)"), seen, false);
+    }
+
+    /**
+     * Whether a jar signed by a trusted signer is approved despite the store's verdict: a binary
+     * never approved, and a rebuild of an approved one (new bytes or a new manifest at the same
+     * name or location: the edit/deploy loop of a signed filter). A revoked approval and a
+     * tampered store are never overridden.
+     */
+    private static boolean signatureMayApprove(TaintReason reason) {
+        return reason == TaintReason.NOT_APPROVED || reason == TaintReason.CONTENT_CHANGED
+                || reason == TaintReason.METADATA_CHANGED;
     }
 
     private static Evaluation tainted(TaintReason reason, String detail) {

@@ -213,16 +213,18 @@ final class TrustService implements TrustStore, TrustAccess {
                 identity.contentSha256(), approver);
         Bundle bundle;
         try {
-            Bundle previous = context.getBundle(where);
-            if (previous != null) {
-                // Re-approval of a tainted (or older) bundle at this location: replace it outright,
-                // rather than updating a revision that the hooks refused before.
-                previous.uninstall();
-                quarantine.refreshAndWait(List.of(previous));
-                quarantine.release(previous.getBundleId());
-                forget(previous.getBundleId());
+            bundle = context.getBundle(where);
+            if (bundle != null) {
+                // Re-approval of a tainted (or older) bundle at this location: update it in place,
+                // so that it keeps its id (fileinstall, which may have installed it from deploy/,
+                // goes on tracking it) and the approved bytes become its new revision.
+                quarantine.release(bundle.getBundleId());
+                forget(bundle.getBundleId());
+                bundle.update(new ByteArrayInputStream(verified.jar()));
+                quarantine.refreshAndWait(List.of(bundle));
+            } else {
+                bundle = context.installBundle(where, new ByteArrayInputStream(verified.jar()));
             }
-            bundle = context.installBundle(where, new ByteArrayInputStream(verified.jar()));
             forget(bundle.getBundleId());
             bundle.start();
         } catch (BundleException | IllegalStateException e) {

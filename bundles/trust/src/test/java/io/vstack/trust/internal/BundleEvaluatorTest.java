@@ -173,6 +173,32 @@ class BundleEvaluatorTest {
     }
 
     @Test
+    void aRebuildSignedByATrustedKeyReplacesTheApprovedJarWithoutReapproval() throws Exception {
+        store.addSigner(Signers.read(trusted.pem()), "admin");
+        Path jar = write("f.jar", TestJars.sign(TestJars.bundle("f", "1.0.0.202612071800", "payload"), trusted, dir));
+        assertTrue(evaluate(jar).trusted());
+        // The edit/deploy loop: new bytes and a new version stamp at the same location, signed again.
+        Files.write(jar, TestJars.sign(TestJars.bundle("f", "1.0.0.202612071805", "PAYLOAD v2"), trusted, dir));
+        Evaluation rebuilt = evaluate(jar);
+        assertTrue(rebuilt.trusted(), () -> rebuilt.verdict().toString());
+        assertEquals("signer:CN=Filter Vendor,O=Example", ((Verdict.Trusted) rebuilt.verdict()).record().approver());
+    }
+
+    @Test
+    void aRebuildSignedByAnUnknownKeyOrUnsignedStaysChangedAndARevocationStands() throws Exception {
+        store.addSigner(Signers.read(trusted.pem()), "admin");
+        Path jar = write("g.jar", TestJars.bundle("g", "1.0", "payload"));
+        approve(jar, "alice");
+        Files.write(jar, TestJars.bundle("g", "1.0", "PAYLOAD"));
+        assertEquals(TaintReason.CONTENT_CHANGED, reason(evaluate(jar)), "unsigned: the change is not approved");
+        Files.write(jar, TestJars.sign(TestJars.bundle("g", "1.0", "PAYLOAD"), unknown, dir));
+        assertEquals(TaintReason.METADATA_CHANGED, reason(evaluate(jar)), "signed (so a new manifest) by a key nobody trusts");
+        store.revoke("g", Optional.empty(), "admin");
+        Files.write(jar, TestJars.sign(TestJars.bundle("g", "1.0", "PAYLOAD"), trusted, dir));
+        assertEquals(TaintReason.REVOKED, reason(evaluate(jar)), "a trusted signature does not undo a revocation");
+    }
+
+    @Test
     void aJarSignedByAnUnknownKeyIsRefused() throws Exception {
         store.addSigner(trusted.certificate(), "admin");
         Path jar = write("x.jar", TestJars.sign(TestJars.bundle("x", "1.0", "payload"), unknown, dir));
