@@ -33,7 +33,7 @@ public interface TraceReader {
      *                              anywhere (the message names the file and the byte offset or line),
      *                              holds no key, or holds more keys than an array can
      * @throws IllegalArgumentException naming the file if its keys need more heap than the distribution
-     *                              can spare (checked before the array grows; see {@link io.vstack.api.MemoryBudget})
+     *                              can spare (checked before the array grows; see {@code MemoryBudget})
      * @throws java.io.InterruptedIOException if the calling thread is interrupted
      * @throws IOException          if it cannot be read
      */

@@ -34,7 +34,7 @@ public interface WorkloadRunner {
      * @throws IllegalArgumentException with a one-line message if the spec does not fit the disk
      *         (block size not a multiple of the disk's, region larger than the disk), needs more
      *         direct memory or heap than the distribution can spare (checked before anything is
-     *         taken; see {@link io.vstack.api.MemoryBudget}), or the trace file cannot be opened
+     *         taken; see {@code MemoryBudget}), or the trace file cannot be opened
      * @throws IoException if the disk cannot be opened
      */
     WorkloadResult run(VirtualDisk disk, WorkloadSpec spec, Consumer<WorkloadProgress> progress) throws IoException;

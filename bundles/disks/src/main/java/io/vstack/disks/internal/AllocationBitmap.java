@@ -1,6 +1,6 @@
 package io.vstack.disks.internal;
 
-import io.vstack.api.storage.StoreFiles;
+import io.vstack.support.StoreFiles;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;

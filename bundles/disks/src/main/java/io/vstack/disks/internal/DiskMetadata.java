@@ -1,6 +1,6 @@
 package io.vstack.disks.internal;
 
-import io.vstack.api.storage.StoreFiles;
+import io.vstack.support.StoreFiles;
 import io.vstack.api.disk.DiskException;
 import io.vstack.api.disk.DiskSpec;
 import io.vstack.api.filter.FilterClass;

@@ -14,7 +14,7 @@ import io.vstack.api.io.FilterUnavailableException;
 import io.vstack.api.io.IoException;
 import io.vstack.api.metrics.Metric;
 import io.vstack.api.metrics.MetricSource;
-import io.vstack.api.metrics.ThreadCounters;
+import io.vstack.support.ThreadCounters;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

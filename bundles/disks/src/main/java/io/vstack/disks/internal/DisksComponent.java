@@ -1,7 +1,7 @@
 package io.vstack.disks.internal;
 
-import io.vstack.api.ConfigGuard;
-import io.vstack.api.ConfigKeys;
+import io.vstack.support.ConfigGuard;
+import io.vstack.support.ConfigKeys;
 import io.vstack.api.Durations;
 import io.vstack.api.disk.DiskManager;
 import io.vstack.api.filter.FilterFramework;

@@ -8,7 +8,7 @@ import io.vstack.api.io.FilterFailedException;
 import io.vstack.api.io.IoChain;
 import io.vstack.api.io.IoException;
 import io.vstack.api.io.IoRequest;
-import io.vstack.api.metrics.ThreadCounters;
+import io.vstack.support.ThreadCounters;
 import java.util.Comparator;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;

@@ -2,10 +2,10 @@ package io.vstack.migration.internal;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectWriter;
-import io.vstack.api.ConfigGuard;
-import io.vstack.api.ConfigKeys;
+import io.vstack.support.ConfigGuard;
+import io.vstack.support.ConfigKeys;
 import io.vstack.api.UserText;
-import io.vstack.api.storage.StoreFiles;
+import io.vstack.support.StoreFiles;
 import io.vstack.api.hw.Host;
 import io.vstack.api.hw.HostRegistry;
 import io.vstack.api.migration.MigrationException;

@@ -1,7 +1,7 @@
 package io.vstack.network.internal;
 
-import io.vstack.api.ConfigGuard;
-import io.vstack.api.ConfigKeys;
+import io.vstack.support.ConfigGuard;
+import io.vstack.support.ConfigKeys;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;

@@ -1,6 +1,6 @@
 package io.vstack.traces.internal;
 
-import io.vstack.api.MemoryBudget;
+import io.vstack.support.MemoryBudget;
 import io.vstack.api.trace.TraceFormat;
 import io.vstack.api.trace.TraceReader;
 import io.vstack.api.trace.TraceSource;

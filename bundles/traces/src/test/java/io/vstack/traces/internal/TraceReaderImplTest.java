@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.vstack.api.MemoryBudget;
+import io.vstack.support.MemoryBudget;
 import io.vstack.api.trace.TraceFormat;
 import io.vstack.api.trace.TraceFormatException;
 import io.vstack.api.trace.TraceReader;

@@ -1,6 +1,6 @@
 package io.vstack.trust.internal;
 
-import io.vstack.api.ConfigKeys;
+import io.vstack.support.ConfigKeys;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;

@@ -1,6 +1,6 @@
 package io.vstack.trust.internal;
 
-import io.vstack.api.storage.StoreFiles;
+import io.vstack.support.StoreFiles;
 import java.io.IOException;
 import java.net.URLDecoder;
 import java.net.URLEncoder;

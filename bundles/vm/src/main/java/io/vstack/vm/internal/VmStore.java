@@ -1,6 +1,6 @@
 package io.vstack.vm.internal;
 
-import io.vstack.api.storage.StoreFiles;
+import io.vstack.support.StoreFiles;
 import io.vstack.api.net.VmInterface;
 import io.vstack.api.vm.VmSpec;
 import io.vstack.api.vm.WorkloadPattern;

@@ -1,7 +1,7 @@
 package io.vstack.workload.internal;
 
 import io.vstack.api.ByteSize;
-import io.vstack.api.MemoryBudget;
+import io.vstack.support.MemoryBudget;
 import io.vstack.api.disk.DiskHandle;
 import io.vstack.api.disk.DiskInfo;
 import io.vstack.api.disk.VirtualDisk;

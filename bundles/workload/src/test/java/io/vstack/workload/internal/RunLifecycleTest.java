@@ -14,7 +14,7 @@ import io.vstack.api.workload.LatencySummary;
 import io.vstack.api.workload.WorkloadPattern;
 import io.vstack.api.workload.WorkloadResult;
 import io.vstack.api.workload.WorkloadSpec;
-import io.vstack.api.MemoryBudget;
+import io.vstack.support.MemoryBudget;
 import io.vstack.api.io.IoOp;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;

@@ -9,7 +9,7 @@ import io.vstack.api.cache.EvictionPolicyFactory;
 import io.vstack.api.hw.OutOfFramesException;
 import io.vstack.api.hw.PageFrame;
 import io.vstack.api.hw.PhysicalMemory;
-import io.vstack.api.metrics.ThreadCounters;
+import io.vstack.support.ThreadCounters;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;

@@ -1,6 +1,6 @@
 package io.vstack.cache.internal.filter;
 
-import io.vstack.api.filter.BlockRangeLocks;
+import io.vstack.support.BlockRangeLocks;
 import io.vstack.api.disk.DiskChain;
 import io.vstack.api.filter.IoFilter;
 import io.vstack.api.io.IoChain;

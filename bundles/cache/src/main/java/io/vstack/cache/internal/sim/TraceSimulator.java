@@ -4,7 +4,7 @@ import static org.osgi.service.component.annotations.ReferenceCardinality.MULTIP
 import static org.osgi.service.component.annotations.ReferencePolicy.DYNAMIC;
 import static org.osgi.service.component.annotations.ReferencePolicyOption.GREEDY;
 
-import io.vstack.api.MemoryBudget;
+import io.vstack.support.MemoryBudget;
 import io.vstack.api.cache.EvictionListener;
 import io.vstack.api.cache.EvictionPolicy;
 import io.vstack.api.cache.EvictionPolicyFactory;

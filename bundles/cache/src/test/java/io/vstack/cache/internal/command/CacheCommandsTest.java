@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.vstack.api.MemoryBudget;
+import io.vstack.support.MemoryBudget;
 import io.vstack.api.testing.InMemoryTraceReader;
 import io.vstack.api.testing.SystemOut;
 import io.vstack.api.trace.TraceFormat;

@@ -1,6 +1,6 @@
 package io.vstack.hw.sim.internal;
 
-import io.vstack.api.ConfigKeys;
+import io.vstack.support.ConfigKeys;
 import io.vstack.api.hw.BlockDevice;
 import io.vstack.api.hw.Cpu;
 import io.vstack.api.hw.Host;

@@ -1,7 +1,7 @@
 package io.vstack.hw.sim.internal;
 
 import io.vstack.api.ByteSize;
-import io.vstack.api.MemoryBudget;
+import io.vstack.support.MemoryBudget;
 import io.vstack.api.hw.FrameBlock;
 import io.vstack.api.hw.OutOfFramesException;
 import io.vstack.api.hw.PageFrame;

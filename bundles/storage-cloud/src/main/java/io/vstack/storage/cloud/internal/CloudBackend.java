@@ -1,8 +1,8 @@
 package io.vstack.storage.cloud.internal;
 
 import io.vstack.api.ByteSize;
-import io.vstack.api.ConfigGuard;
-import io.vstack.api.ConfigKeys;
+import io.vstack.support.ConfigGuard;
+import io.vstack.support.ConfigKeys;
 import io.vstack.api.metrics.Metric;
 import io.vstack.api.metrics.MetricSource;
 import io.vstack.api.storage.BackendStatus;

@@ -1,8 +1,8 @@
 package io.vstack.storage.local.internal;
 
 import io.vstack.api.ByteSize;
-import io.vstack.api.ConfigGuard;
-import io.vstack.api.ConfigKeys;
+import io.vstack.support.ConfigGuard;
+import io.vstack.support.ConfigKeys;
 import io.vstack.api.hw.BlockDevice;
 import io.vstack.api.hw.Host;
 import io.vstack.api.hw.HostRegistry;

@@ -1,10 +1,10 @@
 package io.vstack.storage.nfs.internal;
 
-import io.vstack.api.ConfigGuard;
-import io.vstack.api.ConfigKeys;
+import io.vstack.support.ConfigGuard;
+import io.vstack.support.ConfigKeys;
 import io.vstack.api.Durations;
-import io.vstack.api.storage.StoreFiles;
-import io.vstack.api.storage.StoreMetadata;
+import io.vstack.support.StoreFiles;
+import io.vstack.support.StoreMetadata;
 import io.vstack.api.ByteSize;
 import io.vstack.api.storage.BackendStatus;
 import io.vstack.api.storage.BackendStatus.Health;

@@ -1,7 +1,7 @@
 package io.vstack.storage.nfs.internal;
 
-import io.vstack.api.storage.StoreFiles;
-import io.vstack.api.storage.StoreMetadata;
+import io.vstack.support.StoreFiles;
+import io.vstack.support.StoreMetadata;
 import io.vstack.api.storage.BlockStore;
 import io.vstack.api.storage.StorageException;
 import java.io.IOException;

@@ -1,8 +1,8 @@
 package io.vstack.storage.vsan.internal;
 
-import io.vstack.api.ConfigGuard;
-import io.vstack.api.ConfigKeys;
-import io.vstack.api.storage.StoreFiles;
+import io.vstack.support.ConfigGuard;
+import io.vstack.support.ConfigKeys;
+import io.vstack.support.StoreFiles;
 import io.vstack.api.ByteSize;
 import io.vstack.api.Durations;
 import io.vstack.api.hw.BlockDevice;

@@ -1,6 +1,6 @@
 package io.vstack.storage.vsan.internal;
 
-import io.vstack.api.storage.StoreFiles;
+import io.vstack.support.StoreFiles;
 import io.vstack.api.storage.BlockStore;
 import io.vstack.api.storage.StorageException;
 import java.nio.ByteBuffer;

@@ -1,6 +1,6 @@
 package io.vstack.filters.basic.internal.checksum;
 
-import io.vstack.api.filter.BlockRangeLocks;
+import io.vstack.support.BlockRangeLocks;
 import io.vstack.api.filter.IoFilter;
 import io.vstack.api.io.DataIntegrityException;
 import io.vstack.api.io.InvalidIoException;

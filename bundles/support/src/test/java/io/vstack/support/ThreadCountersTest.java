@@ -1,4 +1,4 @@
-package io.vstack.api.metrics;
+package io.vstack.support;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -1,5 +1,6 @@
-package io.vstack.api.storage;
+package io.vstack.support;
 
+import io.vstack.api.storage.StoreSpec;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

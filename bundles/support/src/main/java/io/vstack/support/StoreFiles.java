@@ -1,5 +1,6 @@
-package io.vstack.api.storage;
+package io.vstack.support;
 
+import io.vstack.api.storage.StorageException;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.StringWriter;

@@ -1,4 +1,4 @@
-package io.vstack.api.filter;
+package io.vstack.support;
 
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;

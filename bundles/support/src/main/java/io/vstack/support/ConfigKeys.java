@@ -1,5 +1,8 @@
-package io.vstack.api;
+package io.vstack.support;
 
+import io.vstack.api.ByteSize;
+import io.vstack.api.Durations;
+import io.vstack.api.UserText;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,4 +1,4 @@
-package io.vstack.api;
+package io.vstack.support;
 
 import java.lang.reflect.Proxy;
 import java.util.Optional;

@@ -1,4 +1,4 @@
-package io.vstack.api.metrics;
+package io.vstack.support;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;

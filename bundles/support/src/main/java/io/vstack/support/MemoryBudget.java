@@ -1,5 +1,6 @@
-package io.vstack.api;
+package io.vstack.support;
 
+import io.vstack.api.ByteSize;
 import java.lang.management.BufferPoolMXBean;
 import java.lang.management.ManagementFactory;
 import java.util.List;
