@@ -143,14 +143,13 @@ public final class ConfigKeys {
 
     /**
      * The directory a component keeps its state in: {@code configured} if it is not blank, else
-     * {@code <karafData>/<segments...>}, or {@code <bundleData>/<segments...>} outside Karaf
-     * (when the {@code karaf.data} property is null).
+     * {@code <dataRoot>/<segments...>}, {@code dataRoot} being {@link KarafData#of} in a framework.
      */
-    public static Path dataDirectory(String configured, String karafData, Path bundleData, String... segments) {
+    public static Path dataDirectory(String configured, Path dataRoot, String... segments) {
         if (configured != null && !configured.isBlank()) {
             return Path.of(configured.trim());
         }
-        Path dir = karafData != null ? Path.of(karafData) : bundleData;
+        Path dir = dataRoot;
         for (String segment : segments) {
             dir = dir.resolve(segment);
         }

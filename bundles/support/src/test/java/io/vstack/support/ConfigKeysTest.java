@@ -39,9 +39,9 @@ class ConfigKeysTest {
     @Test
     void dataDirectoryPrefersTheConfiguredOneThenKarafDataThenTheBundleArea() {
         Path bundle = Path.of("/bundle");
-        assertEquals(Path.of("/custom"), ConfigKeys.dataDirectory(" /custom ", "/karaf", bundle, "vstack", "san"));
-        assertEquals(Path.of("/karaf/vstack/san"), ConfigKeys.dataDirectory("", "/karaf", bundle, "vstack", "san"));
-        assertEquals(Path.of("/bundle/vstack/san"), ConfigKeys.dataDirectory("", null, bundle, "vstack", "san"));
+        assertEquals(Path.of("/custom"), ConfigKeys.dataDirectory(" /custom ", Path.of("/karaf"), "vstack", "san"));
+        assertEquals(Path.of("/karaf/vstack/san"), ConfigKeys.dataDirectory("", Path.of("/karaf"), "vstack", "san"));
+        assertEquals(Path.of("/bundle/vstack/san"), ConfigKeys.dataDirectory("", bundle, "vstack", "san"));
     }
 
     @Test

@@ -10,6 +10,7 @@ import io.vstack.api.filter.IoFilterFactory;
 import io.vstack.api.hw.Host;
 import io.vstack.api.metrics.MetricSource;
 import io.vstack.api.storage.StorageBackend;
+import io.vstack.support.KarafData;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Dictionary;
@@ -69,10 +70,10 @@ public final class DisksComponent extends DiskService {
      */
     record Settings(Path directory, Duration filterTimeout) {
 
-        /** Parses a configuration; {@code karafData} or else {@code bundleData} holds the default directory. */
-        static Settings parse(Config config, String karafData, Path bundleData) {
+        /** Parses a configuration; {@code dataRoot} holds the default directory. */
+        static Settings parse(Config config, Path dataRoot) {
             return new Settings(ConfigKeys.writableDirectory(PID, "directory",
-                    ConfigKeys.dataDirectory(config.directory(), karafData, bundleData, "vstack", "disks")),
+                    ConfigKeys.dataDirectory(config.directory(), dataRoot, "vstack", "disks")),
                     timeout(config.filterTimeout()));
         }
     }
@@ -87,12 +88,12 @@ public final class DisksComponent extends DiskService {
     /** Loads the inventory and starts the watchdog; with the defaults if the configuration is refused. */
     @Activate
     public DisksComponent(BundleContext context, Config config) {
-        this(context, config, context.getProperty("karaf.data"), context.getDataFile("").toPath());
+        this(context, config, KarafData.of(context));
     }
 
-    /** As the component does; {@code karafData} (or else {@code bundleData}) holds the default directory. */
-    DisksComponent(BundleContext context, Config config, String karafData, Path bundleData) {
-        this(context, ConfigGuard.start(config, ConfigGuard.defaults(Config.class), c -> Settings.parse(c, karafData, bundleData)));
+    /** As the component does; {@code dataRoot} holds the default directory. */
+    DisksComponent(BundleContext context, Config config, Path dataRoot) {
+        this(context, ConfigGuard.start(config, ConfigGuard.defaults(Config.class), c -> Settings.parse(c, dataRoot)));
     }
 
     private DisksComponent(BundleContext context, ConfigGuard<Config, Settings> settings) {

@@ -17,7 +17,7 @@ class DisksComponentTest {
 
     /** No bundle context: the directory holds no disk, so nothing is published. */
     private DisksComponent component(String... keysAndValues) {
-        return new DisksComponent(null, Configs.of(DisksComponent.Config.class, keysAndValues), dir.toString(), dir);
+        return new DisksComponent(null, Configs.of(DisksComponent.Config.class, keysAndValues), dir);
     }
 
     @Test

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectWriter;
 import io.vstack.support.ConfigGuard;
 import io.vstack.support.ConfigKeys;
 import io.vstack.api.UserText;
+import io.vstack.support.KarafData;
 import io.vstack.support.StoreFiles;
 import io.vstack.api.hw.Host;
 import io.vstack.api.hw.HostRegistry;
@@ -227,8 +228,7 @@ public final class MigrationManager implements MigrationService, MigrationRun.Co
     }
 
     private static Path dataDir(BundleContext context) {
-        String karafData = context.getProperty("karaf.data");
-        return karafData != null ? Path.of(karafData) : context.getDataFile("").toPath();
+        return KarafData.of(context);
     }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)

@@ -2,6 +2,7 @@ package io.vstack.trust.internal;
 
 import io.vstack.api.trust.TrustStore;
 import io.vstack.api.trust.TrustedInstaller;
+import io.vstack.support.KarafData;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -48,8 +49,7 @@ public final class TrustActivator implements BundleActivator {
                 .flatMap(file -> fromFile(context, file))
                 .orElseGet(() -> new Initial(fromConfigAdmin(context), "Config Admin", true));
         TrustConfig config = initial.config();
-        Path data = property(context, "karaf.data").map(Path::of)
-                .orElseGet(() -> context.getDataFile("").toPath());
+        Path data = KarafData.of(context);
         Path storeDir = config.storeDir().map(Path::of).orElse(data.resolve("vstack").resolve("trust"));
         Path keyFile = config.keyFile().map(Path::of).orElse(property(context, "karaf.etc").map(Path::of)
                 .orElse(storeDir).resolve("vstack-trust.key"));

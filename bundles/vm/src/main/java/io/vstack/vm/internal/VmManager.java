@@ -15,6 +15,7 @@ import io.vstack.api.vm.VmService;
 import io.vstack.api.vm.VmSpec;
 import io.vstack.api.vm.VmState;
 import io.vstack.api.vm.WorkloadSpec;
+import io.vstack.support.KarafData;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -86,8 +87,7 @@ public final class VmManager implements VmService, VmMobility {
     }
 
     private static Path dataDir(BundleContext context) {
-        String karafData = context.getProperty("karaf.data");
-        return karafData != null ? Path.of(karafData) : context.getDataFile("").toPath();
+        return KarafData.of(context);
     }
 
     /** The disk manager that {@link #create} checks a VM's disks with, if one runs. */

@@ -3,6 +3,7 @@ package io.vstack.hw.sim.internal;
 import io.vstack.api.hw.Host;
 import io.vstack.api.hw.HostRegistry;
 import io.vstack.api.metrics.MetricSource;
+import io.vstack.support.KarafData;
 import java.nio.file.Path;
 import java.util.Dictionary;
 import java.util.Hashtable;
@@ -36,8 +37,7 @@ public final class HostFactory implements ManagedServiceFactory, HostRegistry {
     /** Creates the factory; hosts come as Config Admin delivers their configurations. */
     @Activate
     public HostFactory(BundleContext context) {
-        String karafData = context.getProperty("karaf.data");
-        Path dataDir = karafData != null ? Path.of(karafData) : context.getDataFile("").toPath();
+        Path dataDir = KarafData.of(context);
         this.inventory = new HostInventory(dataDir, host -> publish(context, host));
         LOG.info("Simulated hardware ready; hosts come from {} factory configurations under {}",
                 HostConfig.FACTORY_PID, dataDir);

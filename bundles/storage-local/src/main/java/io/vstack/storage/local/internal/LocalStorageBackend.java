@@ -15,6 +15,7 @@ import io.vstack.api.storage.StorageException;
 import io.vstack.api.storage.StoreExistsException;
 import io.vstack.api.storage.StoreNotFoundException;
 import io.vstack.api.storage.StoreSpec;
+import io.vstack.support.KarafData;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.channels.FileChannel;
@@ -81,10 +82,10 @@ public final class LocalStorageBackend implements StorageBackend {
      */
     record Settings(Path directory, boolean directIo) {
 
-        /** Parses a configuration; {@code karafData} or else {@code bundleData} holds the default directory. */
-        static Settings parse(Config config, String karafData, Path bundleData) {
+        /** Parses a configuration; {@code dataRoot} holds the default directory. */
+        static Settings parse(Config config, Path dataRoot) {
             return new Settings(ConfigKeys.writableDirectory(PID, "directory",
-                    ConfigKeys.dataDirectory(config.directory(), karafData, bundleData, "vstack", "storage", "local")),
+                    ConfigKeys.dataDirectory(config.directory(), dataRoot, "vstack", "storage", "local")),
                     ConfigKeys.parse(PID, "directIo", () -> parseDirect(config.directIo())));
         }
     }
@@ -98,17 +99,17 @@ public final class LocalStorageBackend implements StorageBackend {
     /** Creates the backend from its configuration (its defaults if that is refused). */
     @Activate
     public LocalStorageBackend(@Reference HostRegistry hosts, Config config, BundleContext context) {
-        this(hosts, config, context.getProperty("karaf.data"), context.getDataFile("").toPath());
+        this(hosts, config, KarafData.of(context));
     }
 
-    /** Creates the backend from {@code config}; {@code karafData} (or else {@code bundleData}) holds the default directory. */
-    LocalStorageBackend(HostRegistry hosts, Config config, String karafData, Path bundleData) {
-        this(hosts, ConfigGuard.start(config, ConfigGuard.defaults(Config.class), c -> Settings.parse(c, karafData, bundleData)));
+    /** Creates the backend from {@code config}; {@code dataRoot} holds the default directory. */
+    LocalStorageBackend(HostRegistry hosts, Config config, Path dataRoot) {
+        this(hosts, ConfigGuard.start(config, ConfigGuard.defaults(Config.class), c -> Settings.parse(c, dataRoot)));
     }
 
     /** Creates the backend over {@code fallback}, with or without direct I/O, without Config Admin: for tests and benchmarks. */
     public LocalStorageBackend(HostRegistry hosts, Path fallback, boolean direct) {
-        this(hosts, ConfigGuard.of(new Settings(fallback, direct), c -> Settings.parse(c, null, fallback)));
+        this(hosts, ConfigGuard.of(new Settings(fallback, direct), c -> Settings.parse(c, fallback)));
     }
 
     private LocalStorageBackend(HostRegistry hosts, ConfigGuard<Config, Settings> settings) {

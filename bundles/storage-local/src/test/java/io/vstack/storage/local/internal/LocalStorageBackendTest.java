@@ -307,7 +307,7 @@ class LocalStorageBackendTest {
     @Test
     void aBadValueChangesNothingAndIsOneLineNamingPidAndKey() throws Exception {
         List<String> startLog = LogLines.warnings(() -> backend = new LocalStorageBackend(hosts,
-                Configs.of(LocalStorageBackend.Config.class, "directory", "/dev/null"), root.toString(), root));
+                Configs.of(LocalStorageBackend.Config.class, "directory", "/dev/null"), root));
         assertEquals(List.of("io.vstack.storage.local: key 'directory': /dev/null is in /dev, not a directory vstack may "
                 + "write; configuration refused, starting with the defaults"), startLog);
         List<String> log = LogLines.warnings(() -> {

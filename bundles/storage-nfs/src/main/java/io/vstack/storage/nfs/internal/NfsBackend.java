@@ -3,6 +3,7 @@ package io.vstack.storage.nfs.internal;
 import io.vstack.support.ConfigGuard;
 import io.vstack.support.ConfigKeys;
 import io.vstack.api.Durations;
+import io.vstack.support.KarafData;
 import io.vstack.support.StoreFiles;
 import io.vstack.support.StoreMetadata;
 import io.vstack.api.ByteSize;
@@ -83,11 +84,11 @@ public final class NfsBackend implements StorageBackend {
      */
     record Settings(String export, Path directory, long capacity, int clientCacheBytes, Duration serverLatency) {
 
-        /** Parses a configuration; {@code karafData} or else {@code bundleData} holds the default directory. */
-        static Settings parse(Config config, String karafData, Path bundleData) {
+        /** Parses a configuration; {@code dataRoot} holds the default directory. */
+        static Settings parse(Config config, Path dataRoot) {
             String export = ConfigKeys.name(PID, "export", config.export());
             return new Settings(export, ConfigKeys.writableDirectory(PID, "directory",
-                            ConfigKeys.dataDirectory(config.directory(), karafData, bundleData, "vstack", "nfs", export)),
+                            ConfigKeys.dataDirectory(config.directory(), dataRoot, "vstack", "nfs", export)),
                     ConfigKeys.size(PID, "capacity", config.capacity(), false),
                     (int) Math.min(Integer.MAX_VALUE, ConfigKeys.size(PID, "clientCache", config.clientCache(), true)),
                     ConfigKeys.duration(PID, "serverLatency", config.serverLatency()));
@@ -106,19 +107,19 @@ public final class NfsBackend implements StorageBackend {
     /** Creates the backend from its configuration (its defaults if that is refused). */
     @Activate
     public NfsBackend(BundleContext context, Config config) throws IOException {
-        this(config, context.getProperty("karaf.data"), context.getDataFile("").toPath());
+        this(config, KarafData.of(context));
     }
 
-    /** Creates the backend from {@code config}; {@code karafData} (or else {@code bundleData}) holds the default directory. */
-    NfsBackend(Config config, String karafData, Path bundleData) throws IOException {
-        this(ConfigGuard.start(config, ConfigGuard.defaults(Config.class), c -> Settings.parse(c, karafData, bundleData)));
+    /** Creates the backend from {@code config}; {@code dataRoot} holds the default directory. */
+    NfsBackend(Config config, Path dataRoot) throws IOException {
+        this(ConfigGuard.start(config, ConfigGuard.defaults(Config.class), c -> Settings.parse(c, dataRoot)));
     }
 
     /** Creates the backend over {@code directory}, without Config Admin: for tests and benchmarks. */
     public NfsBackend(String export, Path directory, long capacity, int clientCacheBytes, Duration serverLatency)
             throws IOException {
         this(ConfigGuard.of(new Settings(ConfigKeys.name(PID, "export", export), directory, capacity, clientCacheBytes,
-                serverLatency), c -> Settings.parse(c, null, directory)));
+                serverLatency), c -> Settings.parse(c, directory)));
     }
 
     private NfsBackend(ConfigGuard<Config, Settings> settings) throws IOException {

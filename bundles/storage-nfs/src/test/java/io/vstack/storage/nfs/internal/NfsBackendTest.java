@@ -116,7 +116,7 @@ class NfsBackendTest {
     @Test
     void aBadValueAtTheFirstStartStartsTheExportWithItsDefaults() throws Exception {
         List<String> log = LogLines.warnings(() -> {
-            NfsBackend nfs = new NfsBackend(Configs.of(NfsBackend.Config.class, "capacity", "abc"), dir.toString(), dir);
+            NfsBackend nfs = new NfsBackend(Configs.of(NfsBackend.Config.class, "capacity", "abc"), dir);
             assertEquals(100L << 30, nfs.status().capacity());
         });
         assertEquals(List.of("io.vstack.storage.nfs: key 'capacity': 'abc' is not a size: expected a size like 4096, 64M "
@@ -125,7 +125,7 @@ class NfsBackendTest {
 
     @Test
     void aBadValueChangesNothingAndAGoodOneAppliesInPlace() throws Exception {
-        NfsBackend nfs = new NfsBackend(Configs.of(NfsBackend.Config.class, "capacity", "1G"), dir.toString(), dir);
+        NfsBackend nfs = new NfsBackend(Configs.of(NfsBackend.Config.class, "capacity", "1G"), dir);
         NfsBackend.Settings before = nfs.settings();
         List<String> log = LogLines.warnings(() -> {
             nfs.modified(Configs.of(NfsBackend.Config.class, "capacity", "1G", "serverLatency", "-1"));

@@ -3,6 +3,7 @@ package io.vstack.storage.san.internal;
 import io.vstack.support.ConfigGuard;
 import io.vstack.support.ConfigKeys;
 import io.vstack.api.Durations;
+import io.vstack.support.KarafData;
 import io.vstack.support.StoreFiles;
 import io.vstack.support.StoreMetadata;
 import io.vstack.api.ByteSize;
@@ -89,11 +90,11 @@ public final class SanBackend implements StorageBackend, MetricSource {
      */
     record Settings(String array, Path directory, long capacity, int paths, Duration pathLatency) {
 
-        /** Parses a configuration; {@code karafData} or else {@code bundleData} holds the default directory. */
-        static Settings parse(Config config, String karafData, Path bundleData) {
+        /** Parses a configuration; {@code dataRoot} holds the default directory. */
+        static Settings parse(Config config, Path dataRoot) {
             String array = ConfigKeys.name(PID, "array", config.array());
             return new Settings(array, ConfigKeys.writableDirectory(PID, "directory",
-                            ConfigKeys.dataDirectory(config.directory(), karafData, bundleData, "vstack", "san", array)),
+                            ConfigKeys.dataDirectory(config.directory(), dataRoot, "vstack", "san", array)),
                     ConfigKeys.size(PID, "capacity", config.capacity(), false),
                     ConfigKeys.wholeNumber(PID, "paths", config.paths(), 2, MAX_PATHS),
                     ConfigKeys.duration(PID, "pathLatency", config.pathLatency()));
@@ -117,19 +118,19 @@ public final class SanBackend implements StorageBackend, MetricSource {
     /** Creates the backend from its configuration (its defaults if that is refused); the array directory is created if missing. */
     @Activate
     public SanBackend(BundleContext context, Config config) throws IOException {
-        this(config, context.getProperty("karaf.data"), context.getDataFile("").toPath());
+        this(config, KarafData.of(context));
     }
 
-    /** Creates the backend from {@code config}; {@code karafData} (or else {@code bundleData}) holds the default directory. */
-    SanBackend(Config config, String karafData, Path bundleData) throws IOException {
-        this(ConfigGuard.start(config, ConfigGuard.defaults(Config.class), c -> Settings.parse(c, karafData, bundleData)));
+    /** Creates the backend from {@code config}; {@code dataRoot} holds the default directory. */
+    SanBackend(Config config, Path dataRoot) throws IOException {
+        this(ConfigGuard.start(config, ConfigGuard.defaults(Config.class), c -> Settings.parse(c, dataRoot)));
     }
 
     /** Creates the backend over {@code directory}, without Config Admin: for tests and benchmarks. */
     public SanBackend(String array, Path directory, long capacity, int paths, Duration pathLatency) throws IOException {
         this(ConfigGuard.of(new Settings(ConfigKeys.name(PID, "array", array), directory, capacity,
                         ConfigKeys.wholeNumber(PID, "paths", Integer.toString(paths), 2, MAX_PATHS), pathLatency),
-                c -> Settings.parse(c, null, directory)));
+                c -> Settings.parse(c, directory)));
     }
 
     private SanBackend(ConfigGuard<Config, Settings> settings) throws IOException {

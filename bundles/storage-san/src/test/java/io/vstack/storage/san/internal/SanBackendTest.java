@@ -141,7 +141,7 @@ class SanBackendTest {
     @Test
     void aBadValueAtTheFirstStartStartsTheArrayWithItsDefaults() throws Exception {
         List<String> log = LogLines.warnings(() -> {
-            SanBackend san = new SanBackend(Configs.of(SanBackend.Config.class, "paths", "9"), dir.toString(), dir);
+            SanBackend san = new SanBackend(Configs.of(SanBackend.Config.class, "paths", "9"), dir);
             assertEquals(List.of("path0", "path1"), san.pathNames());
             assertEquals(dir.resolve("vstack/san/array1"), san.settings().directory());
         });
@@ -151,7 +151,7 @@ class SanBackendTest {
 
     @Test
     void aBadValueChangesNothingAndIsOneLineNamingPidAndKey() throws Exception {
-        SanBackend san = new SanBackend(Configs.of(SanBackend.Config.class, "capacity", "1G", "paths", "3"), dir.toString(), dir);
+        SanBackend san = new SanBackend(Configs.of(SanBackend.Config.class, "capacity", "1G", "paths", "3"), dir);
         SanBackend.Settings before = san.settings();
         List<String> log = LogLines.warnings(() -> {
             san.modified(Configs.of(SanBackend.Config.class, "capacity", "1G", "paths", "9"));
@@ -171,7 +171,7 @@ class SanBackendTest {
 
     @Test
     void capacityAndLatencyChangeInPlaceAndAStructuralChangeWaitsForARestart() throws Exception {
-        SanBackend san = new SanBackend(Configs.of(SanBackend.Config.class, "capacity", "1G"), dir.toString(), dir);
+        SanBackend san = new SanBackend(Configs.of(SanBackend.Config.class, "capacity", "1G"), dir);
         san.modified(Configs.of(SanBackend.Config.class, "capacity", "2G", "pathLatency", "1ms"));
         assertEquals(2L << 30, san.status().capacity());
         assertTrue(san.pathStates().get(0)[1].contains("1ms"), san.pathStates().get(0)[1]);

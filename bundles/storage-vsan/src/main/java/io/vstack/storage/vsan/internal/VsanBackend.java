@@ -2,6 +2,7 @@ package io.vstack.storage.vsan.internal;
 
 import io.vstack.support.ConfigGuard;
 import io.vstack.support.ConfigKeys;
+import io.vstack.support.KarafData;
 import io.vstack.support.StoreFiles;
 import io.vstack.api.ByteSize;
 import io.vstack.api.Durations;
@@ -100,11 +101,11 @@ public final class VsanBackend implements StorageBackend, MetricSource, AutoClos
      */
     record Settings(int failuresToTolerate, List<String> hosts, Path directory, Duration resyncInterval) {
 
-        /** Parses a configuration; {@code karafData} or else {@code bundleData} holds the default directory. */
-        static Settings parse(Config config, String karafData, Path bundleData) {
+        /** Parses a configuration; {@code dataRoot} holds the default directory. */
+        static Settings parse(Config config, Path dataRoot) {
             return new Settings(ConfigKeys.wholeNumber(PID, "failuresToTolerate", config.failuresToTolerate(), 0, 2),
                     memberList(config.hosts()), ConfigKeys.writableDirectory(PID, "directory",
-                            ConfigKeys.dataDirectory(config.directory(), karafData, bundleData, "vstack", "vsan")),
+                            ConfigKeys.dataDirectory(config.directory(), dataRoot, "vstack", "vsan")),
                     interval(config.resyncInterval()));
         }
     }
@@ -129,12 +130,12 @@ public final class VsanBackend implements StorageBackend, MetricSource, AutoClos
     /** Creates the backend from its configuration (its defaults if that is refused) and starts its resync thread. */
     @Activate
     public VsanBackend(@Reference HostRegistry hosts, BundleContext context, Config config) throws IOException {
-        this(hosts, config, context.getProperty("karaf.data"), context.getDataFile("").toPath());
+        this(hosts, config, KarafData.of(context));
     }
 
-    /** Creates the backend from {@code config}; {@code karafData} (or else {@code bundleData}) holds the default directory. */
-    VsanBackend(HostRegistry hosts, Config config, String karafData, Path bundleData) throws IOException {
-        this(hosts, ConfigGuard.start(config, ConfigGuard.defaults(Config.class), c -> Settings.parse(c, karafData, bundleData)));
+    /** Creates the backend from {@code config}; {@code dataRoot} holds the default directory. */
+    VsanBackend(HostRegistry hosts, Config config, Path dataRoot) throws IOException {
+        this(hosts, ConfigGuard.start(config, ConfigGuard.defaults(Config.class), c -> Settings.parse(c, dataRoot)));
     }
 
     /**
@@ -146,7 +147,7 @@ public final class VsanBackend implements StorageBackend, MetricSource, AutoClos
                        Duration resyncInterval) throws IOException {
         this(hosts, ConfigGuard.of(new Settings(ConfigKeys.wholeNumber(PID, "failuresToTolerate",
                         Integer.toString(failuresToTolerate), 0, 2), members, cluster, resyncInterval),
-                c -> Settings.parse(c, null, cluster)));
+                c -> Settings.parse(c, cluster)));
     }
 
     private VsanBackend(HostRegistry hosts, ConfigGuard<Config, Settings> settings) throws IOException {

@@ -210,7 +210,7 @@ class VsanBackendTest {
     void aBadValueChangesNothingAndIsOneLineNamingPidAndKey() throws Exception {
         FakeHosts hosts = FakeHosts.withLocalDevices(dir, 1L << 30, "esx1", "esx2");
         List<String> startLog = LogLines.warnings(() -> backends.add(new VsanBackend(hosts,
-                Configs.of(VsanBackend.Config.class, "failuresToTolerate", "abc"), dir.toString(), dir)));
+                Configs.of(VsanBackend.Config.class, "failuresToTolerate", "abc"), dir)));
         assertEquals(List.of("io.vstack.storage.vsan: key 'failuresToTolerate': 'abc' is not a whole number; "
                 + "configuration refused, starting with the defaults"), startLog);
         VsanBackend vsan = backends.get(0);
