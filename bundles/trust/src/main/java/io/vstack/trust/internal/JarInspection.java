@@ -66,7 +66,7 @@ record JarInspection(String symbolicName, String version, String contentSha256, 
                 }
             }
         } catch (IOException | IllegalArgumentException e) {
-            throw new TrustException("not a readable jar: " + e.getMessage(), e);
+            throw new TrustException("not a readable jar: " + Signers.oneLine(e.getMessage()), e);
         }
         return from(contentSha, manifest, signatureFiles);
     }
@@ -86,7 +86,7 @@ record JarInspection(String symbolicName, String version, String contentSha256, 
                 }
             }
         } catch (IOException | IllegalArgumentException e) {
-            throw new TrustException("not a readable jar: " + e.getMessage(), e);
+            throw new TrustException("not a readable jar: " + Signers.oneLine(e.getMessage()), e);
         }
         return from(contentSha, manifest, signatureFiles);
     }
@@ -127,7 +127,7 @@ record JarInspection(String symbolicName, String version, String contentSha256, 
         try {
             return new Manifest(new ByteArrayInputStream(manifest));
         } catch (IOException e) {
-            throw new TrustException("unreadable manifest: " + e.getMessage(), e);
+            throw new TrustException("unreadable manifest: " + Signers.oneLine(e.getMessage()), e);
         }
     }
 
@@ -180,7 +180,7 @@ record JarInspection(String symbolicName, String version, String contentSha256, 
         } catch (SecurityException e) {
             throw new TrustException("jar signature does not verify: " + e.getMessage(), e);
         } catch (IOException e) {
-            throw new TrustException("not a readable jar: " + e.getMessage(), e);
+            throw new TrustException("not a readable jar: " + Signers.oneLine(e.getMessage()), e);
         }
         if (!anySigned) {
             return List.of();

@@ -11,9 +11,13 @@ import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.util.Collection;
+import java.util.regex.Pattern;
 
 /** X.509 helpers: reading a certificate file (PEM or DER), fingerprints, subject names. */
 final class Signers {
+
+    /** A {@code some.package.SomeException: } prefix of a wrapped cause's message, wherever it stands. */
+    private static final Pattern JAVA_CLASS_PREFIX = Pattern.compile("(?:[a-z_][\\w$]*\\.)+[A-Z][\\w$]*(?:Exception|Error): ");
 
     private Signers() {
     }
@@ -66,6 +70,11 @@ final class Signers {
             return "no detail";
         }
         int newline = message.indexOf('\n');
-        return (newline < 0 ? message : message.substring(0, newline)).strip();
+        String line = (newline < 0 ? message : message.substring(0, newline)).strip();
+        // A wrapped cause's message carries its class name ("java.io.IOException: Incomplete data"):
+        // the user needs the reason, not the class.
+        String reason = JAVA_CLASS_PREFIX.matcher(line).replaceAll("");
+        return reason.isBlank() ? line : reason;
     }
+
 }

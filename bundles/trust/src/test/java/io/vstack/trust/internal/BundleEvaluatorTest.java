@@ -199,6 +199,16 @@ class BundleEvaluatorTest {
     }
 
     @Test
+    void aMalformedCertificateIsRefusedInOneLineWithoutJavaClassNames() throws Exception {
+        Path pem = write("bad.pem", "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n".getBytes());
+        TrustException e = assertThrows(TrustException.class, () -> Signers.read(pem));
+        assertTrue(e.getMessage().startsWith(pem + " is not an X.509 certificate (PEM or DER): "), e.getMessage());
+        assertFalse(e.getMessage().matches(".*\\b(java|javax|sun)\\.[a-z.]+[A-Z]\\w*(Exception|Error).*"), e.getMessage());
+        assertEquals("Incomplete data", Signers.oneLine("java.security.cert.CertificateException: java.io.IOException: Incomplete data"));
+        assertEquals("plain reason", Signers.oneLine("plain reason\nat line two"));
+    }
+
+    @Test
     void aJarSignedByAnUnknownKeyIsRefused() throws Exception {
         store.addSigner(trusted.certificate(), "admin");
         Path jar = write("x.jar", TestJars.sign(TestJars.bundle("x", "1.0", "payload"), unknown, dir));
