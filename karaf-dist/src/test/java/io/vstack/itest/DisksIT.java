@@ -3,7 +3,6 @@ package io.vstack.itest;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
-import static org.ops4j.pax.exam.CoreOptions.systemProperty;
 
 import io.vstack.api.disk.DiskException;
 import io.vstack.api.disk.DiskHandle;
@@ -70,11 +69,7 @@ public class DisksIT {
 
     @Configuration
     public Option[] config() {
-        String jar = System.getProperty("vstack.fixture.jar");
-        if (jar == null) {
-            throw new IllegalStateException("system property vstack.fixture.jar is not set: run the integration tests through Maven");
-        }
-        return VstackDistribution.options(systemProperty("vstack.fixture.jar").value(jar));
+        return VstackDistribution.options(VstackDistribution.fixtureJar());
     }
 
     @Test

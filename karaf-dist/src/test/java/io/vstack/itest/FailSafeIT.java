@@ -3,7 +3,6 @@ package io.vstack.itest;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
-import static org.ops4j.pax.exam.CoreOptions.systemProperty;
 import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.editConfigurationFilePut;
 
 import io.vstack.api.disk.DiskHandle;
@@ -74,11 +73,7 @@ public class FailSafeIT {
 
     @Configuration
     public Option[] config() {
-        String jar = System.getProperty("vstack.fixture.jar");
-        if (jar == null) {
-            throw new IllegalStateException("system property vstack.fixture.jar is not set: run the integration tests through Maven");
-        }
-        return VstackDistribution.options(systemProperty("vstack.fixture.jar").value(jar),
+        return VstackDistribution.options(VstackDistribution.fixtureJar(),
                 editConfigurationFilePut("etc/io.vstack.disks.cfg", "filterTimeout", TIMEOUT_MILLIS + "ms"));
     }
 

@@ -1,5 +1,6 @@
 package io.vstack.itest;
 
+import static org.ops4j.pax.exam.CoreOptions.systemProperty;
 import static org.ops4j.pax.exam.CoreOptions.when;
 import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.configureConsole;
 import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.editConfigurationFilePut;
@@ -35,6 +36,21 @@ final class VstackDistribution {
      */
     static Option[] options(Option... extra) {
         return withTrust(editConfigurationFilePut(TRUST_CFG, "mode", "log-only"), extra);
+    }
+
+    /** The system property naming the test filter fixture's jar. */
+    static final String FIXTURE_JAR = "vstack.fixture.jar";
+
+    /**
+     * Passes the path of the test filter fixture's jar (built by the reactor) into the container as
+     * the system property {@code vstack.fixture.jar}, for the tests that drop it into deploy/.
+     */
+    static Option fixtureJar() {
+        String jar = System.getProperty(FIXTURE_JAR);
+        if (jar == null) {
+            throw new IllegalStateException("system property " + FIXTURE_JAR + " is not set: run the integration tests through Maven");
+        }
+        return systemProperty(FIXTURE_JAR).value(jar);
     }
 
     /**
