@@ -18,13 +18,18 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Properties;
 import java.util.jar.Attributes;
 import java.util.jar.JarEntry;
 import java.util.jar.JarInputStream;
 import java.util.jar.JarOutputStream;
 import java.util.jar.Manifest;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import javax.inject.Inject;
 import org.apache.karaf.features.FeaturesService;
 import org.apache.karaf.shell.api.console.Session;
@@ -51,6 +56,10 @@ import org.osgi.framework.Constants;
 public class TrustEnforcementIT {
 
     private static final String FIXTURES = "vstack.trust.fixtures";
+    /** The archetype's integration test folder: archetype.properties, goal.txt, project/ (generated and built). */
+    private static final String FILTER_IT = "vstack.filter.archetype.it";
+    private static final String FILTERS_DOC = "vstack.filters.doc";
+    private static final String VERSION = "vstack.version";
     private static final String BSN = "io.vstack.trust.fixture";
 
     @Inject
@@ -70,7 +79,10 @@ public class TrustEnforcementIT {
 
     @Configuration
     public Option[] config() {
-        return VstackDistribution.enforcing(systemProperty(FIXTURES).value(System.getProperty(FIXTURES)));
+        return VstackDistribution.enforcing(systemProperty(FIXTURES).value(System.getProperty(FIXTURES)),
+                systemProperty(FILTER_IT).value(System.getProperty(FILTER_IT)),
+                systemProperty(FILTERS_DOC).value(System.getProperty(FILTERS_DOC)),
+                systemProperty(VERSION).value(System.getProperty(VERSION)));
     }
 
     @Test
@@ -224,6 +236,80 @@ public class TrustEnforcementIT {
         features.removeRepository(repository.toUri());
     }
 
+    /**
+     * docs/FILTERS.md's development loop, from generation to a filter passing data in the
+     * distribution as shipped. The archetype's integration test ran steps 1 and 2 before this
+     * module (archetype:generate with the properties the doc gives, then {@code mvn verify} of the
+     * generated project in a new user home); this test checks that it ran them as the doc writes
+     * them, then runs steps 3 to 5: the {@code trust:keys add} line that build printed, the signed
+     * jar copied into deploy/ by the doc's path, and each console command of step 5 as written.
+     */
+    @Test
+    public void theDocumentedFilterLoopTakesAGeneratedFilterIntoTheDataPath() throws Exception {
+        List<String> loop = documentedLoop();
+        Path it = Path.of(System.getProperty(FILTER_IT));
+        Properties generated = new Properties();
+        try (var in = Files.newBufferedReader(it.resolve("archetype.properties"))) {
+            generated.load(in);
+        }
+        Map<String, String> generate = generateProperties(loop);
+        assertEquals("io.vstack", generate.remove("archetypeGroupId"));
+        assertEquals("io.vstack.filter-archetype", generate.remove("archetypeArtifactId"));
+        assertEquals("the archetype version in docs/FILTERS.md", System.getProperty(VERSION), generate.remove("archetypeVersion"));
+        Map<String, String> tested = new HashMap<>();
+        generated.stringPropertyNames().forEach(key -> tested.put(key, generated.getProperty(key)));
+        assertEquals("archetype:generate in docs/FILTERS.md and the archetype's integration test", tested, generate);
+        String artifactId = generated.getProperty("artifactId");
+        String goal = Files.readString(it.resolve("goal.txt")).strip();
+        assertTrue(loop.toString(), loop.contains("cd " + artifactId + " && mvn " + goal));
+        Path project = it.resolve("project").resolve(artifactId);
+
+        // 3. The line the generated build printed, as printed (the doc shows it with another home).
+        assertTrue(loop.toString(), loop.stream().anyMatch(l -> l.startsWith("trust:keys add ")));
+        Matcher printed = Pattern.compile("trust:keys add \\S+").matcher(Files.readString(project.resolve("build.log")));
+        assertTrue("the generated build printed no trust:keys add line", printed.find());
+        String keys = execute(printed.group());
+        assertTrue(keys, keys.contains("(vstack developer key)"));
+
+        // 4. The jar the doc names, copied into deploy/.
+        Matcher copy = matching(loop, "cp (\\S+) <vstack>/run/deploy/");
+        Path deployed = deploy(project.resolve(copy.group(1)));
+        String symbolicName = generated.getProperty("package");
+        Bundle bundle = awaitBundle(symbolicName);
+        Eventually.await(symbolicName + " ACTIVE from deploy/", () -> bundle.getState() == Bundle.ACTIVE);
+        assertTrue(list(), list().lines().anyMatch(l -> l.contains(symbolicName) && l.contains("TRUSTED")
+                && l.contains("signer:CN=") && l.contains("(vstack developer key)")));
+        String filter = generated.getProperty("filterName");
+        Eventually.await("filter " + filter + " available", () -> executeUnchecked("filter:list --no-format")
+                .lines().anyMatch(l -> l.startsWith(filter + "\t")));
+
+        // 5. The console commands, as written.
+        List<String> console = loop.subList(loop.indexOf(loop.stream().filter(l -> l.startsWith("# 5.")).findFirst()
+                .orElseThrow(() -> new AssertionError("no step 5 in " + loop))) + 1, loop.size())
+                .stream().filter(l -> !l.startsWith("#")).toList();
+        String disk = matching(console, "filter:attach (\\S+) " + Pattern.quote(filter) + "( .*)?").group(1);
+        Map<String, String> outputs = new HashMap<>();
+        for (String command : console) {
+            outputs.put(command.split(" ")[0], execute(command));
+        }
+        String workload = outputs.get("workload:run");
+        Matcher summary = Pattern.compile("disk " + Pattern.quote(disk) + ", .*, errors (\\d+), verified blocks (\\d+), "
+                + "verify failures (\\d+), (\\w+)").matcher(workload == null ? "" : workload);
+        assertTrue("workload:run summary in: " + workload, summary.find());
+        assertEquals(workload, "0", summary.group(1));
+        assertTrue(workload, Long.parseLong(summary.group(2)) > 0);
+        assertEquals(workload, "0", summary.group(3));
+        assertEquals(workload, "completed", summary.group(4));
+        String filters = outputs.get("filter:list");
+        String[] row = String.valueOf(filters).lines().map(l -> l.strip().split("\\s*[|\t]\\s*"))
+                .filter(f -> f.length > 5 && f[0].equals(disk) && f[1].equals(filter)).findFirst()
+                .orElseThrow(() -> new AssertionError("no attachment of " + filter + " to " + disk + " in:\n" + filters));
+        assertEquals(filters, "active", row[2]);
+        assertTrue(filters, Long.parseLong(row[4]) > 0);
+        assertEquals(filters, "0", row[5]);
+        undeploy(deployed, symbolicName);
+    }
+
     @Test
     public void badInputIsAOneLineError() throws Exception {
         for (String command : new String[] {"trust:install file:/no/such/bundle.jar", "trust:keys add /no/such.pem",
@@ -235,6 +321,38 @@ public class TrustEnforcementIT {
     }
 
     // ---- helpers ------------------------------------------------------------------------
+
+    /** The lines of the command block of docs/FILTERS.md's development loop, continuations joined. */
+    private static List<String> documentedLoop() throws IOException {
+        String doc = Files.readString(Path.of(System.getProperty(FILTERS_DOC)));
+        int section = doc.indexOf("## The development loop");
+        assertTrue("docs/FILTERS.md has no development loop section", section >= 0);
+        int start = doc.indexOf("```\n", section) + 4;
+        int end = doc.indexOf("```", start);
+        assertTrue("no command block in the development loop section", start >= 4 && end > start);
+        return Arrays.stream(doc.substring(start, end).replace("\\\n", " ").split("\n"))
+                .map(l -> l.strip().replaceAll("\\s+", " ")).filter(l -> !l.isEmpty()).toList();
+    }
+
+    /** The -Dkey=value pairs of the block's archetype:generate command. */
+    private static Map<String, String> generateProperties(List<String> loop) {
+        Matcher command = matching(loop, "mvn -B archetype:generate( .*)");
+        Map<String, String> properties = new HashMap<>();
+        for (String option : command.group(1).strip().split(" ")) {
+            Matcher pair = Pattern.compile("-D([^=]+)=(.+)").matcher(option);
+            assertTrue(option, pair.matches());
+            properties.put(pair.group(1), pair.group(2));
+        }
+        return properties;
+    }
+
+    /** The one line that matches {@code regex} in full. */
+    private static Matcher matching(List<String> lines, String regex) {
+        Pattern pattern = Pattern.compile(regex);
+        List<Matcher> found = lines.stream().map(pattern::matcher).filter(Matcher::matches).toList();
+        assertEquals("lines matching " + regex + " in " + lines, 1, found.size());
+        return found.get(0);
+    }
 
     private static void assertStartRefused(Bundle bundle) {
         try {
