@@ -8,7 +8,9 @@ import io.vstack.api.trace.TraceReader;
 import io.vstack.cache.internal.policy.ArcFactory;
 import io.vstack.cache.internal.policy.LruFactory;
 import io.vstack.cache.internal.policy.S3FifoFactory;
+import io.vstack.api.cache.EvictionListener;
 import io.vstack.cache.internal.policy.TwoPhaseFactory;
+import io.vstack.cache.internal.policy.TwoPhasePolicy;
 import io.vstack.cache.internal.policy.TwoQueueFactory;
 import io.vstack.cache.internal.sim.Belady;
 import io.vstack.cache.internal.sim.Replay;
@@ -21,6 +23,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * Miss ratios (%) of our policies, Caffeine and Belady's OPT over every trace/size cell of
@@ -28,7 +31,8 @@ import java.util.TreeMap;
  * directory (default {@code ../shared/traces}, relative to the repository root), then {@code --more}
  * to add 22 further cells (other sizes of those traces, and web07, cs, gli, ps, 2_pools), which guard
  * a policy change against fitting the README's eight, and {@code --plots DIR} to write, per trace,
- * {@code missratio-<trace>.svg}: miss ratio against cache size for every policy of the run.
+ * {@code missratio-<trace>.svg}: miss ratio against cache size for every policy of the run. Also
+ * prints the default policy's metadata per cached block at each cache size of the run.
  */
 public final class MissRatioHarness {
 
@@ -111,6 +115,14 @@ public final class MissRatioHarness {
                 curves.computeIfAbsent(name, k -> new TreeMap<>()).put(size, all);
             }
         }
+        TreeSet<Integer> sizes = new TreeSet<>();
+        curves.values().forEach(bySize -> sizes.addAll(bySize.keySet()));
+        StringBuilder metadata = new StringBuilder("metadata per cached block (two-phase, TwoPhasePolicy.metadataBytes()):");
+        for (int size : sizes) {
+            TwoPhasePolicy policy = (TwoPhasePolicy) new TwoPhaseFactory().create(size, EvictionListener.NONE);
+            metadata.append(String.format(Locale.ROOT, " %d: %.1f B;", size, policy.metadataBytes()));
+        }
+        System.out.println(metadata);
         if (plots != null) {
             List<String> names = new ArrayList<>();
             ours.forEach(f -> names.add(f.name()));

@@ -17,10 +17,9 @@ public final class LinePlot {
 
     private static final String[] COLORS = {"#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#17becf",
         "#e377c2", "#7f7f7f", "#bcbd22"};
-    private static final int WIDTH = 720;
+    private static final int PLOT_WIDTH = 480;
     private static final int HEIGHT = 440;
     private static final int LEFT = 70;
-    private static final int RIGHT = 170;
     private static final int TOP = 40;
     private static final int BOTTOM = 55;
 
@@ -93,13 +92,17 @@ public final class LinePlot {
         }
         Axis x = new Axis(logX, null, series.stream().flatMapToDouble(s -> java.util.Arrays.stream(s.xs)).toArray());
         Axis y = new Axis(logY, yMin, series.stream().flatMapToDouble(s -> java.util.Arrays.stream(s.ys)).toArray());
-        double plotW = WIDTH - LEFT - RIGHT;
+        // The legend's column is as wide as its longest name (about 7 px a character at 12 px).
+        int longest = series.stream().mapToInt(s -> s.name.length()).max().orElse(0);
+        int right = Math.max(120, 50 + 7 * longest);
+        int width = LEFT + PLOT_WIDTH + right;
+        double plotW = PLOT_WIDTH;
         double plotH = HEIGHT - TOP - BOTTOM;
         StringBuilder svg = new StringBuilder();
         svg.append(String.format(Locale.ROOT, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
-                + "viewBox=\"0 0 %d %d\" font-family=\"sans-serif\" font-size=\"12\">%n", WIDTH, HEIGHT, WIDTH, HEIGHT));
-        svg.append(String.format(Locale.ROOT, "<rect width=\"%d\" height=\"%d\" fill=\"white\"/>%n", WIDTH, HEIGHT));
-        svg.append(text(WIDTH / 2.0 - RIGHT / 2.0, 22, title, "middle", "font-size=\"14\" font-weight=\"bold\""));
+                + "viewBox=\"0 0 %d %d\" font-family=\"sans-serif\" font-size=\"12\">%n", width, HEIGHT, width, HEIGHT));
+        svg.append(String.format(Locale.ROOT, "<rect width=\"%d\" height=\"%d\" fill=\"white\"/>%n", width, HEIGHT));
+        svg.append(text(LEFT + plotW / 2, 22, title, "middle", "font-size=\"14\" font-weight=\"bold\""));
         // Grid and ticks.
         for (double t : x.ticks()) {
             double px = LEFT + x.fraction(t) * plotW;

@@ -63,7 +63,7 @@ class LinePlotTest {
             double y = Double.parseDouble(xy[1]);
             assertTrue(x > previousX, "x grows to the right");
             assertTrue(y < previousY, "a larger value is drawn higher");
-            assertTrue(x >= 0 && x <= 720 && y >= 0 && y <= 440, p);
+            assertTrue(x >= 70 && x <= 70 + 480 && y >= 40 && y <= 440 - 55, p);
             previousX = x;
             previousY = y;
         }
