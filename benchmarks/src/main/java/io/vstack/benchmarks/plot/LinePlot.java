@@ -78,6 +78,25 @@ public final class LinePlot {
         return this;
     }
 
+    /**
+     * Takes the harnesses' option {@code --plots DIR} out of their arguments.
+     *
+     * @param args the command line, without the option afterwards
+     * @return the directory, or null if the option is absent
+     */
+    public static Path plotsOption(List<String> args) {
+        int at = args.indexOf("--plots");
+        if (at < 0) {
+            return null;
+        }
+        if (at + 1 >= args.size()) {
+            throw new IllegalArgumentException("--plots needs a directory");
+        }
+        Path dir = Path.of(args.get(at + 1));
+        args.subList(at, at + 2).clear();
+        return dir;
+    }
+
     /** Writes {@link #toSvg()} to the file, creating its directory. */
     public void write(Path file) throws IOException {
         Path dir = file.toAbsolutePath().getParent();

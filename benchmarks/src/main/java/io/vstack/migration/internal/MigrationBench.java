@@ -62,15 +62,7 @@ public final class MigrationBench {
 
     public static void main(String[] allArgs) throws Exception {
         List<String> positional = new ArrayList<>(List.of(allArgs));
-        Path plots = null;
-        int at = positional.indexOf("--plots");
-        if (at >= 0) {
-            if (at + 1 >= positional.size()) {
-                throw new IllegalArgumentException("--plots needs a directory");
-            }
-            plots = Path.of(positional.get(at + 1));
-            positional.subList(at, at + 2).clear();
-        }
+        Path plots = LinePlot.plotsOption(positional);
         String[] args = positional.toArray(String[]::new);
         Path out = Path.of(args.length > 0 ? args[0] : "target/migration-bench");
         int runs = args.length > 1 ? Integer.parseInt(args[1]) : 10;

@@ -80,4 +80,13 @@ class LinePlotTest {
                 () -> new LinePlot("t", "x", "y").series("a", new double[] {1, 2}, new double[] {1}));
         assertThrows(IllegalStateException.class, () -> new LinePlot("t", "x", "y").toSvg());
     }
+
+    @Test
+    void thePlotsOptionIsTakenOutOfTheArguments() {
+        List<String> args = new ArrayList<>(List.of("out", "--plots", "docs/plots", "3"));
+        assertEquals(Path.of("docs/plots"), LinePlot.plotsOption(args));
+        assertEquals(List.of("out", "3"), args);
+        assertEquals(null, LinePlot.plotsOption(args));
+        assertThrows(IllegalArgumentException.class, () -> LinePlot.plotsOption(new ArrayList<>(List.of("out", "--plots"))));
+    }
 }
