@@ -1,10 +1,14 @@
 package io.vstack.benchmarks.datapath;
 
+import io.vstack.benchmarks.plot.LinePlot;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
+import org.HdrHistogram.Histogram;
 
 /**
  * The depth-8 / depth-1 read cost ratio on a loaded machine: three chains (depth 1; depth 8 with
@@ -13,14 +17,22 @@ import java.util.SplittableRandom;
  * in rotating order, and keeps each one's median), so that load that comes and goes hits every
  * chain alike. Prints the median of the round medians and the ratios, and the same for bare
  * {@code FileChannel} reads of the member files.
- * <p>Usage: {@code ChainReadComparison <dir> [rounds] [readsPerRound]}
+ * <p>Usage: {@code ChainReadComparison <dir> [rounds] [readsPerRound] [--plots DIR]}; with {@code --plots},
+ * writes {@code chain-read-cdf.svg}: the latency distribution of every measured read, per chain, through
+ * vstack and bare.
  */
 public final class ChainReadComparison {
 
     private ChainReadComparison() {
     }
 
-    public static void main(String[] args) throws Exception {
+    /** Percentiles drawn on the distribution plot (up to p99: beyond it a loaded machine's descheduling fills the axis). */
+    private static final double[] PERCENTILES = {1, 5, 10, 20, 30, 40, 50, 60, 70, 80, 90, 95, 97, 98, 99};
+
+    public static void main(String[] allArgs) throws Exception {
+        List<String> positional = new ArrayList<>(List.of(allArgs));
+        Path plots = LinePlot.plotsOption(positional);
+        String[] args = positional.toArray(String[]::new);
         Path dir = Path.of(args.length > 0 ? args[0] : "target/chain-compare");
         int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 30;
         int reads = args.length > 2 ? Integer.parseInt(args[2]) : 50_000;
@@ -34,6 +46,12 @@ public final class ChainReadComparison {
             long[][] disk = new long[chains.length][rounds];
             long[][] bare = new long[chains.length][rounds];
             long[] sample = new long[reads];
+            // Every measured read (not the warm-up's), per chain: [chain][0 = vstack, 1 = bare], ns.
+            Histogram[][] all = new Histogram[chains.length][2];
+            for (Histogram[] kinds : all) {
+                kinds[0] = new Histogram(3);
+                kinds[1] = new Histogram(3);
+            }
             ByteBuffer buffer = ByteBuffer.allocateDirect(ChainFixture.BLOCK);
             SplittableRandom random = new SplittableRandom(42);
             for (int warm = 0; warm < 3; warm++) {
@@ -46,7 +64,9 @@ public final class ChainReadComparison {
                 for (int k = 0; k < chains.length; k++) {
                     int i = (k + r) % chains.length;
                     disk[i][r] = measure(chains[i], false, buffer, random, sample);
+                    record(all[i][0], sample);
                     bare[i][r] = measure(chains[i], true, buffer, random, sample);
+                    record(all[i][1], sample);
                 }
             }
             long base = median(disk[0]);
@@ -57,6 +77,22 @@ public final class ChainReadComparison {
                         median(disk[i]) / (double) base, median(bare[i]), median(bare[i]) / (double) bareBase);
             }
             System.out.println(rounds + " interleaved rounds of " + reads + " reads per chain and kind; median of the round medians");
+            if (plots != null) {
+                LinePlot cdf = new LinePlot("4 KiB random reads through a chain: latency distribution", "latency (ns, log)",
+                        "reads at or below (%)").logX().yFrom(0);
+                for (int i = 0; i < chains.length; i++) {
+                    for (int kind = 0; kind < 2; kind++) {
+                        double[] ns = new double[PERCENTILES.length];
+                        for (int p = 0; p < PERCENTILES.length; p++) {
+                            ns[p] = all[i][kind].getValueAtPercentile(PERCENTILES[p]);
+                        }
+                        cdf.series(names[i] + (kind == 0 ? ", vstack" : ", bare file"), ns, PERCENTILES, kind == 1);
+                    }
+                }
+                Path file = plots.resolve("chain-read-cdf.svg");
+                cdf.write(file);
+                System.out.println("wrote " + file);
+            }
         } finally {
             for (ChainFixture c : chains) {
                 c.close();
@@ -80,6 +116,12 @@ public final class ChainReadComparison {
             sample[n] = System.nanoTime() - start;
         }
         return median(sample);
+    }
+
+    private static void record(Histogram histogram, long[] sample) {
+        for (long ns : sample) {
+            histogram.recordValue(Math.max(1, ns));
+        }
     }
 
     private static long median(long[] values) {

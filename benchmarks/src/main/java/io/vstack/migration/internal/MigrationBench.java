@@ -8,7 +8,10 @@ import io.vstack.api.vm.VmInfo;
 import io.vstack.api.vm.VmSpec;
 import io.vstack.api.vm.WorkloadPattern;
 import io.vstack.api.vm.WorkloadSpec;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vstack.benchmarks.datapath.DataPathFixture;
+import io.vstack.benchmarks.plot.LinePlot;
 import io.vstack.network.internal.BenchNetwork;
 import io.vstack.network.internal.DatacenterController;
 import io.vstack.network.internal.EniMoveProgrammer;
@@ -22,8 +25,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -37,20 +43,27 @@ import java.util.regex.Pattern;
  * source-side t2−t0); the blackout a 1 ms traffic probe sees. Real VMs (vm bundle), the real
  * migration manager over TCP, the real network controller, one JVM, two simulated hosts.
  * <p>Lives in the migration bundle's package (on the plain class path of this module) to build
- * the manager without OSGi, as the trust benchmark does. Args: {@code outDir [runs] [sent|full|both] [extra channels]}.
+ * the manager without OSGi, as the trust benchmark does. Args: {@code outDir [runs] [sent|full|both] [extra channels]
+ * [--plots DIR]}; with {@code --plots}, the first run of each workload with the default digest is drawn
+ * iteration by iteration: {@code migration-precopy-pending.svg} (pages to send at each iteration's start) and
+ * {@code migration-precopy-bandwidth.svg} (each iteration's stream rate).
  */
 public final class MigrationBench {
 
     private static final long MIB = 1L << 20;
     private static final Duration PROBE_PERIOD = Duration.ofMillis(1);
     private static final long GIB = 1L << 30;
+    private static final ObjectMapper JSON = new ObjectMapper();
     private static final VmInterface NIC = new VmInterface("eni-bench", "02:00:00:00:00:42", "net0", List.of("10.0.0.42"));
     private static final VmInterface PEER = new VmInterface("eni-peer", "02:00:00:00:00:43", "net0", List.of("10.0.0.43"));
 
     private MigrationBench() {
     }
 
-    public static void main(String[] args) throws Exception {
+    public static void main(String[] allArgs) throws Exception {
+        List<String> positional = new ArrayList<>(List.of(allArgs));
+        Path plots = LinePlot.plotsOption(positional);
+        String[] args = positional.toArray(String[]::new);
         Path out = Path.of(args.length > 0 ? args[0] : "target/migration-bench");
         int runs = args.length > 1 ? Integer.parseInt(args[1]) : 10;
         String modes = args.length > 2 ? args[2] : "both"; // sent, full or both: how the switchover's digest is made
@@ -86,6 +99,7 @@ public final class MigrationBench {
             System.out.printf("warm-up round trip (backs the simulated hosts' memory): %.3f s, %.3f s%n",
                     there.totalNanos() / 1e9, back.totalNanos() / 1e9);
             probes.start("bench", "10.0.0.42", "10.0.0.43", PROBE_PERIOD);
+            Map<String, MigrationReport> timelines = new LinkedHashMap<>();
 
             for (boolean verifyFull : new boolean[] {false, true}) {
                 if (modes.equals(verifyFull ? "sent" : "full")) {
@@ -102,11 +116,15 @@ public final class MigrationBench {
                         first.wireBytes() * 8.0 / first.totalNanos());
                 System.out.printf("P3 idle 1 GiB VM (data in every page), total time: %.3f s (downtime %.2f ms, source-side %.2f ms)%n",
                         first.totalNanos() / 1e9, first.downtimeNanos() / 1e6, first.sourceDowntimeNanos() / 1e6);
-                scenario(migrations, vms, params, "P5 idle", WorkloadSpec.idle(), runs, iperf);
-                scenario(migrations, vms, params, "P6 100 MB/s over 64 MiB",
-                        new WorkloadSpec(100_000_000L, 64 * MIB, WorkloadPattern.UNIFORM, 0.99, 4096, 0, Duration.ofMillis(1)), runs, iperf);
-                scenario(migrations, vms, params, "P8 1 GB/s over 1 GiB",
-                        new WorkloadSpec(1_000_000_000L, GIB - 8 * MIB, WorkloadPattern.UNIFORM, 0.99, 4096, 0, Duration.ofMillis(1)), runs, iperf);
+                Map<String, MigrationReport> firsts = verifyFull ? new LinkedHashMap<>() : timelines;
+                firsts.put("idle", scenario(migrations, vms, params, "P5 idle", WorkloadSpec.idle(), runs, iperf));
+                firsts.put("100 MB/s over 64 MiB", scenario(migrations, vms, params, "P6 100 MB/s over 64 MiB",
+                        new WorkloadSpec(100_000_000L, 64 * MIB, WorkloadPattern.UNIFORM, 0.99, 4096, 0, Duration.ofMillis(1)), runs, iperf));
+                firsts.put("1 GB/s over 1 GiB", scenario(migrations, vms, params, "P8 1 GB/s over 1 GiB",
+                        new WorkloadSpec(1_000_000_000L, GIB - 8 * MIB, WorkloadPattern.UNIFORM, 0.99, 4096, 0, Duration.ofMillis(1)), runs, iperf));
+            }
+            if (plots != null && !timelines.isEmpty()) {
+                timelinePlots(timelines, plots);
             }
             System.out.println("date " + Instant.now() + "; " + uptime());
         } finally {
@@ -140,7 +158,8 @@ public final class MigrationBench {
         return r;
     }
 
-    private static void scenario(MigrationManager migrations, VmManager vms, MigrationParams params, String name, WorkloadSpec w,
+    /** Runs one workload's migrations, prints its figures and returns its first run. */
+    private static MigrationReport scenario(MigrationManager migrations, VmManager vms, MigrationParams params, String name, WorkloadSpec w,
                                  int runs, double iperf) throws Exception {
         vms.setWorkload("bench", w);
         long[] down = new long[runs];
@@ -150,19 +169,21 @@ public final class MigrationBench {
         long[] tick = new long[runs];
         long[] stream = new long[runs];
         int unmeasured = 0;
+        MigrationReport first = null;
         long w0 = vms.vm("bench").orElseThrow().guestWrites();
         long t0 = System.nanoTime();
         TimeUnit.SECONDS.sleep(1);
         double rate = (vms.vm("bench").orElseThrow().guestWrites() - w0) * (double) w.writeSize() / ((System.nanoTime() - t0) / 1e9);
         for (int i = 0; i < runs; i++) {
             MigrationReport r = migrate(migrations, vms, params);
+            first = first == null ? r : first;
             down[i] = r.downtimeNanos();
             source[i] = r.sourceDowntimeNanos();
             total[i] = r.totalNanos();
             tick[i] = r.guestTickGapNanos();
             Map<String, Double> it0 = iteration0(r);
             stream[i] = (long) (it0.get("wireBytes") * 8e9 / it0.get("nanos")); // bit/s
-            blackout[i] = number(r, "networkBlackoutNanos");
+            blackout[i] = r.blackoutNanos();
             if (blackout[i] < 0) {
                 // The probe records a gap only past 2 periods (2 ms): no gap, so the blackout was shorter; count that bound.
                 blackout[i] = 2 * PROBE_PERIOD.toNanos();
@@ -176,6 +197,40 @@ public final class MigrationBench {
                 name, rate / 1e6, runs, ms(down, 50), ms(down, 99), ms(down, 100), ms(source, 50), ms(source, 99), ms(tick, 50), ms(tick, 99),
                 ms(blackout, 50), ms(blackout, 99), unmeasured, ms(total, 50) / 1000, ms(total, 99) / 1000,
                 ms(stream, 0) / 1e3, ms(stream, 50) / 1e3, ms(stream, 100) / 1e3, 100 * ms(stream, 50) * 1e6 / iperf);
+        return first;
+    }
+
+    /**
+     * The pre-copy iterations of one run per workload, from each run's JSON: pages to send at each
+     * iteration's start (log scale; a sync that found no dirty page is drawn at 1) and each
+     * iteration's stream rate; the legend gives each run's total time.
+     */
+    private static void timelinePlots(Map<String, MigrationReport> runs, Path dir) throws IOException {
+        LinePlot pending = new LinePlot("Pre-copy: pages to send at each iteration's start",
+                "iteration", "pages (log; 0 drawn at 1)").logY();
+        LinePlot rate = new LinePlot("Pre-copy: stream rate of each iteration", "iteration", "Gbit/s").yFrom(0);
+        for (Map.Entry<String, MigrationReport> run : runs.entrySet()) {
+            JsonNode iterations = iterations(run.getValue());
+            int n = iterations.size();
+            double[] index = new double[n];
+            double[] pages = new double[n];
+            double[] gbits = new double[n];
+            for (int i = 0; i < n; i++) {
+                JsonNode it = iterations.get(i);
+                index[i] = i;
+                pages[i] = Math.max(1, it.path("dirtyPagesAtSync").asLong());
+                long nanos = it.path("nanos").asLong();
+                gbits[i] = nanos > 0 ? it.path("wireBytes").asLong() * 8.0 / nanos : 0;
+            }
+            String label = String.format(Locale.ROOT, "%s, %.2f s", run.getKey(), run.getValue().totalNanos() / 1e9);
+            pending.series(label, index, pages);
+            rate.series(label, index, gbits);
+        }
+        for (Map.Entry<String, LinePlot> plot : Map.of("migration-precopy-pending.svg", pending,
+                "migration-precopy-bandwidth.svg", rate).entrySet()) {
+            plot.getValue().write(dir.resolve(plot.getKey()));
+            System.out.println("wrote " + dir.resolve(plot.getKey()));
+        }
     }
 
     private static double ms(long[] values, int p) {
@@ -185,24 +240,20 @@ public final class MigrationBench {
         return s[Math.max(0, Math.min(s.length - 1, rank - 1))] / 1e6;
     }
 
-    private static long number(MigrationReport r, String key) throws IOException {
-        String json = Files.readString(r.metricsFile().orElseThrow(), StandardCharsets.UTF_8);
-        Matcher m = Pattern.compile("\"" + key + "\": (-?\\d+)").matcher(json);
-        return m.find() ? Long.parseLong(m.group(1)) : -1;
+    /** The pre-copy iterations of the run, from its JSON (the sends between two dirty syncs). */
+    private static JsonNode iterations(MigrationReport r) throws IOException {
+        return JSON.readTree(r.metricsFile().orElseThrow().toFile()).path("iterations");
     }
 
     /** Figures of iteration 0 (every page sent once) from the run's JSON. */
     private static Map<String, Double> iteration0(MigrationReport r) throws IOException {
-        String json = Files.readString(r.metricsFile().orElseThrow(), StandardCharsets.UTF_8);
-        int at = json.indexOf("\"iterations\"");
-        String it = json.substring(at, json.indexOf('}', at));
+        JsonNode it = iterations(r).path(0);
         java.util.HashMap<String, Double> m = new java.util.HashMap<>();
         for (String key : List.of("pagesRaw", "wireBytes", "nanos")) {
-            Matcher x = Pattern.compile("\"" + key + "\": (\\d+)").matcher(it);
-            if (!x.find()) {
-                throw new IllegalStateException("no " + key + " in iteration 0");
+            if (!it.path(key).isNumber()) {
+                throw new IllegalStateException("no " + key + " in iteration 0 of " + r.metricsFile().orElseThrow());
             }
-            m.put(key, Double.parseDouble(x.group(1)));
+            m.put(key, it.path(key).asDouble());
         }
         return m;
     }
