@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.vstack.api.storage.BlockStore;
 
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -298,48 +297,5 @@ class ScsiTargetTest {
         ByteBuffer cdb = ByteBuffer.allocate(16);
         cdb.put((byte) opcode).put((byte) 0).putLong(lba).putInt(blocks);
         return cdb.array();
-    }
-
-    /** A block store in a byte array that can watch writes land. */
-    private static final class MemoryStore implements BlockStore {
-        private final byte[] bytes;
-        volatile Runnable onWrite = () -> { };
-
-        MemoryStore(int capacity) {
-            bytes = new byte[capacity];
-        }
-
-        @Override
-        public String id() {
-            return "memory";
-        }
-
-        @Override
-        public long capacity() {
-            return bytes.length;
-        }
-
-        @Override
-        public synchronized void read(long offset, ByteBuffer dst) {
-            dst.put(bytes, (int) offset, dst.remaining());
-        }
-
-        @Override
-        public synchronized void write(long offset, ByteBuffer src) {
-            onWrite.run();
-            src.get(bytes, (int) offset, src.remaining());
-        }
-
-        @Override
-        public void flush() {
-        }
-
-        @Override
-        public void trim(long offset, long length) {
-        }
-
-        @Override
-        public void close() {
-        }
     }
 }
