@@ -25,6 +25,7 @@ import org.ops4j.pax.exam.Option;
 import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
+import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceReference;
 
@@ -152,23 +153,28 @@ public class StorageIT {
         String readOnB = execute("workload:run --rw read --bs 64K --size 4M --verify-only quorum--esx2");
         assertTrue("esx2 reads what esx1 wrote: " + readOnB, readOnB.contains(" 64 intact, 0 failed"));
 
-        execute("disk:pr quorum esx1 register --sa-key 0xA1");
-        execute("disk:pr quorum esx2 register --sa-key 0xB2");
-        execute("disk:pr quorum esx1 reserve --key 0xA1 --type WE");
+        execute("disk:pr --sa-key 0xA1 quorum esx1 register");
+        execute("disk:pr --sa-key 0xB2 quorum esx2 register");
+        execute("disk:pr --key 0xA1 --type WE quorum esx1 reserve");
         String shown = execute("disk:pr-show quorum");
         assertTrue(shown, shown.contains("WE reservation held by esx1 with key 0xa1"));
         assertFails("RESERVATION CONFLICT", "workload:run --rw write --bs 64K --size 1M quorum--esx2");
-        assertFails("RESERVATION CONFLICT", "disk:pr quorum esx2 reserve --key 0xB2 --type WE");
-        assertFails("not a 64-bit key", "disk:pr quorum esx2 reserve --key 0xZZ --type WE");
-        assertFails("unknown action", "disk:pr quorum esx2 steal --key 0xB2");
+        assertFails("RESERVATION CONFLICT", "disk:pr --key 0xB2 --type WE quorum esx2 reserve");
+        assertFails("not a 64-bit key", "disk:pr --key 0xZZ --type WE quorum esx2 reserve");
+        assertFails("unknown action", "disk:pr --key 0xB2 quorum esx2 steal");
 
-        execute("disk:pr quorum esx2 preempt-abort --key 0xB2 --sa-key 0xA1 --type WE");
+        execute("disk:pr --key 0xB2 --sa-key 0xA1 --type WE quorum esx2 preempt-abort");
         assertFails("RESERVATION CONFLICT", "workload:run --rw write --bs 64K --size 1M quorum");
         assertWrittenAndVerified(execute("workload:run --rw write --bs 64K --size 1M --verify quorum--esx2"));
         String keys = execute("disk:pr-keys --no-format quorum");
         assertTrue(keys, keys.contains("esx2") && keys.contains("0xb2") && !keys.contains("esx1"));
 
-        execute("bundle:restart io.vstack.storage.shared");
+        for (Bundle bundle : context.getBundles()) {
+            if ("io.vstack.storage.shared".equals(bundle.getSymbolicName())) {
+                bundle.stop();
+                bundle.start();
+            }
+        }
         backend("shared");
         Eventually.await("the shared LUN served again", () -> {
             try {

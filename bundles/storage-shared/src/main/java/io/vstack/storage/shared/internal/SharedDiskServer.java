@@ -153,6 +153,11 @@ public final class SharedDiskServer implements ProtocolHandler {
     SharedDiskServer(StorageBackend local, Settings settings) {
         this.local = local;
         this.settings = settings;
+        try {
+            Files.createDirectories(settings.directory());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
         try (Stream<Path> files = Files.list(settings.directory())) {
             files.filter(f -> f.getFileName().toString().endsWith(".lun")).forEach(this::register);
         } catch (IOException e) {
