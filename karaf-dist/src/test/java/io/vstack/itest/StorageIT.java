@@ -25,13 +25,14 @@ import org.ops4j.pax.exam.Option;
 import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
+import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceReference;
 
 /**
- * The four storage backends in the full distribution: their services, storage:list, a SAN path
- * failure through the shell, and the cloud backend's embedded S3 client talking to a real S3 server
- * from inside OSGi.
+ * The storage backends in the full distribution: their services, storage:list, a SAN path
+ * failure through the shell, the cloud backend's embedded S3 client talking to a real S3 server
+ * from inside OSGi, and a shared disk under SCSI persistent reservations.
  */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
@@ -135,5 +136,69 @@ public class StorageIT {
         }
         assertEquals(Health.HEALTHY, cloud.status().health());
         cloud.delete("it-cloud");
+    }
+
+    /**
+     * WO2014197289 through the shell: one LUN of the shared disk server, opened over the transport
+     * by a disk on esx1 and a view of it on esx2; SCSI persistent reservations fence esx2, then
+     * esx2 preempts esx1 (failover) and esx1's writes are refused; keys and reservation outlive a
+     * restart of the server's bundle.
+     */
+    @Test
+    public void aSharedDiskIsFencedByPersistentReservations() throws Exception {
+        backend("shared");
+        execute("disk:create --backend shared --host esx1 --size 16M quorum");
+        execute("disk:create --backend shared --host esx2 --size 16M quorum--esx2");
+        assertWrittenAndVerified(execute("workload:run --rw write --bs 64K --size 4M --verify quorum"));
+        String readOnB = execute("workload:run --rw read --bs 64K --size 4M --verify-only quorum--esx2");
+        assertTrue("esx2 reads what esx1 wrote: " + readOnB, readOnB.contains(" 64 intact, 0 failed"));
+
+        execute("disk:pr --sa-key 0xA1 quorum esx1 register");
+        execute("disk:pr --sa-key 0xB2 quorum esx2 register");
+        execute("disk:pr --key 0xA1 --type WE quorum esx1 reserve");
+        String shown = execute("disk:pr-show quorum");
+        assertTrue(shown, shown.contains("WE reservation held by esx1 with key 0xa1"));
+        assertFails("RESERVATION CONFLICT", "workload:run --rw write --bs 64K --size 1M quorum--esx2");
+        assertFails("RESERVATION CONFLICT", "disk:pr --key 0xB2 --type WE quorum esx2 reserve");
+        assertFails("not a 64-bit key", "disk:pr --key 0xZZ --type WE quorum esx2 reserve");
+        assertFails("unknown action", "disk:pr --key 0xB2 quorum esx2 steal");
+
+        execute("disk:pr --key 0xB2 --sa-key 0xA1 --type WE quorum esx2 preempt-abort");
+        assertFails("RESERVATION CONFLICT", "workload:run --rw write --bs 64K --size 1M quorum");
+        assertWrittenAndVerified(execute("workload:run --rw write --bs 64K --size 1M --verify quorum--esx2"));
+        String keys = execute("disk:pr-keys --no-format quorum");
+        assertTrue(keys, keys.contains("esx2") && keys.contains("0xb2") && !keys.contains("esx1"));
+
+        for (Bundle bundle : context.getBundles()) {
+            if ("io.vstack.storage.shared".equals(bundle.getSymbolicName())) {
+                bundle.stop();
+                bundle.start();
+            }
+        }
+        backend("shared");
+        Eventually.await("the shared LUN served again", () -> {
+            try {
+                return execute("disk:pr-show quorum").contains("WE reservation held by esx2 with key 0xb2");
+            } catch (Exception e) {
+                return false;
+            }
+        });
+        execute("disk:delete quorum--esx2");
+        execute("disk:delete quorum");
+    }
+
+    private static void assertWrittenAndVerified(String out) {
+        assertTrue(out, out.contains("errors 0,") && out.contains("verify failures 0"));
+    }
+
+    private void assertFails(String expected, String command) {
+        try {
+            String out = execute(command);
+            throw new AssertionError(command + " succeeded: " + out);
+        } catch (AssertionError e) {
+            throw e;
+        } catch (Exception e) {
+            assertTrue(command + ": " + e.getMessage(), String.valueOf(e.getMessage()).contains(expected));
+        }
     }
 }

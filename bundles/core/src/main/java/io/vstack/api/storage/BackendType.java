@@ -16,7 +16,9 @@ public enum BackendType {
     /** Chunked objects in an S3-compatible object store. */
     CLOUD,
     /** Sparse files on a host's local block device. */
-    LOCAL;
+    LOCAL,
+    /** Views of LUNs on a shared disk server, under SCSI persistent reservations. */
+    SHARED;
 
     /** The name users type: lowercase, such as {@code local}. */
     public String id() {

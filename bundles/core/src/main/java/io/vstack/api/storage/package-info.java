@@ -5,5 +5,5 @@
  * {@link io.vstack.api.storage.StorageBackend#TYPE_PROPERTY}.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.1.0")
+@org.osgi.annotation.versioning.Version("1.2.0")
 package io.vstack.api.storage;
