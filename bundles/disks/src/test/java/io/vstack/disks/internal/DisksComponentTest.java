@@ -47,7 +47,7 @@ class DisksComponentTest {
         assertEquals("io.vstack.disks: key 'filterTimeout': cannot change while running (running with 5s, configured 10s); "
                 + "it applies when the bundle restarts; configuration refused, keeping the previous one", log.get(2));
         assertEquals(before, disks.settings());
-        assertEquals(Duration.ofSeconds(5), disks.filterTimeout());
+        assertEquals(Duration.ofSeconds(5), disks.started().get(30, java.util.concurrent.TimeUnit.SECONDS).filterTimeout());
         disks.deactivate();
     }
 }
