@@ -117,6 +117,10 @@ public final class DiskOwnerService implements DiskOwners, ProtocolHandler {
             if (current.released()) {
                 return take(disk, current, host, "released by " + current.host());
             }
+            if (current.endpoint().isEmpty() && localHost.test(current.host())) {
+                release(diskId); // an owner of this process not yet on record with an endpoint: no one to ask
+                continue;
+            }
             String unreachable;
             try {
                 askToRelease(current, host, deadline);

@@ -24,6 +24,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.osgi.annotation.bundle.Capability;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.component.annotations.Activate;
@@ -50,6 +51,8 @@ import org.slf4j.LoggerFactory;
  * storage backends, disk listeners, filter factories and hosts are kept here while the service
  * loads and handed to it once it is there.
  */
+@Capability(namespace = "osgi.service", attribute = "objectClass:List<String>=\"io.vstack.api.disk.DiskManager,"
+        + "io.vstack.disks.internal.DiskAdmin\"", uses = DiskManager.class)
 @Component(service = {}, immediate = true, configurationPid = DisksComponent.PID,
         configurationPolicy = ConfigurationPolicy.OPTIONAL)
 @Designate(ocd = DisksComponent.Config.class)

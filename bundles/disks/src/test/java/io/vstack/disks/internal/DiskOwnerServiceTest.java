@@ -98,14 +98,6 @@ class DiskOwnerServiceTest {
         return p;
     }
 
-    private static ByteBuffer block(long value) {
-        ByteBuffer b = ByteBuffer.allocateDirect(4096);
-        for (int i = 0; i < 4096; i += 8) {
-            b.putLong(i, value);
-        }
-        return b;
-    }
-
     private DiskHandle open() throws Exception {
         return disks.disk("d1").orElseThrow().open("test");
     }
@@ -149,25 +141,25 @@ class DiskOwnerServiceTest {
     void writesOfAnOlderEpochAreFencedReadsAndFlushesAreNot() throws Exception {
         Process a = process(Duration.ofSeconds(10), Clock.systemUTC(), "esx1");
         try (DiskHandle old = open()) {
-            old.write(0, block(1));
+            old.write(0, TestSupport.filled(1));
             a.owners().release("d1");
-            StaleEpochException stale = assertThrows(StaleEpochException.class, () -> old.write(0, block(2)));
+            StaleEpochException stale = assertThrows(StaleEpochException.class, () -> old.write(0, TestSupport.filled(2)));
             assertEquals("disk d1: a write of epoch 1 is refused: the disk is released at epoch 1 (fencing); "
                     + "open a new handle as its owner", stale.getMessage());
             assertThrows(StaleEpochException.class, () -> old.trim(0, 4096));
             try (DiskHandle during = open()) {
-                assertThrows(StaleEpochException.class, () -> during.write(0, block(3)), "nobody writes a released disk");
+                assertThrows(StaleEpochException.class, () -> during.write(0, TestSupport.filled(3)), "nobody writes a released disk");
             }
             ByteBuffer back = ByteBuffer.allocateDirect(4096);
             old.read(0, back);
             assertEquals(1, back.getLong(0));
             old.flush();
             a.owners().acquire("d1", "esx1", Duration.ofSeconds(5));
-            StaleEpochException still = assertThrows(StaleEpochException.class, () -> old.write(0, block(4)));
+            StaleEpochException still = assertThrows(StaleEpochException.class, () -> old.write(0, TestSupport.filled(4)));
             assertTrue(still.getMessage().contains("the disk is at epoch 2, owned by esx1"), still.getMessage());
         }
         try (DiskHandle fresh = open()) {
-            fresh.write(0, block(5));
+            fresh.write(0, TestSupport.filled(5));
         }
         assertEquals(1, disks.disks().get(0).openHandles() + 1, "handles are counted as before");
     }
@@ -189,7 +181,7 @@ class DiskOwnerServiceTest {
                     for (long n = 1; refused < 500; n++) {
                         boolean after = handedOff.get();
                         try {
-                            h.write((n % BLOCKS) * 4096, block(n));
+                            h.write((n % BLOCKS) * 4096, TestSupport.filled(n));
                             accepted.incrementAndGet();
                             if (after) {
                                 acceptedAfter.incrementAndGet();
@@ -208,7 +200,7 @@ class DiskOwnerServiceTest {
             assertEquals(2, taken.epoch());
             try (DiskHandle h = open()) {
                 for (long i = 0; i < BLOCKS; i++) {
-                    h.write(i * 4096, block(-1 - i));
+                    h.write(i * 4096, TestSupport.filled(-1 - i));
                 }
             }
             assertEquals(500L, oldOwner.get(60, TimeUnit.SECONDS));
@@ -234,13 +226,13 @@ class DiskOwnerServiceTest {
         a.owners().renewLeases();
         OwnerRecord last = a.owners().owner("d1");
         try (DiskHandle h = open()) {
-            h.write(0, block(7));
+            h.write(0, TestSupport.filled(7));
             a.close(); // its endpoint stops answering and nobody renews its lease: as after a kill -9
             OwnerRecord taken = b.owners().acquire("d1", "esx2", Duration.ofSeconds(30));
             assertFalse(Instant.now().isBefore(last.leaseUntil()), "not taken before the lease expired");
             assertEquals(2, taken.epoch());
             assertEquals("esx2", taken.host());
-            assertThrows(StaleEpochException.class, () -> h.write(0, block(8)), "the old owner's writes are fenced");
+            assertThrows(StaleEpochException.class, () -> h.write(0, TestSupport.filled(8)), "the old owner's writes are fenced");
         }
         try (DiskHandle h = open()) {
             ByteBuffer back = ByteBuffer.allocateDirect(4096);

@@ -108,24 +108,16 @@ class OwnershipHandoverTest {
         }
     }
 
-    private static ByteBuffer block(long value) {
-        ByteBuffer b = ByteBuffer.allocateDirect(4096);
-        for (int i = 0; i < 4096; i += 8) {
-            b.putLong(i, value);
-        }
-        return b;
-    }
-
     @Test
     void aSnapshottedDiskKeepsItsChainAcrossAHandoverAndARestart() throws Exception {
         service.create(DiskSpec.of("d1", 4 * M, BackendType.LOCAL, "esx1"));
         try (DiskHandle h = service.disk("d1").orElseThrow().open("vm")) {
-            h.write(0, block(1));
+            h.write(0, TestSupport.filled(1));
             h.flush();
         }
         service.snapshot("d1", "d1-snap");
         try (DiskHandle h = service.disk("d1").orElseThrow().open("vm")) {
-            h.write(4096, block(2));
+            h.write(4096, TestSupport.filled(2));
             h.flush();
         }
         handover.handOver("web", List.of("d1"), "esx1", "esx2");
@@ -139,10 +131,10 @@ class OwnershipHandoverTest {
         try (DiskHandle h = restarted.disk("d1").orElseThrow().open("vm")) {
             ByteBuffer back = ByteBuffer.allocateDirect(4096);
             h.read(0, back);
-            assertEquals(block(1), back.flip(), "the snapshot's block reads through");
+            assertEquals(TestSupport.filled(1), back.flip(), "the snapshot's block reads through");
             back.clear();
             h.read(4096, back);
-            assertEquals(block(2), back.flip(), "the block written after the snapshot is the disk's own");
+            assertEquals(TestSupport.filled(2), back.flip(), "the block written after the snapshot is the disk's own");
         }
     }
 
@@ -151,7 +143,7 @@ class OwnershipHandoverTest {
         service.create(DiskSpec.of("d1", 4 * M, BackendType.LOCAL, "esx1"));
         service.attach("d1", "oplog", Map.of("k", "v"));
         try (DiskHandle h = service.disk("d1").orElseThrow().open("vm")) {
-            h.write(0, block(7));
+            h.write(0, TestSupport.filled(7));
         }
         handover.handOver("web", List.of("d1"), "esx1", "esx2");
 
@@ -171,7 +163,7 @@ class OwnershipHandoverTest {
         try (DiskHandle h = service.disk("d1").orElseThrow().open("vm")) {
             ByteBuffer back = ByteBuffer.allocateDirect(4096);
             h.read(0, back);
-            assertEquals(block(7), back.flip());
+            assertEquals(TestSupport.filled(7), back.flip());
         }
         assertEquals("esx2:READ", ops.get(ops.size() - 1));
 
@@ -236,7 +228,7 @@ class OwnershipHandoverTest {
                     while (!stop.get() || n < 1024) {
                         int b = (int) (n % 1024);
                         try {
-                            h.write(b * 4096L, block(n + 1));
+                            h.write(b * 4096L, TestSupport.filled(n + 1));
                             accepted[b] = n + 1;
                         } catch (StaleEpochException e) {
                             refused++;
