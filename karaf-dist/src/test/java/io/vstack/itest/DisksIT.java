@@ -1,10 +1,8 @@
 package io.vstack.itest;
 
 import static org.junit.Assert.assertEquals;
-import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
 
-import io.vstack.api.disk.DiskException;
 import io.vstack.api.disk.DiskHandle;
 import io.vstack.api.disk.DiskInfo;
 import io.vstack.api.disk.DiskManager;
@@ -244,14 +242,7 @@ public class DisksIT {
 
 
     private void assertOneLineError(String command, String expected) throws Exception {
-        try {
-            execute(command);
-        } catch (IllegalArgumentException | DiskException e) {
-            assertTrue(command + ": " + e.getMessage(), e.getMessage().contains(expected));
-            assertFalse(command + ": one line", e.getMessage().contains("\n"));
-            return;
-        }
-        throw new AssertionError(command + " must fail");
+        Shell.assertOneLineError(sessionFactory, command, expected);
     }
 
     private String execute(String command) throws Exception {

@@ -1,5 +1,6 @@
 package io.vstack.itest;
 
+import io.vstack.api.disk.DiskException;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -24,5 +25,24 @@ final class Shell {
             session.execute(command);
         }
         return bytes.toString(StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Runs {@code command}, which must fail with a one-line message (an {@link IllegalArgumentException}
+     * or a {@link DiskException}, as the shell shows it) that contains {@code expected}.
+     */
+    static void assertOneLineError(SessionFactory sessions, String command, String expected) throws Exception {
+        try {
+            execute(sessions, command);
+        } catch (IllegalArgumentException | DiskException e) {
+            if (e.getMessage() == null || !e.getMessage().contains(expected)) {
+                throw new AssertionError(command + ": '" + e.getMessage() + "' does not contain '" + expected + "'", e);
+            }
+            if (e.getMessage().contains("\n")) {
+                throw new AssertionError(command + ": not one line: " + e.getMessage(), e);
+            }
+            return;
+        }
+        throw new AssertionError(command + " must fail");
     }
 }

@@ -12,6 +12,8 @@ import io.vstack.api.io.DiskUnavailableException;
 import io.vstack.api.io.FilterTimeoutException;
 import io.vstack.api.io.FilterUnavailableException;
 import io.vstack.api.io.IoException;
+import io.vstack.api.io.IoOp;
+import io.vstack.api.io.StaleEpochException;
 import io.vstack.api.metrics.Metric;
 import io.vstack.api.metrics.MetricSource;
 import io.vstack.support.ThreadCounters;
@@ -44,6 +46,15 @@ final class DiskRuntime implements VirtualDisk, MetricSource {
     private volatile DiskMetadata metadata;
     private volatile Chain chain;
     private volatile String immutableReason;
+    /** The owner record in force (mirrors its file); changed only under {@link #ownerLock}. */
+    private volatile io.vstack.api.disk.OwnerRecord owner;
+    /**
+     * The write fence: writes and trims pass only from handles of this epoch; negative while
+     * the owner of epoch {@code -fence} has released the disk (then none pass). Changed only while
+     * the disk's I/O is held ({@link #withIoHeld}), so no write of an old epoch is in flight when it moves.
+     */
+    private volatile long fence;
+    private final ReentrantLock ownerLock = new ReentrantLock();
     private ChainStore store;
     private final DiskChain liveChain = new LiveChain();
 
@@ -62,8 +73,34 @@ final class DiskRuntime implements VirtualDisk, MetricSource {
         this.service = service;
         this.id = metadata.id();
         this.metadata = metadata;
+        this.owner = OwnerRecords.initial(metadata.id(), metadata.owner());
+        this.fence = 1;
         // Until their factories link them, the attached filters that must not be bypassed are gates.
         this.chain = working();
+    }
+
+    /** The owner record in force. */
+    io.vstack.api.disk.OwnerRecord owner() {
+        return owner;
+    }
+
+    /**
+     * Records a new owner record in memory and moves the write fence to match it. Caller holds
+     * {@link #ownerLock} and, if the fence moves, runs inside {@link #withIoHeld}.
+     */
+    void owner(io.vstack.api.disk.OwnerRecord record) {
+        this.owner = record;
+        this.fence = record.released() ? -record.epoch() : record.epoch();
+    }
+
+    /** Serializes changes of the owner record (acquire, release, lease renewal). */
+    ReentrantLock ownerLock() {
+        return ownerLock;
+    }
+
+    /** The epoch a handle opened now writes with. */
+    long epoch() {
+        return Math.abs(fence);
     }
 
     /** Why writes to this disk are refused (it has children), or null if it is writable. */
@@ -154,7 +191,7 @@ final class DiskRuntime implements VirtualDisk, MetricSource {
         }
         ensureStore();
         handles.incrementAndGet();
-        return new Handle(this, service, origin == null ? "" : origin, target);
+        return new Handle(this, service, origin == null ? "" : origin, target, epoch());
     }
 
     void handleClosed() {
@@ -194,6 +231,14 @@ final class DiskRuntime implements VirtualDisk, MetricSource {
             if (chain != c) {
                 c.exit();
                 continue;
+            }
+            if (handle.epoch() != fence && (request.op() == IoOp.WRITE || request.op() == IoOp.TRIM)) {
+                c.exit();
+                long f = fence;
+                throw new StaleEpochException("disk " + id + ": a " + request.op().name().toLowerCase(java.util.Locale.ROOT)
+                        + " of epoch " + handle.epoch() + " is refused: the disk is "
+                        + (f < 0 ? "released at epoch " + -f : "at epoch " + f + ", owned by " + owner.host())
+                        + " (fencing); open a new handle as its owner");
             }
             try {
                 int entry = handle.entry(c);

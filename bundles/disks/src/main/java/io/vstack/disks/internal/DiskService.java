@@ -102,7 +102,23 @@ public class DiskService implements DiskAdmin {
 
     /** Adds a disk to the inventory and publishes its figures. */
     DiskRuntime register(DiskMetadata metadata) {
+        io.vstack.api.disk.OwnerRecord owner = null;
+        try {
+            owner = OwnerRecords.read(directory, metadata.id(), metadata.owner());
+            if (!owner.released() && !owner.host().equals(metadata.owner())) {
+                // A crash between recording a new owner and rewriting the metadata: the owner record decides.
+                metadata = metadata.withOwner(owner.host());
+                metadata.write(directory);
+                LOG.info("Disk {}: owner {} taken from its owner record (epoch {})", metadata.id(), owner.host(), owner.epoch());
+            }
+        } catch (IOException e) {
+            loadErrors.add(e.getMessage());
+            LOG.warn("Disk {}: {}; it starts at epoch 1, owned by {}", metadata.id(), e.getMessage(), metadata.owner());
+        }
         DiskRuntime disk = new DiskRuntime(this, metadata);
+        if (owner != null) {
+            disk.owner(owner);
+        }
         disks.put(metadata.id(), disk);
         unpublish.put(metadata.id(), publisher.publish(disk));
         return disk;
@@ -122,6 +138,11 @@ public class DiskService implements DiskAdmin {
 
     Chains chains() {
         return chains;
+    }
+
+    /** The directory of the metadata files. */
+    Path directory() {
+        return directory;
     }
 
     ThreadIo threadIo() {

@@ -15,11 +15,16 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Dictionary;
 import java.util.Hashtable;
+import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.osgi.annotation.bundle.Capability;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.component.annotations.Activate;
@@ -38,14 +43,20 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The OSGi face of {@link DiskService}: the {@link DiskManager} service, one
- * {@link FilterFramework} service per {@link Host} service, a {@link MetricSource} per disk, the
- * whiteboards of storage backends and filter factories, and the watchdog thread.
+ * The OSGi face of {@link DiskService}, which it composes: it loads the inventory on its own
+ * start-up thread ({@code vstack-disks-start}, off {@code @Activate}: reading every metadata
+ * file and replaying journals blocks on the file system), then registers the service as
+ * {@link DiskManager} and {@link DiskAdmin}, one {@link FilterFramework} service per {@link Host}
+ * service, a {@link MetricSource} per disk, and starts the watchdog thread. The whiteboards of
+ * storage backends, disk listeners, filter factories and hosts are kept here while the service
+ * loads and handed to it once it is there.
  */
-@Component(service = {DiskManager.class, DiskAdmin.class}, immediate = true, configurationPid = DisksComponent.PID,
+@Capability(namespace = "osgi.service", attribute = "objectClass:List<String>=\"io.vstack.api.disk.DiskManager,"
+        + "io.vstack.disks.internal.DiskAdmin\"", uses = DiskManager.class)
+@Component(service = {}, immediate = true, configurationPid = DisksComponent.PID,
         configurationPolicy = ConfigurationPolicy.OPTIONAL)
 @Designate(ocd = DisksComponent.Config.class)
-public final class DisksComponent extends DiskService {
+public final class DisksComponent {
 
     static final String PID = "io.vstack.disks";
 
@@ -60,6 +71,10 @@ public final class DisksComponent extends DiskService {
                 + "fails, the filter is asked to let go (a WARN in the log, once, and filter:list); also how long I/O "
                 + "waits for a missing filter whose onMissing is hold, e.g. 30s")
         String filterTimeout() default "30s";
+
+        @AttributeDefinition(description = "How long a disk's owner is presumed alive without renewing its owner record; "
+                + "past it, a host that cannot reach the owner may take the disk over (collaborative release), e.g. 10s")
+        String ownerLease() default "10s";
     }
 
     /**
@@ -82,10 +97,21 @@ public final class DisksComponent extends DiskService {
 
     private final ConfigGuard<Config, Settings> settings;
     private final BundleContext context;
+    private final ExecutorService starter;
     private final ScheduledExecutorService watchdog;
+    private final CompletableFuture<DiskService> started = new CompletableFuture<>();
     private final Map<Host, ServiceRegistration<FilterFramework>> frameworks = new ConcurrentHashMap<>();
+    /** What came by whiteboard before the service was loaded; guarded by this. */
+    private final Map<StorageBackend, String> backends = new LinkedHashMap<>();
+    private final Set<DiskListener> listeners = new java.util.LinkedHashSet<>();
+    private final Set<IoFilterFactory> factories = new java.util.LinkedHashSet<>();
+    private final Set<Host> hosts = new java.util.LinkedHashSet<>();
+    /** The loaded service, null until then; guarded by this. */
+    private DiskService service;
+    private ServiceRegistration<?> registration;
+    private boolean stopped;
 
-    /** Loads the inventory and starts the watchdog; with the defaults if the configuration is refused. */
+    /** Starts loading the inventory on the start-up thread; with the defaults if the configuration is refused. */
     @Activate
     public DisksComponent(BundleContext context, Config config) {
         this(context, config, KarafData.of(context));
@@ -93,23 +119,52 @@ public final class DisksComponent extends DiskService {
 
     /** As the component does; {@code dataRoot} holds the default directory. */
     DisksComponent(BundleContext context, Config config, Path dataRoot) {
-        this(context, ConfigGuard.start(config, ConfigGuard.defaults(Config.class), c -> Settings.parse(c, dataRoot)));
-    }
-
-    private DisksComponent(BundleContext context, ConfigGuard<Config, Settings> settings) {
-        super(settings.current().directory(), settings.current().filterTimeout(), disk -> publish(context, disk));
-        this.settings = settings;
+        this.settings = ConfigGuard.start(config, ConfigGuard.defaults(Config.class), c -> Settings.parse(c, dataRoot));
         this.context = context;
+        this.starter = Executors.newSingleThreadExecutor(r -> new Thread(r, "vstack-disks-start"));
         this.watchdog = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread thread = new Thread(r, "vstack-disks-watchdog");
             thread.setDaemon(true);
             return thread;
         });
-        // Short enough that a held request fails at most ~2 periods after filterTimeout; a scan is cheap.
-        long period = Math.max(TimeUnit.MILLISECONDS.toNanos(1), Math.min(TimeUnit.MILLISECONDS.toNanos(20),
-                filterTimeout().toNanos() / 4));
-        watchdog.scheduleWithFixedDelay(this::scan, period, period, TimeUnit.NANOSECONDS);
-        LOG.info("Virtual disks ready (filterTimeout {})", Durations.format(filterTimeout()));
+        starter.execute(this::load);
+        starter.shutdown();
+    }
+
+    private void load() {
+        try {
+            Settings s = settings.current();
+            DiskService loaded = new DiskService(s.directory(), s.filterTimeout(), disk -> publish(context, disk));
+            synchronized (this) {
+                if (stopped) {
+                    loaded.close();
+                    return;
+                }
+                backends.forEach((backend, type) -> loaded.backendAdded(type, backend));
+                listeners.forEach(loaded::listenerAdded);
+                factories.forEach(loaded::factoryAdded);
+                hosts.forEach(host -> hostAdded(loaded, host));
+                service = loaded;
+                if (context != null) {
+                    registration = context.registerService(new String[] {DiskManager.class.getName(), DiskAdmin.class.getName()},
+                            loaded, null);
+                }
+            }
+            // Short enough that a held request fails at most ~2 periods after filterTimeout; a scan is cheap.
+            long period = Math.max(TimeUnit.MILLISECONDS.toNanos(1), Math.min(TimeUnit.MILLISECONDS.toNanos(20),
+                    s.filterTimeout().toNanos() / 4));
+            watchdog.scheduleWithFixedDelay(() -> scan(loaded), period, period, TimeUnit.NANOSECONDS);
+            LOG.info("Virtual disks ready (filterTimeout {})", Durations.format(s.filterTimeout()));
+            started.complete(loaded);
+        } catch (RuntimeException e) {
+            LOG.error("Virtual disks cannot start: {}", e.getMessage(), e);
+            started.completeExceptionally(e);
+        }
+    }
+
+    /** The service once it is loaded (for tests). */
+    CompletableFuture<DiskService> started() {
+        return started;
     }
 
     /**
@@ -123,6 +178,11 @@ public final class DisksComponent extends DiskService {
             ConfigKeys.requireUnchanged(PID, "filterTimeout", Durations.format(previous.filterTimeout()),
                     Durations.format(next.filterTimeout()));
         });
+        try {
+            DiskOwnersComponent.lease(config);
+        } catch (IllegalArgumentException e) {
+            LOG.warn("{}; configuration refused, keeping the previous one", e.getMessage());
+        }
     }
 
     /** The settings in force. */
@@ -130,9 +190,9 @@ public final class DisksComponent extends DiskService {
         return settings.current();
     }
 
-    private void scan() {
+    private static void scan(DiskService service) {
         try {
-            scanHeld(System.nanoTime());
+            service.scanHeld(System.nanoTime());
         } catch (RuntimeException e) {
             LOG.warn("Watchdog scan failed: {}", e.toString(), e);
         }
@@ -147,6 +207,9 @@ public final class DisksComponent extends DiskService {
     }
 
     private static Runnable publish(BundleContext context, MetricSource disk) {
+        if (context == null) {
+            return () -> { };
+        }
         Dictionary<String, Object> properties = new Hashtable<>();
         properties.put(MetricSource.SOURCE_PROPERTY, disk.source());
         ServiceRegistration<MetricSource> registration = context.registerService(MetricSource.class, disk, properties);
@@ -163,12 +226,19 @@ public final class DisksComponent extends DiskService {
 
     @Reference(name = "backend", service = StorageBackend.class, cardinality = ReferenceCardinality.MULTIPLE,
             policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY, unbind = "unbindBackend")
-    void bindBackend(StorageBackend backend, Map<String, Object> properties) {
-        backendAdded(type(backend, properties), backend);
+    synchronized void bindBackend(StorageBackend backend, Map<String, Object> properties) {
+        String type = type(backend, properties);
+        backends.put(backend, type);
+        if (service != null) {
+            service.backendAdded(type, backend);
+        }
     }
 
-    void unbindBackend(StorageBackend backend, Map<String, Object> properties) {
-        backendRemoved(type(backend, properties), backend);
+    synchronized void unbindBackend(StorageBackend backend, Map<String, Object> properties) {
+        backends.remove(backend);
+        if (service != null) {
+            service.backendRemoved(type(backend, properties), backend);
+        }
     }
 
     private static String type(StorageBackend backend, Map<String, Object> properties) {
@@ -178,39 +248,64 @@ public final class DisksComponent extends DiskService {
 
     @Reference(name = "listener", service = DiskListener.class, cardinality = ReferenceCardinality.MULTIPLE,
             policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY, unbind = "unbindListener")
-    void bindListener(DiskListener listener) {
-        listenerAdded(listener);
+    synchronized void bindListener(DiskListener listener) {
+        listeners.add(listener);
+        if (service != null) {
+            service.listenerAdded(listener);
+        }
     }
 
-    void unbindListener(DiskListener listener) {
-        listenerRemoved(listener);
+    synchronized void unbindListener(DiskListener listener) {
+        listeners.remove(listener);
+        if (service != null) {
+            service.listenerRemoved(listener);
+        }
     }
 
     @Reference(name = "filterFactory", service = IoFilterFactory.class, cardinality = ReferenceCardinality.MULTIPLE,
             policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY, unbind = "unbindFilterFactory")
-    void bindFilterFactory(IoFilterFactory factory) {
-        factoryAdded(factory);
+    synchronized void bindFilterFactory(IoFilterFactory factory) {
+        factories.add(factory);
+        if (service != null) {
+            service.factoryAdded(factory);
+        }
     }
 
-    void unbindFilterFactory(IoFilterFactory factory) {
-        factoryRemoved(factory);
+    synchronized void unbindFilterFactory(IoFilterFactory factory) {
+        factories.remove(factory);
+        if (service != null) {
+            service.factoryRemoved(factory);
+        }
     }
 
     @Reference(name = "host", service = Host.class, cardinality = ReferenceCardinality.MULTIPLE,
             policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY, unbind = "unbindHost")
-    void bindHost(Host host) {
-        hostAdded(host);
+    synchronized void bindHost(Host host) {
+        hosts.add(host);
+        if (service != null) {
+            hostAdded(service, host);
+        }
+    }
+
+    private void hostAdded(DiskService to, Host host) {
+        to.hostAdded(host);
+        if (context == null) {
+            return;
+        }
         Dictionary<String, Object> properties = new Hashtable<>();
         properties.put(Host.NAME_PROPERTY, host.name());
         ServiceRegistration<FilterFramework> old = frameworks.put(host,
-                context.registerService(FilterFramework.class, new HostFilterFramework(this, host.name()), properties));
+                context.registerService(FilterFramework.class, new HostFilterFramework(to, host.name()), properties));
         if (old != null) {
             unregister(old);
         }
     }
 
-    void unbindHost(Host host) {
-        hostRemoved(host);
+    synchronized void unbindHost(Host host) {
+        hosts.remove(host);
+        if (service != null) {
+            service.hostRemoved(host);
+        }
         ServiceRegistration<FilterFramework> registration = frameworks.remove(host);
         if (registration != null) {
             unregister(registration);
@@ -219,10 +314,27 @@ public final class DisksComponent extends DiskService {
 
     @Deactivate
     void deactivate() {
+        try {
+            starter.awaitTermination(1, TimeUnit.MINUTES);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        DiskService s;
+        synchronized (this) {
+            stopped = true;
+            s = service;
+            service = null;
+            if (registration != null) {
+                unregister(registration);
+                registration = null;
+            }
+        }
         watchdog.shutdownNow();
         frameworks.values().forEach(DisksComponent::unregister);
         frameworks.clear();
-        close();
+        if (s != null) {
+            s.close();
+        }
         LOG.info("Virtual disks stopped");
     }
 }

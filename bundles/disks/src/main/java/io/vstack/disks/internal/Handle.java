@@ -24,14 +24,22 @@ final class Handle implements DiskHandle {
     private final long capacity;
     private final int blockSize;
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final long epoch;
 
-    Handle(DiskRuntime disk, DiskService service, String origin, FilterDescriptor target) {
+    /** A handle whose writes carry ownership epoch {@code epoch} (the disk's when it was opened). */
+    Handle(DiskRuntime disk, DiskService service, String origin, FilterDescriptor target, long epoch) {
         this.disk = disk;
         this.service = service;
         this.origin = origin;
         this.target = target;
         this.capacity = disk.metadata().capacity();
         this.blockSize = disk.metadata().blockSize();
+        this.epoch = epoch;
+    }
+
+    /** The ownership epoch every write of this handle carries. */
+    long epoch() {
+        return epoch;
     }
 
     /** The filter position this handle's I/O enters at, null for the top of the chain. */

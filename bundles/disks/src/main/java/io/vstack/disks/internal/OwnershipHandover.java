@@ -1,10 +1,10 @@
 package io.vstack.disks.internal;
 
-import io.vstack.api.disk.DiskHandle;
-import io.vstack.api.io.IoException;
+import io.vstack.api.disk.DiskException;
+import io.vstack.api.disk.DiskOwners;
 import io.vstack.api.vm.DiskOwnership;
 import io.vstack.api.vm.VmException;
-import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.osgi.service.component.annotations.Activate;
@@ -15,31 +15,35 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Hands a migrating VM's disks (on shared storage, never copied) from the source host to the
- * destination at switchover. For each disk: check it exists, is alive and is owned by the source
- * (or already by the destination: a repeated call changes nothing); flush it through its whole
- * filter chain down to the store, so the source's pending writes are durable; record the
- * destination as owner in the metadata file (crash-safe rewrite); move the chain to the
- * destination's filter framework (every filter re-created with the destination as its host,
- * I/O held meanwhile). All disks are checked and flushed before any owner changes; if an owner
- * change fails midway, the disks already moved are moved back and the call fails.
+ * destination at switchover, by collaborative release ({@link DiskOwners}): for each disk,
+ * check it exists, is alive and is owned by the source (or already by the destination: a
+ * repeated call changes nothing); the source releases it (its writes fenced, in-flight I/O
+ * drained, the chain flushed down to the store, the release recorded); then the destination
+ * takes it with the next epoch (owner record and metadata rewritten crash-safely, the filter
+ * chain re-created in the destination's framework). Handles opened before the handover can no
+ * longer write (fencing). All disks are checked and released before any is taken; if a step
+ * fails, the disks already moved go back to the source and the call fails.
  * {@link #handBack} undoes it and is idempotent.
  */
 @Component(service = DiskOwnership.class, immediate = true)
 public final class OwnershipHandover implements DiskOwnership {
 
     private static final Logger LOG = LoggerFactory.getLogger(OwnershipHandover.class);
-    static final String ORIGIN = "migration-handover";
+    /** How long a take of a released disk may wait (it asks no one: only storage). */
+    private static final Duration TAKE_TIMEOUT = Duration.ofSeconds(30);
 
     private final DiskService disks;
+    private final DiskOwners owners;
 
-    /** Binds to the disk manager of this bundle. */
+    /** Binds to the disk manager and the disk ownership service of this bundle. */
     @Activate
-    public OwnershipHandover(@Reference DiskAdmin admin) {
-        this((DiskService) admin);
+    public OwnershipHandover(@Reference DiskAdmin admin, @Reference DiskOwners owners) {
+        this((DiskService) admin, owners);
     }
 
-    OwnershipHandover(DiskService disks) {
+    OwnershipHandover(DiskService disks, DiskOwners owners) {
         this.disks = disks;
+        this.owners = owners;
     }
 
     @Override
@@ -60,50 +64,50 @@ public final class OwnershipHandover implements DiskOwnership {
             if (disk.chain().dead != null) {
                 throw new VmException("VM " + vmId + ": disk " + id + " cannot be handed over: " + disk.chain().dead);
             }
-            flush(vmId, disk);
             toMove.add(id);
         }
+        List<String> released = new ArrayList<>();
         List<String> moved = new ArrayList<>();
-        for (String id : toMove) {
-            try {
-                List<String> inactive = disks.changeOwner(id, fromHost, toHost);
-                moved.add(id);
-                if (!inactive.isEmpty()) {
-                    LOG.warn("VM {}: disk {} now owned by {}, but filter(s) {} could not be re-created there and are inactive",
-                            vmId, id, toHost, inactive);
-                }
-            } catch (IOException | RuntimeException e) {
-                for (String back : moved) {
-                    changeQuietly(vmId, back, toHost, fromHost);
-                }
-                throw new VmException("VM " + vmId + ": the owner of disk " + id + " cannot be changed to " + toHost + ": "
-                        + e.getMessage(), e);
+        String step = "released";
+        String current = null;
+        try {
+            for (String id : toMove) {
+                current = id;
+                owners.release(id);
+                released.add(id);
             }
+            step = "taken by " + toHost;
+            for (String id : toMove) {
+                current = id;
+                owners.acquire(id, toHost, TAKE_TIMEOUT);
+                moved.add(id);
+            }
+        } catch (DiskException | RuntimeException e) {
+            for (String back : released) {
+                changeQuietly(vmId, back, fromHost);
+            }
+            throw new VmException("VM " + vmId + ": disk " + current + " cannot be " + step + ": " + e.getMessage(), e);
         }
         LOG.debug("VM {}: disks {} handed over {} -> {}", vmId, toMove, fromHost, toHost);
-    }
-
-    /** Flushes the disk's pending work (every filter and the store) through a short-lived handle. */
-    private static void flush(String vmId, DiskRuntime disk) throws VmException {
-        try (DiskHandle h = disk.open(ORIGIN)) {
-            h.flush();
-        } catch (IoException e) {
-            throw new VmException("VM " + vmId + ": disk " + disk.id + " cannot be flushed, so it is not handed over: "
-                    + e.getMessage(), e);
-        }
     }
 
     @Override
     public void handBack(String vmId, List<String> diskIds, String fromHost, String toHost) {
         for (String id : diskIds) {
-            changeQuietly(vmId, id, toHost, fromHost);
+            changeQuietly(vmId, id, fromHost);
         }
     }
 
-    private void changeQuietly(String vmId, String id, String from, String to) {
+    /** Gives {@code id} to {@code to} by release and take, if it is not {@code to}'s; logs a failure. */
+    private void changeQuietly(String vmId, String id, String to) {
         try {
-            disks.changeOwner(id, from, to);
-        } catch (IOException | RuntimeException e) {
+            DiskRuntime disk = disks.runtime(id);
+            if (disk == null || !disk.owner().released() && disk.owner().host().equals(to)) {
+                return;
+            }
+            owners.release(id);
+            owners.acquire(id, to, TAKE_TIMEOUT);
+        } catch (DiskException | RuntimeException e) {
             LOG.warn("VM {}: disk {} could not be given back to {}: {}", vmId, id, to, e.getMessage(), e);
         }
     }

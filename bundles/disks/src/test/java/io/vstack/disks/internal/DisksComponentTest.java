@@ -47,7 +47,16 @@ class DisksComponentTest {
         assertEquals("io.vstack.disks: key 'filterTimeout': cannot change while running (running with 5s, configured 10s); "
                 + "it applies when the bundle restarts; configuration refused, keeping the previous one", log.get(2));
         assertEquals(before, disks.settings());
-        assertEquals(Duration.ofSeconds(5), disks.filterTimeout());
+        assertEquals(Duration.ofSeconds(5), disks.started().get(30, java.util.concurrent.TimeUnit.SECONDS).filterTimeout());
         disks.deactivate();
+    }
+
+    @Test
+    void theOwnerLeaseIsParsedAndATooShortOneIsRefusedNamingTheKey() {
+        assertEquals(Duration.ofSeconds(10), DiskOwnersComponent.lease(Configs.of(DisksComponent.Config.class)));
+        assertEquals(Duration.ofMillis(500), DiskOwnersComponent.lease(Configs.of(DisksComponent.Config.class, "ownerLease", "500ms")));
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> DiskOwnersComponent.lease(Configs.of(DisksComponent.Config.class, "ownerLease", "50ms")));
+        assertEquals("io.vstack.disks: key 'ownerLease': must be at least 100ms", e.getMessage());
     }
 }

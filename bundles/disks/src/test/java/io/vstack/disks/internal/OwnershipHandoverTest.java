@@ -18,6 +18,10 @@ import io.vstack.api.vm.VmException;
 import io.vstack.disks.internal.TestSupport.Factory;
 import io.vstack.disks.internal.TestSupport.FakeHost;
 import io.vstack.disks.internal.TestSupport.MemoryBackend;
+import io.vstack.api.io.StaleEpochException;
+import io.vstack.transport.internal.TransportService;
+import io.vstack.transport.internal.TransportSettings;
+import java.time.Clock;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -53,18 +57,21 @@ class OwnershipHandoverTest {
         filters.add(f);
         return f;
     });
+    private final TransportService transport = new TransportService(TransportSettings.loopback()).start();
     private DiskService service;
     private OwnershipHandover handover;
 
     @BeforeEach
     void setUp() {
         service = newService();
-        handover = new OwnershipHandover(service);
+        handover = new OwnershipHandover(service, new DiskOwnerService(service, transport, Duration.ofSeconds(10),
+                h -> true, Clock.systemUTC()));
     }
 
     @AfterEach
     void tearDown() {
         services.forEach(DiskService::close);
+        transport.close();
     }
 
     private DiskService newService() {
@@ -101,24 +108,16 @@ class OwnershipHandoverTest {
         }
     }
 
-    private static ByteBuffer block(long value) {
-        ByteBuffer b = ByteBuffer.allocateDirect(4096);
-        for (int i = 0; i < 4096; i += 8) {
-            b.putLong(i, value);
-        }
-        return b;
-    }
-
     @Test
     void aSnapshottedDiskKeepsItsChainAcrossAHandoverAndARestart() throws Exception {
         service.create(DiskSpec.of("d1", 4 * M, BackendType.LOCAL, "esx1"));
         try (DiskHandle h = service.disk("d1").orElseThrow().open("vm")) {
-            h.write(0, block(1));
+            h.write(0, TestSupport.filled(1));
             h.flush();
         }
         service.snapshot("d1", "d1-snap");
         try (DiskHandle h = service.disk("d1").orElseThrow().open("vm")) {
-            h.write(4096, block(2));
+            h.write(4096, TestSupport.filled(2));
             h.flush();
         }
         handover.handOver("web", List.of("d1"), "esx1", "esx2");
@@ -132,10 +131,10 @@ class OwnershipHandoverTest {
         try (DiskHandle h = restarted.disk("d1").orElseThrow().open("vm")) {
             ByteBuffer back = ByteBuffer.allocateDirect(4096);
             h.read(0, back);
-            assertEquals(block(1), back.flip(), "the snapshot's block reads through");
+            assertEquals(TestSupport.filled(1), back.flip(), "the snapshot's block reads through");
             back.clear();
             h.read(4096, back);
-            assertEquals(block(2), back.flip(), "the block written after the snapshot is the disk's own");
+            assertEquals(TestSupport.filled(2), back.flip(), "the block written after the snapshot is the disk's own");
         }
     }
 
@@ -144,7 +143,7 @@ class OwnershipHandoverTest {
         service.create(DiskSpec.of("d1", 4 * M, BackendType.LOCAL, "esx1"));
         service.attach("d1", "oplog", Map.of("k", "v"));
         try (DiskHandle h = service.disk("d1").orElseThrow().open("vm")) {
-            h.write(0, block(7));
+            h.write(0, TestSupport.filled(7));
         }
         handover.handOver("web", List.of("d1"), "esx1", "esx2");
 
@@ -164,7 +163,7 @@ class OwnershipHandoverTest {
         try (DiskHandle h = service.disk("d1").orElseThrow().open("vm")) {
             ByteBuffer back = ByteBuffer.allocateDirect(4096);
             h.read(0, back);
-            assertEquals(block(7), back.flip());
+            assertEquals(TestSupport.filled(7), back.flip());
         }
         assertEquals("esx2:READ", ops.get(ops.size() - 1));
 
@@ -213,34 +212,48 @@ class OwnershipHandoverTest {
     }
 
     @Test
-    void writesRunningDuringRepeatedHandoversAllLandAndNoneFails() throws Exception {
+    void writesRunningDuringRepeatedHandoversAreAcceptedOnlyFromTheCurrentEpoch() throws Exception {
         service.create(DiskSpec.of("d1", 4 * M, BackendType.LOCAL, "esx1"));
         service.attach("d1", "oplog", Map.of());
         ExecutorService pool = Executors.newFixedThreadPool(2);
         AtomicBoolean stop = new AtomicBoolean();
+        long[] accepted = new long[1024];
         try {
-            Future<Long> writer = pool.submit(() -> {
+            // A guest that reopens its disk when its handle is fenced, as a VM does at the destination.
+            Future<long[]> writer = pool.submit(() -> {
                 long n = 0;
-                try (DiskHandle h = service.disk("d1").orElseThrow().open("vm")) {
+                long refused = 0;
+                DiskHandle h = service.disk("d1").orElseThrow().open("vm");
+                try {
                     while (!stop.get() || n < 1024) {
-                        h.write((n % 1024) * 4096, block(n + 1));
+                        int b = (int) (n % 1024);
+                        try {
+                            h.write(b * 4096L, TestSupport.filled(n + 1));
+                            accepted[b] = n + 1;
+                        } catch (StaleEpochException e) {
+                            refused++;
+                            h.close();
+                            h = service.disk("d1").orElseThrow().open("vm");
+                        }
                         n++;
                     }
+                } finally {
+                    h.close();
                 }
-                return n;
+                return new long[] {n, refused};
             });
             for (int i = 0; i < 20; i++) {
                 handover.handOver("web", List.of("d1"), "esx1", "esx2");
                 handover.handBack("web", List.of("d1"), "esx1", "esx2");
             }
             stop.set(true);
-            long written = writer.get();
+            long[] result = writer.get();
+            assertTrue(result[1] > 0, "the handovers fenced the old handles");
             try (DiskHandle h = service.disk("d1").orElseThrow().open("check")) {
-                for (long b = 0; b < 1024; b++) {
-                    long last = written - 1 - ((written - 1 - b) % 1024);
+                for (int b = 0; b < 1024; b++) {
                     ByteBuffer back = ByteBuffer.allocateDirect(4096);
-                    h.read(b * 4096, back);
-                    assertEquals(last + 1, back.getLong(0), "block " + b);
+                    h.read(b * 4096L, back);
+                    assertEquals(accepted[b], back.getLong(0), "block " + b + " holds its last accepted write, no refused one");
                 }
             }
         } finally {
@@ -249,5 +262,6 @@ class OwnershipHandoverTest {
         }
         assertEquals(41, filters.size(), "one filter instance per owner change, plus the first");
         assertTrue(filters.subList(0, 40).stream().allMatch(f -> f.closed));
+        assertEquals(41, service.runtime("d1").owner().epoch(), "one epoch per owner change");
     }
 }

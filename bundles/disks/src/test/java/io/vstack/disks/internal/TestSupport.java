@@ -40,6 +40,15 @@ public final class TestSupport {
     }
 
     /** A backend whose stores are direct buffers in memory. */
+    /** A 4 KiB direct block whose every 8-byte word is {@code value}. */
+    static java.nio.ByteBuffer filled(long value) {
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocateDirect(4096);
+        for (int i = 0; i < 4096; i += 8) {
+            b.putLong(i, value);
+        }
+        return b;
+    }
+
     public static final class MemoryBackend implements StorageBackend {
         final Map<String, ByteBuffer> stores = new ConcurrentHashMap<>();
         final AtomicLong writes = new AtomicLong();

@@ -4,7 +4,7 @@ import java.net.InetAddress;
 import java.time.Duration;
 
 /**
- * The transport's checked settings.
+ * The transport's checked settings (public for the tests and benchmarks of other bundles, which run a transport without OSGi).
  *
  * @param bindAddress    where the server listens
  * @param port           its port; 0 = a free port chosen at start
@@ -15,24 +15,24 @@ import java.time.Duration;
  * @param queue          requests that may wait for a worker; more are refused as busy
  * @param maxPayload     the largest payload a frame may carry
  */
-record TransportSettings(InetAddress bindAddress, int port, Duration connectTimeout, Duration requestTimeout,
+public record TransportSettings(InetAddress bindAddress, int port, Duration connectTimeout, Duration requestTimeout,
                          Duration frameTimeout, int workers, int queue, int maxPayload) {
 
     /** Loopback, a free port, 5 s connects, 10 s requests, 5 s stalls, 4 workers, 1,024 queued, 16 MiB frames. */
-    static TransportSettings loopback() {
+    public static TransportSettings loopback() {
         return new TransportSettings(InetAddress.getLoopbackAddress(), 0, Duration.ofSeconds(5), Duration.ofSeconds(10),
                 Duration.ofSeconds(5), 4, 1024, 16 << 20);
     }
 
-    TransportSettings withTimeouts(Duration connect, Duration request, Duration frame) {
+    public TransportSettings withTimeouts(Duration connect, Duration request, Duration frame) {
         return new TransportSettings(bindAddress, port, connect, request, frame, workers, queue, maxPayload);
     }
 
-    TransportSettings withWorkers(int workers, int queue) {
+    public TransportSettings withWorkers(int workers, int queue) {
         return new TransportSettings(bindAddress, port, connectTimeout, requestTimeout, frameTimeout, workers, queue, maxPayload);
     }
 
-    TransportSettings withMaxPayload(int maxPayload) {
+    public TransportSettings withMaxPayload(int maxPayload) {
         return new TransportSettings(bindAddress, port, connectTimeout, requestTimeout, frameTimeout, workers, queue, maxPayload);
     }
 }
