@@ -6,6 +6,7 @@ import io.vstack.api.disk.DiskHandle;
 import io.vstack.api.disk.DiskInfo;
 import io.vstack.api.disk.VirtualDisk;
 import io.vstack.api.Durations;
+import io.vstack.api.UserText;
 import io.vstack.api.filter.FilterAttachment;
 import io.vstack.api.filter.MissingFilterPolicy;
 import io.vstack.api.io.DiskUnavailableException;
@@ -142,7 +143,8 @@ final class DiskRuntime implements VirtualDisk, MetricSource {
     @Override
     public DiskHandle openAt(String origin, String targetFilter) throws IoException {
         DiskMetadata.Attachment target = metadata.filter(targetFilter).orElseThrow(() -> new IllegalArgumentException(
-                "filter " + targetFilter + " is not attached to disk " + id));
+                "no filter " + UserText.quote(targetFilter) + " is attached to disk " + id + "; disk:info " + id
+                        + " lists its filters"));
         Stage s = linkedStage(targetFilter);
         return openHandle(origin, s != null ? s.descriptor : target.descriptor());
     }

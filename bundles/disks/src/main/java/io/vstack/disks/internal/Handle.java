@@ -24,6 +24,7 @@ final class Handle implements DiskHandle {
     private final long capacity;
     private final int blockSize;
     private final AtomicBoolean closed = new AtomicBoolean();
+    private Entry entry;
 
     Handle(DiskRuntime disk, DiskService service, String origin, FilterDescriptor target) {
         this.disk = disk;
@@ -39,9 +40,25 @@ final class Handle implements DiskHandle {
         return target;
     }
 
-    /** Where this handle's I/O enters {@code chain}: the top, or its target filter's position. */
+    /**
+     * Where this handle's I/O enters {@code chain}: the top, or its target filter's position
+     * (looked up once per chain: a chain is immutable, so the index holds until the disk
+     * publishes a new one).
+     */
     int entry(Chain chain) {
-        return target == null ? 0 : chain.entryFor(target);
+        if (target == null) {
+            return 0;
+        }
+        Entry e = entry;
+        if (e == null || e.chain != chain) {
+            e = new Entry(chain, chain.entryFor(target));
+            entry = e; // racy by design: every thread computes the same immutable pair
+        }
+        return e.index;
+    }
+
+    /** The entry index of the chain a handle last ran in. */
+    private record Entry(Chain chain, int index) {
     }
 
     @Override
