@@ -40,4 +40,16 @@ public interface FilterContext {
     default DiskChain chain() {
         return DiskChain.single(diskId());
     }
+
+    /**
+     * The filter's upcall gateway on this disk: runs user functions off the I/O path with a
+     * deadline (see {@link UpcallGateway}). The default, for a context that offers none (a test
+     * double), throws.
+     *
+     * @throws UnsupportedOperationException if this context runs no upcalls
+     * @since 1.3
+     */
+    default UpcallGateway upcalls() {
+        throw new UnsupportedOperationException("filter context of disk " + diskId() + " offers no upcall gateway");
+    }
 }

@@ -5,5 +5,5 @@
  * through the chain unchanged, and concurrency comes from the callers' threads.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.1.0")
+@org.osgi.annotation.versioning.Version("1.2.0")
 package io.vstack.api.io;

@@ -340,6 +340,7 @@ final class DiskRuntime implements VirtualDisk, MetricSource {
     }
 
     private void closeFilter(Stage s) {
+        s.closeUpcalls("filter " + s.name + " was unlinked from disk " + id);
         try {
             s.filter.close();
         } catch (RuntimeException | LinkageError e) {

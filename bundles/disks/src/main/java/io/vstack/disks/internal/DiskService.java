@@ -407,8 +407,8 @@ public class DiskService implements DiskAdmin {
             updated.write(directory);
             disk.metadata(updated);
             LOG.info("Disk {}: owner {} -> {}", id, from, to);
-            return disk.relinkAll(s -> new Stage(id, s.descriptor, filters.createFilter(s.factory, disk, s.name,
-                    updated.filter(s.name).map(DiskMetadata.Attachment::config).orElse(Map.of())), s.factory));
+            return disk.relinkAll(s -> filters.createStage(s.factory, s.descriptor, disk, s.name,
+                    updated.filter(s.name).map(DiskMetadata.Attachment::config).orElse(Map.of())));
         } finally {
             disk.lock().unlock();
         }
