@@ -52,4 +52,16 @@ public interface FilterContext {
     default UpcallGateway upcalls() {
         throw new UnsupportedOperationException("filter context of disk " + diskId() + " offers no upcall gateway");
     }
+
+    /**
+     * Linked storage: how the filter redirects a request to a disk of another framework instance
+     * over the transport (see {@link LinkedStorage}). The default, for a context that offers none
+     * (a test double), throws.
+     *
+     * @throws UnsupportedOperationException if this context cannot redirect
+     * @since 1.3
+     */
+    default LinkedStorage linkedStorage() {
+        throw new UnsupportedOperationException("filter context of disk " + diskId() + " offers no linked storage");
+    }
 }

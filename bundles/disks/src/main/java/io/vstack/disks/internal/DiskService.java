@@ -68,6 +68,7 @@ public class DiskService implements DiskAdmin {
     private final Consumer<IoContext> registrar = contexts::add;
     private final ThreadLocal<ThreadIo> threadIo = ThreadLocal.withInitial(ThreadIo::new);
     private final Chains chains;
+    private final Links links = new Links(this);
 
     /**
      * Creates the service over the metadata directory {@code directory} and loads the inventory.
@@ -122,6 +123,16 @@ public class DiskService implements DiskAdmin {
 
     Chains chains() {
         return chains;
+    }
+
+    /** Linked storage: what filters redirect through, and the transport protocol handler that serves redirects here. */
+    Links links() {
+        return links;
+    }
+
+    @Override
+    public List<LinkTrace> linkTraces(String diskId) {
+        return links.traces(diskId);
     }
 
     ThreadIo threadIo() {
@@ -298,6 +309,7 @@ public class DiskService implements DiskAdmin {
                 LOG.warn("disk {}: cannot remove its allocation bitmap: {}", id, e.getMessage(), e);
             }
             disks.remove(id);
+            links.forget(id);
             metadata.parent().ifPresent(chains::refreshImmutable);
             Runnable r = unpublish.remove(id);
             if (r != null) {
@@ -557,6 +569,7 @@ public class DiskService implements DiskAdmin {
      * deadline), filters and stores close.
      */
     public void close() {
+        links.close();
         for (DiskRuntime disk : disks.values()) {
             disk.kill("disk " + disk.id + " is unavailable: the disk manager stopped");
         }

@@ -10,6 +10,8 @@ import io.vstack.api.filter.IoFilterFactory;
 import io.vstack.api.hw.Host;
 import io.vstack.api.metrics.MetricSource;
 import io.vstack.api.storage.StorageBackend;
+import io.vstack.api.transport.ProtocolHandler;
+import io.vstack.api.transport.Transport;
 import io.vstack.support.KarafData;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -40,7 +42,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The OSGi face of {@link DiskService}: the {@link DiskManager} service, one
  * {@link FilterFramework} service per {@link Host} service, a {@link MetricSource} per disk, the
- * whiteboards of storage backends and filter factories, and the watchdog thread.
+ * whiteboards of storage backends and filter factories, the watchdog thread, and linked storage
+ * (redirects served on the {@link Transport}, when there is one, as protocol {@value Links#PROTOCOL}).
  */
 @Component(service = {DiskManager.class, DiskAdmin.class}, immediate = true, configurationPid = DisksComponent.PID,
         configurationPolicy = ConfigurationPolicy.OPTIONAL)
@@ -84,6 +87,8 @@ public final class DisksComponent extends DiskService {
     private final BundleContext context;
     private final ScheduledExecutorService watchdog;
     private final Map<Host, ServiceRegistration<FilterFramework>> frameworks = new ConcurrentHashMap<>();
+    /** Linked storage served on the transport (protocol {@value Links#PROTOCOL}) while there is one. */
+    private ServiceRegistration<ProtocolHandler> linkHandler;
 
     /** Loads the inventory and starts the watchdog; with the defaults if the configuration is refused. */
     @Activate
@@ -196,6 +201,24 @@ public final class DisksComponent extends DiskService {
         factoryRemoved(factory);
     }
 
+    @Reference(name = "transport", service = Transport.class, cardinality = ReferenceCardinality.OPTIONAL,
+            policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY, unbind = "unbindTransport")
+    synchronized void bindTransport(Transport transport) {
+        links().transport(transport);
+        if (linkHandler == null) {
+            Dictionary<String, Object> properties = new Hashtable<>();
+            properties.put(ProtocolHandler.PROTOCOL_PROPERTY, Links.PROTOCOL);
+            linkHandler = context.registerService(ProtocolHandler.class, links(), properties);
+        }
+    }
+
+    synchronized void unbindTransport(Transport transport) {
+        if (links().transportRemoved(transport) && linkHandler != null) {
+            unregister(linkHandler);
+            linkHandler = null;
+        }
+    }
+
     @Reference(name = "host", service = Host.class, cardinality = ReferenceCardinality.MULTIPLE,
             policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY, unbind = "unbindHost")
     void bindHost(Host host) {
@@ -220,6 +243,12 @@ public final class DisksComponent extends DiskService {
     @Deactivate
     void deactivate() {
         watchdog.shutdownNow();
+        synchronized (this) {
+            if (linkHandler != null) {
+                unregister(linkHandler);
+                linkHandler = null;
+            }
+        }
         frameworks.values().forEach(DisksComponent::unregister);
         frameworks.clear();
         close();

@@ -7,6 +7,7 @@ import io.vstack.api.filter.FilterContext;
 import io.vstack.api.filter.FilterDescriptor;
 import io.vstack.api.filter.IoFilter;
 import io.vstack.api.filter.IoFilterFactory;
+import io.vstack.api.filter.LinkedStorage;
 import io.vstack.api.filter.MissingFilterPolicy;
 import io.vstack.api.filter.UpcallGateway;
 import io.vstack.disks.internal.DiskAdmin.FilterReport;
@@ -135,7 +136,7 @@ final class FilterAttachments {
                     + e.getMessage(), e);
         }
         FilterContext context = new Context(metadata.id(), metadata.owner(), metadata.capacity(), metadata.blockSize(),
-                Map.copyOf(config), state, disk.liveChain(), upcalls);
+                Map.copyOf(config), state, disk.liveChain(), upcalls, disks.links());
         IoFilter filter;
         try {
             filter = factory.create(context);
@@ -299,6 +300,7 @@ final class FilterAttachments {
 
     /** The {@link FilterContext} a filter is created with; {@code chain} is the disk's live chain. */
     private record Context(String diskId, String host, long capacity, int blockSize, Map<String, String> config,
-                           Path stateDirectory, DiskChain chain, UpcallGateway upcalls) implements FilterContext {
+                           Path stateDirectory, DiskChain chain, UpcallGateway upcalls, LinkedStorage linkedStorage)
+            implements FilterContext {
     }
 }
