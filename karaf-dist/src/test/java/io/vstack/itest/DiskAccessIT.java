@@ -7,18 +7,14 @@ import static org.junit.Assert.fail;
 import io.vstack.api.disk.DiskHandle;
 import io.vstack.api.disk.DiskManager;
 import io.vstack.api.disk.DiskSpec;
-import io.vstack.api.filter.FilterDescriptor;
-import io.vstack.api.filter.FilterFramework;
+import io.vstack.api.io.RedirectLoopException;
 import io.vstack.api.io.UpcallFailedException;
 import io.vstack.api.io.UpcallTimeoutException;
 import io.vstack.api.storage.BackendType;
+import io.vstack.api.transport.Transport;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
@@ -39,14 +35,16 @@ import org.osgi.framework.BundleContext;
  * (the API and {@code workload:run --at}) passes only that filter and those below it, in chain
  * order, as the tagging filters {@code tag-a}..{@code tag-d} record in the data; and a filter's
  * hung upcalls fail by name at their deadline, and all at once when the filter's bundle stops,
- * leaving no upcall thread, while another disk goes on.
+ * leaving no upcall thread, while another disk goes on; a request redirected over the transport
+ * (the fixture's {@code link} filter, to this process's own endpoint) lands at the target disk's
+ * filter, {@code disk:trace} shows its hop, and a loop fails by name.
  */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
 public class DiskAccessIT {
 
     private static final int BLOCK = 4096;
-    private static final List<String> FIXTURE_FILTERS = List.of("tag-a", "tag-b", "tag-c", "tag-d", "upcall");
+    private static final List<String> FIXTURE_FILTERS = List.of("tag-a", "tag-b", "tag-c", "tag-d", "upcall", "link");
 
     @Inject
     DiskManager disks;
@@ -56,6 +54,9 @@ public class DiskAccessIT {
 
     @Inject
     BundleContext context;
+
+    @Inject
+    Transport transport;
 
     @Configuration
     public Option[] config() {
@@ -143,7 +144,7 @@ public class DiskAccessIT {
             }
         }
         long start = System.nanoTime();
-        Bundle fixture = fixtureBundle();
+        Bundle fixture = FilterFixture.bundle(context);
         fixture.stop();
         for (Thread t : issuers) {
             t.join(TimeUnit.SECONDS.toMillis(60));
@@ -160,6 +161,39 @@ public class DiskAccessIT {
         hung.close();
         fixture.start();
         for (String disk : List.of("hung", "brief", "free")) {
+            disks.delete(disk, false);
+        }
+    }
+
+    @Test
+    public void aRedirectOverTheTransportLandsAtTheTargetFilterAndALoopIsRefusedByName() throws Exception {
+        deployFixture();
+        String endpoint = transport.localEndpoint().orElseThrow().toString();
+        disks.create(DiskSpec.of("near", 1 << 20, BackendType.LOCAL, "esx1"));
+        disks.create(DiskSpec.of("far", 1 << 20, BackendType.LOCAL, "esx2"));
+        execute("filter:attach far tag-d");
+        execute("filter:attach near link to=" + endpoint + "/far at=tag-d");
+        try (DiskHandle near = disks.disk("near").orElseThrow().open("it");
+             DiskHandle far = disks.disk("far").orElseThrow().open("it")) {
+            near.write(0, ByteBuffer.allocate(BLOCK));
+            assertEquals("the write went through far's tag-d", "tag-d>tag-d<", read(far, 0));
+            assertEquals("tag-d>tag-d<", read(near, 0));
+        }
+        String trace = execute("disk:trace --no-format near");
+        assertTrue(trace, trace.lines().anyMatch(l -> l.contains(endpoint + "/near") && l.contains(endpoint + "/far")
+                && l.contains("tag-d") && l.contains("ok")));
+
+        disks.create(DiskSpec.of("loop", 1 << 20, BackendType.LOCAL, "esx1"));
+        execute("filter:attach loop link to=" + endpoint + "/far");
+        execute("filter:attach far link to=" + endpoint + "/loop");
+        try (DiskHandle loop = disks.disk("loop").orElseThrow().open("it")) {
+            loop.write(0, ByteBuffer.allocate(BLOCK));
+            fail("a redirect loop completed");
+        } catch (RedirectLoopException e) {
+            assertEquals("redirect loop: " + endpoint + "/loop -> " + endpoint + "/far -> " + endpoint + "/loop visits "
+                    + endpoint + "/loop twice; the request failed", e.getMessage());
+        }
+        for (String disk : List.of("near", "far", "loop")) {
             disks.delete(disk, false);
         }
     }
@@ -186,29 +220,14 @@ public class DiskAccessIT {
 
     private long requests(String disk, String filter) {
         try {
-            // filter:list --no-format separates columns by tabs: disk, filter, state, on missing, requests, ...
-            return execute("filter:list --no-format").lines().map(l -> l.split("\t")).filter(f -> f.length > 4
-                    && f[0].trim().equals(disk) && f[1].trim().equals(filter)).mapToLong(f -> Long.parseLong(f[4].trim()))
-                    .findFirst().orElse(-1);
+            return FilterFixture.requests(sessions, disk, filter);
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
     }
 
-    /** Drops the fixture jar into deploy/ (if it is not there) and waits for its filters. */
     private void deployFixture() throws Exception {
-        Path deployed = Path.of(System.getProperty("karaf.base"), "deploy", "vstack-test-filter.jar");
-        if (!Files.exists(deployed)) {
-            Files.copy(Path.of(System.getProperty("vstack.fixture.jar")), deployed, StandardCopyOption.REPLACE_EXISTING);
-        }
-        FilterFramework esx1 = Frameworks.await(context, "esx1");
-        Eventually.await("the fixture's filters deployed", () -> esx1.available().stream().map(FilterDescriptor::name)
-                .toList().containsAll(FIXTURE_FILTERS));
-    }
-
-    private Bundle fixtureBundle() {
-        return Arrays.stream(context.getBundles()).filter(b -> "io.vstack.test.filter".equals(b.getSymbolicName()))
-                .findFirst().orElseThrow();
+        FilterFixture.deploy(context, FIXTURE_FILTERS);
     }
 
     private String execute(String command) throws Exception {
