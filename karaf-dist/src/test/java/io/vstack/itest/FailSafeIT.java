@@ -8,7 +8,6 @@ import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.editConfi
 import io.vstack.api.disk.DiskHandle;
 import io.vstack.api.disk.DiskManager;
 import io.vstack.api.disk.DiskSpec;
-import io.vstack.api.filter.FilterDescriptor;
 import io.vstack.api.filter.FilterFramework;
 import io.vstack.api.io.FilterTimeoutException;
 import io.vstack.api.io.FilterUnavailableException;
@@ -18,7 +17,6 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -121,7 +119,7 @@ public class FailSafeIT {
             }));
         }
         Eventually.awaitMore(ops, 200);
-        Path deployed = deployedJar();
+        Path deployed = FilterFixture.deployedJar();
         Files.delete(deployed);
         Eventually.await("filter aes gone", () -> esx1.available().stream().noneMatch(d -> d.name().equals("aes")));
         Eventually.await("I/O held or failed while the filter is gone", Duration.ofSeconds(30), () -> unavailable.get() > 0);
@@ -194,7 +192,7 @@ public class FailSafeIT {
                 return null;
             });
             awaitHolderRequests("stuck", before + 1);
-            Bundle fixture = fixtureBundle();
+            Bundle fixture = FilterFixture.bundle(context);
             long stopStart = System.nanoTime();
             fixture.stop();
             assertTrue("the bundle stops within the deadline",
@@ -229,31 +227,12 @@ public class FailSafeIT {
     }
 
     private long holderRequests(String disk) throws Exception {
-        // filter:list --no-format separates columns by tabs: disk, filter, state, on missing, requests, ...
-        return execute("filter:list --no-format").lines().map(l -> l.split("\t")).filter(f -> f.length > 4
-                && f[0].trim().equals(disk) && f[1].trim().equals("holder")).mapToLong(f -> Long.parseLong(f[4].trim()))
-                .findFirst().orElse(0);
+        return FilterFixture.requests(sessions, disk, "holder");
     }
 
     /** Drops the fixture jar into deploy/ (if it is not there) and waits for its filters. */
     private FilterFramework deployFixture() throws Exception {
-        Path deployed = deployedJar();
-        if (!Files.exists(deployed)) {
-            Files.copy(Path.of(System.getProperty("vstack.fixture.jar")), deployed, StandardCopyOption.REPLACE_EXISTING);
-        }
-        FilterFramework esx1 = Frameworks.await(context, "esx1");
-        Eventually.await("the fixture's filters deployed", () -> esx1.available().stream().map(FilterDescriptor::name)
-                .toList().containsAll(List.of("aes", "holder")));
-        return esx1;
-    }
-
-    private static Path deployedJar() {
-        return Path.of(System.getProperty("karaf.base"), "deploy", "vstack-test-filter.jar");
-    }
-
-    private Bundle fixtureBundle() {
-        return Arrays.stream(context.getBundles()).filter(b -> "io.vstack.test.filter".equals(b.getSymbolicName()))
-                .findFirst().orElseThrow();
+        return FilterFixture.deploy(context, List.of("aes", "holder"));
     }
 
     /** Blocks of the disk's store file (a local store on esx1's local0) that start with the plaintext marker. */

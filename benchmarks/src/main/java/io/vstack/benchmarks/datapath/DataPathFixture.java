@@ -93,6 +93,11 @@ public final class DataPathFixture implements AutoCloseable {
         return directory.resolve("stores").resolve(DISK + ".img");
     }
 
+    /** The disk manager and filter framework (null for a bare store). */
+    public DiskService service() {
+        return service;
+    }
+
     /** The disk (null for a bare store). */
     public VirtualDisk disk() {
         return disk;

@@ -40,4 +40,28 @@ public interface FilterContext {
     default DiskChain chain() {
         return DiskChain.single(diskId());
     }
+
+    /**
+     * The filter's upcall gateway on this disk: runs user functions off the I/O path with a
+     * deadline (see {@link UpcallGateway}). The default, for a context that offers none (a test
+     * double), throws.
+     *
+     * @throws UnsupportedOperationException if this context runs no upcalls
+     * @since 1.3
+     */
+    default UpcallGateway upcalls() {
+        throw new UnsupportedOperationException("filter context of disk " + diskId() + " offers no upcall gateway");
+    }
+
+    /**
+     * Linked storage: how the filter redirects a request to a disk of another framework instance
+     * over the transport (see {@link LinkedStorage}). The default, for a context that offers none
+     * (a test double), throws.
+     *
+     * @throws UnsupportedOperationException if this context cannot redirect
+     * @since 1.3
+     */
+    default LinkedStorage linkedStorage() {
+        throw new UnsupportedOperationException("filter context of disk " + diskId() + " offers no linked storage");
+    }
 }

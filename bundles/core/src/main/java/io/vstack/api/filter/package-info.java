@@ -7,5 +7,5 @@
  * framework drains the filter's in-flight requests and unlinks it; no request is lost.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.2.0")
+@org.osgi.annotation.versioning.Version("1.3.0")
 package io.vstack.api.filter;

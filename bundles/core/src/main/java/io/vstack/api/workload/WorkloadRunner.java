@@ -38,4 +38,17 @@ public interface WorkloadRunner {
      * @throws IoException if the disk cannot be opened
      */
     WorkloadResult run(VirtualDisk disk, WorkloadSpec spec, Consumer<WorkloadProgress> progress) throws IoException;
+
+    /**
+     * As {@link #run(VirtualDisk, WorkloadSpec, Consumer)}, but the handle is opened at filter
+     * {@code targetFilter} ({@link VirtualDisk#openAt}): the run's I/O enters the disk's chain
+     * there and passes only that filter and the filters below it. A null {@code targetFilter}
+     * is the whole chain.
+     *
+     * @throws IllegalArgumentException with a one-line message if {@code targetFilter} is not
+     *         attached to the disk, or as {@link #run(VirtualDisk, WorkloadSpec, Consumer)}
+     * @since 1.2
+     */
+    WorkloadResult run(VirtualDisk disk, String targetFilter, WorkloadSpec spec, Consumer<WorkloadProgress> progress)
+            throws IoException;
 }

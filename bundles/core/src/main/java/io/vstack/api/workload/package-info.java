@@ -7,5 +7,5 @@
  * {@link io.vstack.api.workload.WorkloadResult}.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.1.0")
+@org.osgi.annotation.versioning.Version("1.2.0")
 package io.vstack.api.workload;

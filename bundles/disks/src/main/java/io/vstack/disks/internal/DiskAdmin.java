@@ -91,4 +91,15 @@ public interface DiskAdmin extends DiskManager {
 
     /** How long a filter may hold a request before it is reported. */
     Duration filterTimeout();
+
+    /** One hop of a redirected request: from which disk to which ({@code endpoint/disk}), at which filter, how long it took. */
+    record LinkHop(String from, String to, String filter, long nanos) {
+    }
+
+    /** A redirected request as the disk that redirected it saw it: what it was, its hops, and its error (null: done). */
+    record LinkTrace(long sequence, io.vstack.api.io.IoOp op, long offset, long length, List<LinkHop> hops, String error) {
+    }
+
+    /** The disk's recent redirected requests (linked storage), oldest first. */
+    List<LinkTrace> linkTraces(String diskId);
 }

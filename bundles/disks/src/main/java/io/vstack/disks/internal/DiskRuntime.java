@@ -6,6 +6,7 @@ import io.vstack.api.disk.DiskHandle;
 import io.vstack.api.disk.DiskInfo;
 import io.vstack.api.disk.VirtualDisk;
 import io.vstack.api.Durations;
+import io.vstack.api.UserText;
 import io.vstack.api.filter.FilterAttachment;
 import io.vstack.api.filter.MissingFilterPolicy;
 import io.vstack.api.io.DiskUnavailableException;
@@ -179,7 +180,8 @@ final class DiskRuntime implements VirtualDisk, MetricSource {
     @Override
     public DiskHandle openAt(String origin, String targetFilter) throws IoException {
         DiskMetadata.Attachment target = metadata.filter(targetFilter).orElseThrow(() -> new IllegalArgumentException(
-                "filter " + targetFilter + " is not attached to disk " + id));
+                "no filter " + UserText.quote(targetFilter) + " is attached to disk " + id + "; disk:info " + id
+                        + " lists its filters"));
         Stage s = linkedStage(targetFilter);
         return openHandle(origin, s != null ? s.descriptor : target.descriptor());
     }
@@ -383,6 +385,7 @@ final class DiskRuntime implements VirtualDisk, MetricSource {
     }
 
     private void closeFilter(Stage s) {
+        s.closeUpcalls("filter " + s.name + " was unlinked from disk " + id);
         try {
             s.filter.close();
         } catch (RuntimeException | LinkageError e) {

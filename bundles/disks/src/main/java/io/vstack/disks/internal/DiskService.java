@@ -68,6 +68,7 @@ public class DiskService implements DiskAdmin {
     private final Consumer<IoContext> registrar = contexts::add;
     private final ThreadLocal<ThreadIo> threadIo = ThreadLocal.withInitial(ThreadIo::new);
     private final Chains chains;
+    private final Links links = new Links(this);
 
     /**
      * Creates the service over the metadata directory {@code directory} and loads the inventory.
@@ -143,6 +144,16 @@ public class DiskService implements DiskAdmin {
     /** The directory of the metadata files. */
     Path directory() {
         return directory;
+    }
+
+    /** Linked storage: what filters redirect through, and the transport protocol handler that serves redirects here. */
+    Links links() {
+        return links;
+    }
+
+    @Override
+    public List<LinkTrace> linkTraces(String diskId) {
+        return links.traces(diskId);
     }
 
     ThreadIo threadIo() {
@@ -319,6 +330,7 @@ public class DiskService implements DiskAdmin {
                 LOG.warn("disk {}: cannot remove its allocation bitmap: {}", id, e.getMessage(), e);
             }
             disks.remove(id);
+            links.forget(id);
             metadata.parent().ifPresent(chains::refreshImmutable);
             Runnable r = unpublish.remove(id);
             if (r != null) {
@@ -428,8 +440,8 @@ public class DiskService implements DiskAdmin {
             updated.write(directory);
             disk.metadata(updated);
             LOG.info("Disk {}: owner {} -> {}", id, from, to);
-            return disk.relinkAll(s -> new Stage(id, s.descriptor, filters.createFilter(s.factory, disk, s.name,
-                    updated.filter(s.name).map(DiskMetadata.Attachment::config).orElse(Map.of())), s.factory));
+            return disk.relinkAll(s -> filters.createStage(s.factory, s.descriptor, disk, s.name,
+                    updated.filter(s.name).map(DiskMetadata.Attachment::config).orElse(Map.of())));
         } finally {
             disk.lock().unlock();
         }
@@ -578,6 +590,7 @@ public class DiskService implements DiskAdmin {
      * deadline), filters and stores close.
      */
     public void close() {
+        links.close();
         for (DiskRuntime disk : disks.values()) {
             disk.kill("disk " + disk.id + " is unavailable: the disk manager stopped");
         }

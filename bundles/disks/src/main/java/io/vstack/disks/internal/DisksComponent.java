@@ -10,6 +10,8 @@ import io.vstack.api.filter.IoFilterFactory;
 import io.vstack.api.hw.Host;
 import io.vstack.api.metrics.MetricSource;
 import io.vstack.api.storage.StorageBackend;
+import io.vstack.api.transport.ProtocolHandler;
+import io.vstack.api.transport.Transport;
 import io.vstack.support.KarafData;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -49,7 +51,8 @@ import org.slf4j.LoggerFactory;
  * {@link DiskManager} and {@link DiskAdmin}, one {@link FilterFramework} service per {@link Host}
  * service, a {@link MetricSource} per disk, and starts the watchdog thread. The whiteboards of
  * storage backends, disk listeners, filter factories and hosts are kept here while the service
- * loads and handed to it once it is there.
+ * loads and handed to it once it is there; so is the {@link Transport}, when there is one, on which
+ * linked storage serves redirects as protocol {@value Links#PROTOCOL}.
  */
 @Capability(namespace = "osgi.service", attribute = "objectClass:List<String>=\"io.vstack.api.disk.DiskManager,"
         + "io.vstack.disks.internal.DiskAdmin\"", uses = DiskManager.class)
@@ -110,6 +113,9 @@ public final class DisksComponent {
     private DiskService service;
     private ServiceRegistration<?> registration;
     private boolean stopped;
+    private Transport transport;
+    /** Linked storage served on the transport while there is one; guarded by this. */
+    private ServiceRegistration<ProtocolHandler> linkHandler;
 
     /** Starts loading the inventory on the start-up thread; with the defaults if the configuration is refused. */
     @Activate
@@ -144,6 +150,9 @@ public final class DisksComponent {
                 listeners.forEach(loaded::listenerAdded);
                 factories.forEach(loaded::factoryAdded);
                 hosts.forEach(host -> hostAdded(loaded, host));
+                if (transport != null) {
+                    serveLinks(loaded, transport);
+                }
                 service = loaded;
                 if (context != null) {
                     registration = context.registerService(new String[] {DiskManager.class.getName(), DiskAdmin.class.getName()},
@@ -278,6 +287,35 @@ public final class DisksComponent {
         }
     }
 
+    @Reference(name = "transport", service = Transport.class, cardinality = ReferenceCardinality.OPTIONAL,
+            policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY, unbind = "unbindTransport")
+    synchronized void bindTransport(Transport bound) {
+        transport = bound;
+        if (service != null) {
+            serveLinks(service, bound);
+        }
+    }
+
+    /** Gives linked storage the transport and serves its protocol on it. Called holding this. */
+    private void serveLinks(DiskService to, Transport on) {
+        to.links().transport(on);
+        if (linkHandler == null && context != null) {
+            Dictionary<String, Object> properties = new Hashtable<>();
+            properties.put(ProtocolHandler.PROTOCOL_PROPERTY, Links.PROTOCOL);
+            linkHandler = context.registerService(ProtocolHandler.class, to.links(), properties);
+        }
+    }
+
+    synchronized void unbindTransport(Transport unbound) {
+        if (transport == unbound) {
+            transport = null;
+        }
+        if (service != null && service.links().transportRemoved(unbound) && linkHandler != null) {
+            unregister(linkHandler);
+            linkHandler = null;
+        }
+    }
+
     @Reference(name = "host", service = Host.class, cardinality = ReferenceCardinality.MULTIPLE,
             policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY, unbind = "unbindHost")
     synchronized void bindHost(Host host) {
@@ -324,6 +362,10 @@ public final class DisksComponent {
             stopped = true;
             s = service;
             service = null;
+            if (linkHandler != null) {
+                unregister(linkHandler);
+                linkHandler = null;
+            }
             if (registration != null) {
                 unregister(registration);
                 registration = null;

@@ -7,7 +7,9 @@ import io.vstack.api.filter.FilterContext;
 import io.vstack.api.filter.FilterDescriptor;
 import io.vstack.api.filter.IoFilter;
 import io.vstack.api.filter.IoFilterFactory;
+import io.vstack.api.filter.LinkedStorage;
 import io.vstack.api.filter.MissingFilterPolicy;
+import io.vstack.api.filter.UpcallGateway;
 import io.vstack.disks.internal.DiskAdmin.FilterReport;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -78,18 +80,19 @@ final class FilterAttachments {
             if (activeFactory(filterName) != factory) {
                 throw new IllegalArgumentException("filter " + filterName + " went away while attaching; try again");
             }
-            IoFilter filter = createFilter(factory, disk, filterName, filterConfig);
+            Stage stage = createStage(factory, descriptor, disk, filterName, filterConfig);
             List<DiskMetadata.Attachment> filters = new ArrayList<>(metadata.filters());
             filters.add(new DiskMetadata.Attachment(descriptor, filterConfig, onMissing, secretKeys));
             DiskMetadata updated = metadata.withFilters(filters);
             try {
                 updated.write(directory);
             } catch (IOException e) {
-                closeFilter(filter, diskId, filterName);
+                stage.closeUpcalls("filter " + filterName + " was not attached");
+                closeFilter(stage.filter, diskId, filterName);
                 throw new UncheckedIOException("cannot write the metadata of disk " + diskId + ": " + e.getMessage(), e);
             }
             disk.metadata(updated);
-            disk.link(new Stage(diskId, descriptor, filter, factory));
+            disk.link(stage);
             LOG.info("Attached filter {} to disk {} (onMissing={}){}", filterName, diskId, onMissing,
                     filterConfig.isEmpty() ? "" : " with " + FilterAttachment.redact(filterConfig, secretKeys));
             return new FilterAttachment(diskId, descriptor, filterConfig, true, onMissing, secretKeys);
@@ -98,8 +101,32 @@ final class FilterAttachments {
         }
     }
 
+    /**
+     * Creates the stage of attachment {@code filterName} on {@code disk}: the filter's upcall
+     * gateway from the framework's upcall keys of {@code config} (refused naming the key), then
+     * the filter, given the rest of {@code config}.
+     */
+    Stage createStage(IoFilterFactory factory, FilterDescriptor descriptor, DiskRuntime disk, String filterName,
+                      Map<String, String> config) {
+        UpcallSettings upcallSettings;
+        try {
+            upcallSettings = UpcallSettings.parse(config, disks.filterTimeout());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("filter " + filterName + ": " + e.getMessage(), e);
+        }
+        UpcallGate upcalls = new UpcallGate(disk.id, filterName, upcallSettings);
+        try {
+            return new Stage(disk.id, descriptor, createFilter(factory, disk, filterName,
+                    UpcallSettings.filterConfig(config), upcalls), factory, upcalls);
+        } catch (RuntimeException e) {
+            upcalls.abort("filter " + filterName + " could not be created");
+            throw e;
+        }
+    }
+
     /** Creates the filter of attachment {@code filterName} on {@code disk} (its state directory made if needed). */
-    IoFilter createFilter(IoFilterFactory factory, DiskRuntime disk, String filterName, Map<String, String> config) {
+    private IoFilter createFilter(IoFilterFactory factory, DiskRuntime disk, String filterName, Map<String, String> config,
+                                  UpcallGate upcalls) {
         DiskMetadata metadata = disk.metadata();
         Path state = DiskService.stateDirectory(directory, metadata.id()).resolve(filterName);
         try {
@@ -109,7 +136,7 @@ final class FilterAttachments {
                     + e.getMessage(), e);
         }
         FilterContext context = new Context(metadata.id(), metadata.owner(), metadata.capacity(), metadata.blockSize(),
-                Map.copyOf(config), state, disk.liveChain());
+                Map.copyOf(config), state, disk.liveChain(), upcalls, disks.links());
         IoFilter filter;
         try {
             filter = factory.create(context);
@@ -225,8 +252,7 @@ final class FilterAttachments {
                     continue;
                 }
                 try {
-                    IoFilter filter = createFilter(factory, disk, name, attachment.get().config());
-                    disk.link(new Stage(disk.id, factory.descriptor(), filter, factory));
+                    disk.link(createStage(factory, factory.descriptor(), disk, name, attachment.get().config()));
                     LOG.info("Filter {} linked again on disk {}", name, disk.id);
                 } catch (RuntimeException e) {
                     LOG.warn("Filter {} cannot be linked again on disk {}; it stays inactive: {}", name, disk.id, e.getMessage(), e);
@@ -257,6 +283,8 @@ final class FilterAttachments {
             disk.lock().lock();
             try {
                 for (Stage stage : disk.linkedFrom(factory)) {
+                    // The user functions' bundle is going: pending upcalls fail now, not at their deadline.
+                    stage.closeUpcalls("filter " + name + "'s bundle went away");
                     disk.unlink(stage.name, true);
                     unlinked++;
                 }
@@ -272,6 +300,7 @@ final class FilterAttachments {
 
     /** The {@link FilterContext} a filter is created with; {@code chain} is the disk's live chain. */
     private record Context(String diskId, String host, long capacity, int blockSize, Map<String, String> config,
-                           Path stateDirectory, DiskChain chain) implements FilterContext {
+                           Path stateDirectory, DiskChain chain, UpcallGateway upcalls, LinkedStorage linkedStorage)
+            implements FilterContext {
     }
 }

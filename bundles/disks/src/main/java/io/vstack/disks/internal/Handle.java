@@ -25,6 +25,7 @@ final class Handle implements DiskHandle {
     private final int blockSize;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final long epoch;
+    private Entry entry;
 
     /** A handle whose writes carry ownership epoch {@code epoch} (the disk's when it was opened). */
     Handle(DiskRuntime disk, DiskService service, String origin, FilterDescriptor target, long epoch) {
@@ -47,9 +48,25 @@ final class Handle implements DiskHandle {
         return target;
     }
 
-    /** Where this handle's I/O enters {@code chain}: the top, or its target filter's position. */
+    /**
+     * Where this handle's I/O enters {@code chain}: the top, or its target filter's position
+     * (looked up once per chain: a chain is immutable, so the index holds until the disk
+     * publishes a new one).
+     */
     int entry(Chain chain) {
-        return target == null ? 0 : chain.entryFor(target);
+        if (target == null) {
+            return 0;
+        }
+        Entry e = entry;
+        if (e == null || e.chain != chain) {
+            e = new Entry(chain, chain.entryFor(target));
+            entry = e; // racy by design: every thread computes the same immutable pair
+        }
+        return e.index;
+    }
+
+    /** The entry index of the chain a handle last ran in. */
+    private record Entry(Chain chain, int index) {
     }
 
     @Override

@@ -8,6 +8,7 @@ import io.vstack.api.io.FilterFailedException;
 import io.vstack.api.io.IoChain;
 import io.vstack.api.io.IoException;
 import io.vstack.api.io.IoRequest;
+import io.vstack.api.io.UpcallFailedException;
 import io.vstack.support.ThreadCounters;
 import java.util.Comparator;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -45,19 +46,41 @@ final class Stage {
     private volatile long nextFailureLog;
     private volatile String lastError;
 
+    /** The filter's upcall gateway on this disk, or null (a stage made without one). */
+    final UpcallGate upcalls;
+
     Stage(String diskId, FilterDescriptor descriptor, IoFilter filter, IoFilterFactory factory) {
+        this(diskId, descriptor, filter, factory, null);
+    }
+
+    Stage(String diskId, FilterDescriptor descriptor, IoFilter filter, IoFilterFactory factory, UpcallGate upcalls) {
         this.diskId = diskId;
         this.descriptor = descriptor;
         this.name = descriptor.name();
         this.filter = filter;
         this.factory = factory;
+        this.upcalls = upcalls;
     }
 
-    /** Runs the filter on one request; anything but an {@link IoException} fails only this request. */
+    /**
+     * Runs the filter on one request; anything but an {@link IoException} fails only this
+     * request. A failed upcall of this filter fails it too, or, with {@code onUpcallFailure=bypass},
+     * passes the request on below the filter.
+     */
     void invoke(IoRequest request, IoChain next) throws IoException {
         requests.increment(0);
         try {
             filter.submit(request, next);
+        } catch (UpcallFailedException e) {
+            if (upcalls == null || !name.equals(e.filter())) {
+                throw e; // another filter's, below this one
+            }
+            lastError = e.getMessage();
+            failures.increment();
+            if (!upcalls.bypass() || request instanceof IoContext context && context.running() < 0) {
+                throw e;
+            }
+            next.proceed(request);
         } catch (IoException e) {
             throw e;
         } catch (RuntimeException e) {
@@ -97,6 +120,13 @@ final class Stage {
     static String describe(Throwable e) {
         StackTraceElement[] trace = e.getStackTrace();
         return trace.length == 0 ? e.toString() : e + " at " + trace[0];
+    }
+
+    /** Closes the filter's upcall gateway: pending upcalls fail naming {@code reason}, its threads are interrupted. */
+    void closeUpcalls(String reason) {
+        if (upcalls != null) {
+            upcalls.abort(reason);
+        }
     }
 
     /** The watchdog timed a request out in this filter; {@code error} says what it held and how long. */

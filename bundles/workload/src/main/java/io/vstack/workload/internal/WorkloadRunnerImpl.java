@@ -41,6 +41,8 @@ public final class WorkloadRunnerImpl implements WorkloadRunner {
     static final long MAX_VERIFY_BLOCKS = 1L << 26;
 
     private static final Logger LOG = LoggerFactory.getLogger(WorkloadRunnerImpl.class);
+    /** The origin of a run's I/O, as filters see it. */
+    private static final String ORIGIN = "workload";
     private final TraceReader traces;
     private final Supplier<MemoryBudget> memory;
     private final Set<Run> active = ConcurrentHashMap.newKeySet();
@@ -59,6 +61,12 @@ public final class WorkloadRunnerImpl implements WorkloadRunner {
 
     @Override
     public WorkloadResult run(VirtualDisk disk, WorkloadSpec spec, Consumer<WorkloadProgress> progress) throws IoException {
+        return run(disk, null, spec, progress);
+    }
+
+    @Override
+    public WorkloadResult run(VirtualDisk disk, String targetFilter, WorkloadSpec spec, Consumer<WorkloadProgress> progress)
+            throws IoException {
         DiskInfo info = disk.info();
         long regionBlocks = regionBlocks(info, spec);
         requireMemory(memory.get(), spec, regionBlocks);
@@ -72,10 +80,10 @@ public final class WorkloadRunnerImpl implements WorkloadRunner {
                 throw new UncheckedIOException("trace " + spec.trace().orElseThrow() + " cannot be read: " + e.getMessage(), e);
             }
         }
-        try (TraceSource closing = trace; DiskHandle handle = disk.open("workload")) {
+        try (TraceSource closing = trace; DiskHandle handle = targetFilter == null ? disk.open(ORIGIN) : disk.openAt(ORIGIN, targetFilter)) {
             Run run = new Run(disk.id(), handle, spec, regionBlocks, closing);
             active.add(run);
-            LOG.debug("workload on disk {}: {}", disk.id(), spec);
+            LOG.debug("workload on disk {}{}: {}", disk.id(), targetFilter == null ? "" : " at filter " + targetFilter, spec);
             try {
                 return run.execute(progress, "vstack-workload-" + disk.id() + "-");
             } finally {

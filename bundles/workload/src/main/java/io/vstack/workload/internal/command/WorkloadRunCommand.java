@@ -83,6 +83,11 @@ public class WorkloadRunCommand implements Action {
     @Completion(value = StringsCompleter.class, values = {"auto", "u32", "s32", "text"})
     String traceFormat;
 
+    @Option(name = "--at", description = "Open the disk at this filter: the I/O enters the chain there and passes only it "
+            + "and the filters below it (disk:info lists the disk's filters in order)")
+    @Completion(AttachedFilterCompleter.class)
+    String at;
+
     @Option(name = "--seed", description = "Seed of the random draws (default 1)")
     long seed = 1;
 
@@ -106,7 +111,11 @@ public class WorkloadRunCommand implements Action {
                 "No disk named " + UserText.quote(disk) + "; disk:list shows the disks"));
         PrintStream out = System.out;
         boolean[] printed = {false};
-        WorkloadResult result = runner.run(target, spec, progress -> {
+        if (at != null && target.info().filters().stream().noneMatch(f -> f.descriptor().name().equals(at))) {
+            throw new IllegalArgumentException("--at " + UserText.quote(at) + ": no such filter is attached to disk " + disk
+                    + "; disk:info " + disk + " lists its filters");
+        }
+        WorkloadResult result = runner.run(target, at, spec, progress -> {
             if (!quiet && !json) {
                 out.print("\r" + ResultTable.progressLine(progress) + "   ");
                 out.flush();

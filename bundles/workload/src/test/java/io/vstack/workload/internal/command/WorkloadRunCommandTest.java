@@ -70,6 +70,39 @@ class WorkloadRunCommandTest {
     }
 
     @Test
+    void atAFilterTheRunPassesOnlyThatFilterAndTheOnesBelowIt() throws Exception {
+        java.util.Map<String, java.util.concurrent.atomic.AtomicLong> seen = new java.util.concurrent.ConcurrentHashMap<>();
+        InMemoryDisk disk = new InMemoryDisk("db1", 256L * 4096, 4096);
+        for (String name : java.util.List.of("top", "middle", "bottom")) {
+            seen.put(name, new java.util.concurrent.atomic.AtomicLong());
+            disk.withFilter(name, (request, next) -> {
+                seen.get(name).incrementAndGet();
+                next.proceed(request);
+            });
+        }
+        disks.add(disk);
+        WorkloadRunCommand command = command("db1");
+        command.pattern = "randwrite";
+        command.ops = 300;
+        command.at = "middle";
+        String out = SystemOut.capture(command::execute);
+        assertTrue(out.contains("errors 0,"), out);
+        assertEquals(0, seen.get("top").get(), "a filter above the target sees nothing");
+        assertEquals(300, seen.get("middle").get());
+        assertEquals(300, seen.get("bottom").get());
+    }
+
+    @Test
+    void atAFilterThatIsNotAttachedIsAOneLineError() {
+        disks.add(new InMemoryDisk("db1", 256L * 4096, 4096).withFilter("top", (request, next) -> next.proceed(request)));
+        WorkloadRunCommand command = command("db1");
+        command.ops = 10;
+        command.at = "nope";
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, command::execute);
+        assertEquals("--at 'nope': no such filter is attached to disk db1; disk:info db1 lists its filters", e.getMessage());
+    }
+
+    @Test
     void unknownDiskIsAOneLineError() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> command("nope").execute());
         assertEquals("No disk named 'nope'; disk:list shows the disks", e.getMessage());
