@@ -83,6 +83,11 @@ public final class SharedDiskBackend implements StorageBackend {
         this(transport, ConfigGuard.start(config, ConfigGuard.defaults(Config.class), Settings::parse).current());
     }
 
+    /** Creates a backend whose server is at {@code server}, without Config Admin: for tests and benchmarks. */
+    public SharedDiskBackend(Transport transport, Endpoint server, Duration timeout) {
+        this(transport, new Settings(server, timeout));
+    }
+
     SharedDiskBackend(Transport transport, Settings settings) {
         this.transport = transport;
         this.settings = settings;

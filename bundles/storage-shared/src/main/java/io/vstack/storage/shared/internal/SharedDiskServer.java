@@ -57,7 +57,10 @@ import org.slf4j.LoggerFactory;
 public final class SharedDiskServer implements ProtocolHandler {
 
     static final String PID = "io.vstack.storage.shared.server";
-    static final String STORE_PREFIX = "shared-";
+    /** The transport protocol the server answers. */
+    public static final String PROTOCOL = Rsvd.PROTOCOL;
+    /** The prefix of a LUN's store id on the local backend (a benchmark reads the store directly). */
+    public static final String STORE_PREFIX = "shared-";
 
     /** The server's configuration. */
     @ObjectClassDefinition(id = PID, name = "vstack shared disk server",
@@ -148,6 +151,15 @@ public final class SharedDiskServer implements ProtocolHandler {
             Config config, BundleContext context) {
         this(local, ConfigGuard.start(config, ConfigGuard.defaults(Config.class),
                 c -> Settings.parse(c, KarafData.of(context))).current());
+    }
+
+    /**
+     * Creates a server over {@code local}'s stores on {@code host}, its state in {@code directory},
+     * without Config Admin: for tests and benchmarks, which add it to a transport under
+     * {@link #PROTOCOL}.
+     */
+    public SharedDiskServer(StorageBackend local, String host, Path directory) {
+        this(local, new Settings(host, directory));
     }
 
     SharedDiskServer(StorageBackend local, Settings settings) {
