@@ -33,8 +33,11 @@ public interface AddressSpaces {
     /** Whether VM {@code vmName}'s guest memory is to run on an address space (demand-paged). */
     boolean backsGuestMemory(String vmName);
 
-    /** The name of the address space that holds VM {@code vmName}'s guest memory: {@code vm:<name>}. */
-    static String guestSpaceName(String vmName) {
-        return "vm:" + vmName;
+    /**
+     * The name of the address space that holds VM {@code vmName}'s guest memory on host
+     * {@code host}: {@code vm:<name>@<host>} (during a migration the VM has one on each host).
+     */
+    static String guestSpaceName(String vmName, String host) {
+        return "vm:" + vmName + "@" + host;
     }
 }

@@ -18,9 +18,10 @@ import java.util.concurrent.BlockingQueue;
  * </pre>
  * Only the CPU's own thread writes its area (in a correct run); others may read it.
  */
-final class PrdaCpu {
+public final class PrdaCpu {
 
-    static final int CPU_ID = 0;
+    /** Offset of the CPU id in the area. */
+    public static final int CPU_ID = 0;
     static final int RUNNING = 8;
     static final int SWITCHES = 16;
     static final int OPERATIONS = 24;
@@ -33,7 +34,8 @@ final class PrdaCpu {
     /** The address space loaded on this CPU (its page-table root). Only this CPU's thread touches it. */
     SpaceAlias cr3;
 
-    PrdaCpu(Cpu cpu, int queueCapacity) {
+    /** CPU {@code cpu} with a run queue of {@code queueCapacity} contexts; stamps the CPU id in its area. */
+    public PrdaCpu(Cpu cpu, int queueCapacity) {
         this.index = cpu.index();
         this.area = cpu.dataArea();
         this.runQueue = new ArrayBlockingQueue<>(queueCapacity);
@@ -46,10 +48,15 @@ final class PrdaCpu {
      * CPU's data area.
      */
     void switchTo(ExecutionContext context) {
-        cr3 = context.space;
-        cr3.load(this);
+        load(context.space);
         area.putLong(RUNNING, context.id);
         area.putLong(SWITCHES, area.getLong(SWITCHES) + 1);
+    }
+
+    /** Loads {@code space} on this CPU (its {@code cr3}) and switches the space's alias entry to this CPU's area. */
+    public void load(SpaceAlias space) {
+        cr3 = space;
+        space.load(this);
     }
 
     /** The context leaves this CPU. */
@@ -58,7 +65,7 @@ final class PrdaCpu {
     }
 
     /** Translates the alias address on this CPU: the data area its loaded space's alias entry maps. */
-    ByteBuffer alias() {
+    public ByteBuffer alias() {
         return cr3.translate(index);
     }
 }

@@ -31,9 +31,6 @@ final class PrdaMachine {
     PrdaMachine(Host host) {
         this.host = host;
         List<Cpu> list = host.cpus();
-        if (list.isEmpty()) {
-            throw new IllegalArgumentException("host " + host.name() + " has no CPUs");
-        }
         this.cpus = new PrdaCpu[list.size()];
         for (int i = 0; i < cpus.length; i++) {
             cpus[i] = new PrdaCpu(list.get(i), MAX_CONTEXTS + 1);
@@ -79,6 +76,9 @@ final class PrdaMachine {
      */
     synchronized PrdaRun run(int contexts, long operations, long seed, ExecutionContext.Variant variant)
             throws InterruptedException {
+        if (cpus.length == 0) {
+            throw new IllegalArgumentException("host " + host.name() + " has no CPUs to run contexts on");
+        }
         if (contexts < 1 || contexts > MAX_CONTEXTS) {
             throw new IllegalArgumentException("contexts " + contexts + " must be from 1 to " + MAX_CONTEXTS);
         }

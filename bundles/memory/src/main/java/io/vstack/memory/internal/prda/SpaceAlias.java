@@ -9,12 +9,13 @@ import java.nio.ByteBuffer;
  * hold it), switched to a CPU's data area when a context of this space is switched onto that CPU.
  * Entry {@code c} is written and read only by CPU {@code c}'s thread.
  */
-final class SpaceAlias {
+public final class SpaceAlias {
 
     private final String name;
     private final ByteBuffer[] entries;
 
-    SpaceAlias(String name, int cpus) {
+    /** The alias window of space {@code name} on a host of {@code cpus} CPUs. */
+    public SpaceAlias(String name, int cpus) {
         this.name = name;
         this.entries = new ByteBuffer[cpus];
     }

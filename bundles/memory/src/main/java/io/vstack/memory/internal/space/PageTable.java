@@ -452,6 +452,29 @@ final class PageTable {
         }
     }
 
+    /**
+     * Drops the page at {@code va} if it is resident and unpinned, bytes and all: its frame goes back
+     * to the pool and its entry back to the mapping's tag, so the next touch is a demand fault for a
+     * zero page (what {@code madvise(MADV_DONTNEED)} does to anonymous memory).
+     *
+     * @return whether a page was dropped
+     */
+    boolean discard(long va) {
+        int t = leafTable(va);
+        if (t < 0) {
+            return false;
+        }
+        int i = index(va, 1);
+        long e = get(t, i);
+        if (!Pte.present(e) || (e & Pte.PINNED) != 0) {
+            return false;
+        }
+        set(t, i, Pte.tag(Pte.vad(e)));
+        pool.give(Pte.slot(e));
+        resident--;
+        return true;
+    }
+
     /** Faults in and pins the page at {@code va}; returns its host frame number. */
     long pin(long va) throws AddressSpaceException {
         long e = fault(va, Access.READ);

@@ -260,6 +260,24 @@ public final class PagedSpace implements AddressSpace, PageResidency {
         }
     }
 
+    /**
+     * Drops the resident, unpinned page at {@code address} with its bytes (the next touch faults in a
+     * zero page), like {@code madvise(MADV_DONTNEED)}.
+     *
+     * @return whether a page was dropped
+     * @throws AddressSpaceException if the address is outside the space or the space is destroyed
+     */
+    public boolean discard(long address) throws AddressSpaceException {
+        checkAddress(address);
+        long stamp = lock.writeLock();
+        try {
+            checkLive();
+            return table.discard(address & -PAGE);
+        } finally {
+            lock.unlockWrite(stamp);
+        }
+    }
+
     @Override
     public long[] pin(long address, long length) throws AddressSpaceException {
         long end = checkRange(address, length);

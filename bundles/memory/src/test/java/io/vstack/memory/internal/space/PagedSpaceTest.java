@@ -148,6 +148,20 @@ class PagedSpaceTest {
     }
 
     @Test
+    void aDiscardedPageFaultsBackAsZeros() throws AddressSpaceException {
+        space.map(0, 2 * PAGE, Protection.READ_WRITE);
+        space.store(8, 99);
+        assertTrue(space.discard(0));
+        assertEquals(false, space.discard(PAGE), "never touched: nothing to drop");
+        assertEquals(0, space.info().residentPages());
+        assertEquals(0, space.load(8), "a discarded page comes back as a zero page");
+        assertEquals(2, space.faultStats().demandFaults());
+        space.residency().pin(0, PAGE);
+        assertEquals(false, space.discard(0), "a pinned page stays");
+        space.residency().unpin(0, PAGE);
+    }
+
+    @Test
     void pageViewsShareTheFrame() throws AddressSpaceException {
         space.map(0, PAGE, Protection.READ_WRITE);
         ByteBuffer view = space.page(0, Access.WRITE);
