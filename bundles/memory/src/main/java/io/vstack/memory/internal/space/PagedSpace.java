@@ -85,38 +85,29 @@ public final class PagedSpace implements AddressSpace, PageResidency {
     public void map(long address, long length, Protection protection) throws AddressSpaceException {
         java.util.Objects.requireNonNull(protection, "protection");
         long end = checkRange(address, length);
-        long stamp = lock.writeLock();
-        try {
-            checkLive();
+        exclusive(() -> {
             table.map(address, end, protection);
-        } finally {
-            lock.unlockWrite(stamp);
-        }
+            return null;
+        });
     }
 
     @Override
     public void unmap(long address, long length) throws AddressSpaceException {
         long end = checkRange(address, length);
-        long stamp = lock.writeLock();
-        try {
-            checkLive();
+        exclusive(() -> {
             table.unmap(address, end);
-        } finally {
-            lock.unlockWrite(stamp);
-        }
+            return null;
+        });
     }
 
     @Override
     public void protect(long address, long length, Protection protection) throws AddressSpaceException {
         java.util.Objects.requireNonNull(protection, "protection");
         long end = checkRange(address, length);
-        long stamp = lock.writeLock();
-        try {
-            checkLive();
+        exclusive(() -> {
             table.protect(address, end, protection);
-        } finally {
-            lock.unlockWrite(stamp);
-        }
+            return null;
+        });
     }
 
     // ---- faults and accesses ----
@@ -251,13 +242,7 @@ public final class PagedSpace implements AddressSpace, PageResidency {
     @Override
     public long reclaim(long address, long length) throws AddressSpaceException {
         long end = checkRange(address, length);
-        long stamp = lock.writeLock();
-        try {
-            checkLive();
-            return table.reclaim(address, end);
-        } finally {
-            lock.unlockWrite(stamp);
-        }
+        return exclusive(() -> table.reclaim(address, end));
     }
 
     /**
@@ -282,9 +267,7 @@ public final class PagedSpace implements AddressSpace, PageResidency {
     public long[] pin(long address, long length) throws AddressSpaceException {
         long end = checkRange(address, length);
         long[] frames = new long[Math.toIntExact(length / PAGE)];
-        long stamp = lock.writeLock();
-        try {
-            checkLive();
+        return exclusive(() -> {
             int n = 0;
             try {
                 for (long va = address; va < end; va += PAGE) {
@@ -298,17 +281,13 @@ public final class PagedSpace implements AddressSpace, PageResidency {
                 throw e;
             }
             return frames;
-        } finally {
-            lock.unlockWrite(stamp);
-        }
+        });
     }
 
     @Override
     public void unpin(long address, long length) throws AddressSpaceException {
         long end = checkRange(address, length);
-        long stamp = lock.writeLock();
-        try {
-            checkLive();
+        exclusive(() -> {
             for (long va = address; va < end; va += PAGE) {
                 if (!table.pinned(va)) {
                     throw new UnmappedAddressException("address space " + name + ": page " + PageTable.hex(va)
@@ -318,9 +297,8 @@ public final class PagedSpace implements AddressSpace, PageResidency {
             for (long va = address; va < end; va += PAGE) {
                 table.unpin(va);
             }
-        } finally {
-            lock.unlockWrite(stamp);
-        }
+            return null;
+        });
     }
 
     // ---- figures ----
@@ -371,6 +349,22 @@ public final class PagedSpace implements AddressSpace, PageResidency {
             destroyed = true;
             pool.close();
             swap.close();
+        } finally {
+            lock.unlockWrite(stamp);
+        }
+    }
+
+    /** A change of the table, made under the exclusive lock. */
+    @FunctionalInterface
+    private interface Change<T> {
+        T run() throws AddressSpaceException;
+    }
+
+    private <T> T exclusive(Change<T> change) throws AddressSpaceException {
+        long stamp = lock.writeLock();
+        try {
+            checkLive();
+            return change.run();
         } finally {
             lock.unlockWrite(stamp);
         }

@@ -3,17 +3,8 @@ package io.vstack.memory.internal.prda;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.vstack.api.hw.Cpu;
-import io.vstack.api.hw.FrameBlock;
-import io.vstack.api.hw.Host;
-import io.vstack.api.hw.Nic;
-import io.vstack.api.hw.PciDevice;
-import io.vstack.api.hw.BlockDevice;
-import io.vstack.api.hw.PhysicalMemory;
 import io.vstack.api.memory.PerCpuAreas.PrdaRun;
-import java.nio.ByteBuffer;
-import java.util.ArrayList;
-import java.util.List;
+import io.vstack.api.testing.FakeHosts;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -27,59 +18,9 @@ class PrdaStressTest {
     private static final long UNIT_OPERATIONS = 100_000_000;
     private static final long OPERATIONS = Long.getLong("prda.operations", UNIT_OPERATIONS);
 
-    static Host hostWithCpus(String name, int count) {
-        List<Cpu> cpus = new ArrayList<>();
-        for (int i = 0; i < count; i++) {
-            int index = i;
-            ByteBuffer area = ByteBuffer.allocateDirect(4096);
-            cpus.add(new Cpu() {
-                @Override
-                public int index() {
-                    return index;
-                }
-
-                @Override
-                public ByteBuffer dataArea() {
-                    return area.duplicate().clear();
-                }
-            });
-        }
-        return new Host() {
-            @Override
-            public String name() {
-                return name;
-            }
-
-            @Override
-            public List<Cpu> cpus() {
-                return cpus;
-            }
-
-            @Override
-            public PhysicalMemory memory() {
-                throw new UnsupportedOperationException("no memory in this host");
-            }
-
-            @Override
-            public List<Nic> nics() {
-                return List.of();
-            }
-
-            @Override
-            public List<PciDevice> pciDevices() {
-                return List.of();
-            }
-
-            @Override
-            public List<BlockDevice> blockDevices() {
-                return List.of();
-            }
-        };
-    }
-
     @Test
     void everyOperationReachesTheAreaOfTheCpuItRunsOn() throws InterruptedException {
-        PrdaMachine machine = new PrdaMachine(hostWithCpus("h", 8));
+        PrdaMachine machine = new PrdaMachine(FakeHosts.withCpus("h", 8));
         PrdaRun run = machine.run(64, OPERATIONS, 2026L, ExecutionContext.Variant.ALIAS_EACH_ACCESS);
         System.out.println("PRDA stress: " + run);
         assertEquals(OPERATIONS, run.operations());
@@ -93,7 +34,7 @@ class PrdaStressTest {
 
     @Test
     void theStressCatchesAnAreaCachedAcrossAPreemptionPoint() throws InterruptedException {
-        PrdaMachine machine = new PrdaMachine(hostWithCpus("h", 8));
+        PrdaMachine machine = new PrdaMachine(FakeHosts.withCpus("h", 8));
         long operations = Math.min(OPERATIONS, 400_000);
         PrdaRun run = machine.run(64, operations, 2026L, ExecutionContext.Variant.CACHE_ACROSS_PREEMPTION);
         System.out.println("PRDA stress, broken variant: " + run);
