@@ -22,8 +22,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * A registry of fake hosts: each may have one block device {@code local0} in a real directory,
  * with fault knobs that count operations and fail them on demand (device down, failure rate 1),
- * and physical memory of real off-heap frames ({@link FakeMemory}). The hosts have no CPUs or
- * NICs. Thread-safe.
+ * and physical memory of real off-heap frames ({@link FakeMemory}). The hosts have no CPUs (but
+ * {@link #withCpus}) and no NICs. Thread-safe.
  */
 public final class FakeHosts implements HostRegistry {
 
@@ -49,7 +49,26 @@ public final class FakeHosts implements HostRegistry {
 
     /** A host with only a name and {@code memory}, outside any registry. */
     public static Host host(String name, PhysicalMemory memory) {
-        return new FakeHost(name, List.of(), memory);
+        return new FakeHost(name, List.of(), memory, List.of());
+    }
+
+    /**
+     * A host with only a name and {@code count} CPUs, outside any registry; each CPU has a 4 KiB
+     * off-heap data area of its own, as hw-sim's CPUs have.
+     */
+    public static Host withCpus(String name, int count) {
+        List<Cpu> cpus = new java.util.ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            cpus.add(new FakeCpu(i, java.nio.ByteBuffer.allocateDirect(4096)));
+        }
+        return new FakeHost(name, List.of(), null, List.copyOf(cpus));
+    }
+
+    private record FakeCpu(int index, java.nio.ByteBuffer area) implements Cpu {
+        @Override
+        public java.nio.ByteBuffer dataArea() {
+            return area.duplicate().clear();
+        }
     }
 
     /** Adds host {@code name} whose {@code local0} lives in {@code local0} and holds {@code capacity} bytes; no memory. */
@@ -60,7 +79,8 @@ public final class FakeHosts implements HostRegistry {
     /** Adds host {@code name} with a {@code local0} as above and {@code memoryBytes} of memory. */
     public FakeHosts add(String name, Path local0, long capacity, long memoryBytes) {
         BlockDevice device = new FakeDevice(local0, capacity, new FakeKnobs(name + "/local0"));
-        hosts.put(name, new FakeHost(name, List.of(device), memoryBytes > 0 ? FakeMemory.ofBytes(name, memoryBytes) : null));
+        hosts.put(name, new FakeHost(name, List.of(device), memoryBytes > 0 ? FakeMemory.ofBytes(name, memoryBytes) : null,
+                List.of()));
         return this;
     }
 
@@ -79,11 +99,8 @@ public final class FakeHosts implements HostRegistry {
         return Optional.ofNullable(hosts.get(name));
     }
 
-    private record FakeHost(String name, List<BlockDevice> blockDevices, PhysicalMemory physicalMemory) implements Host {
-        @Override
-        public List<Cpu> cpus() {
-            return List.of();
-        }
+    private record FakeHost(String name, List<BlockDevice> blockDevices, PhysicalMemory physicalMemory, List<Cpu> cpus)
+            implements Host {
 
         @Override
         public PhysicalMemory memory() {

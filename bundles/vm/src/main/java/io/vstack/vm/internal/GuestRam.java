@@ -1,17 +1,18 @@
 package io.vstack.vm.internal;
 
-import io.vstack.api.hw.FrameBlock;
 import io.vstack.api.hw.OutOfFramesException;
 import io.vstack.api.hw.PhysicalMemory;
+import io.vstack.api.memory.AddressSpaceException;
+import io.vstack.api.memory.AddressSpaces;
 import io.vstack.api.vm.GuestMemory;
 import io.vstack.api.vm.VmSpec;
 import java.nio.ByteBuffer;
 import java.util.Objects;
 
 /**
- * A VM's guest memory: one host page frame per guest page, taken from the host's
- * {@link PhysicalMemory} as one {@link FrameBlock} (no object per page) and pre-touched, with its
- * {@link DirtyLog}.
+ * A VM's guest memory with its {@link DirtyLog}: either one host page frame per guest page, taken
+ * from the host's {@link PhysicalMemory} up front and pre-touched ({@link FramePages}), or a
+ * demand-paged address space of the memory bundle ({@link SpacePages}).
  * <p>Every guest write goes through {@link #write}: the store, then the dirty mark. The
  * {@link Order#MARK_BEFORE_WRITE} variant exists only so a test can show it loses updates.
  * Thread-safe for writes to any page from any thread (8-byte stores are atomic).
@@ -35,10 +36,7 @@ public final class GuestRam implements GuestMemory {
 
     private static final Interleaving NONE = pfn -> { };
 
-    private final PhysicalMemory host;
-    private final FrameBlock frames;
-    /** A read-only view of each of the block's buffers. */
-    private final ByteBuffer[] readOnlyBuffers;
+    private final GuestPages backing;
     private final DirtyLog dirtyLog;
     private final Order order;
     private final Interleaving interleaving;
@@ -46,14 +44,9 @@ public final class GuestRam implements GuestMemory {
     /** Post-copy at a destination: which pages have arrived; null otherwise (one volatile read per access). */
     private volatile PageFaults faults;
 
-    private GuestRam(PhysicalMemory host, FrameBlock frames, Order order, Interleaving interleaving) {
-        this.host = host;
-        this.frames = frames;
-        this.readOnlyBuffers = new ByteBuffer[frames.bufferCount()];
-        for (int b = 0; b < readOnlyBuffers.length; b++) {
-            readOnlyBuffers[b] = frames.buffer(b).asReadOnlyBuffer();
-        }
-        this.dirtyLog = new DirtyLog(frames.count());
+    private GuestRam(GuestPages backing, Order order, Interleaving interleaving) {
+        this.backing = backing;
+        this.dirtyLog = new DirtyLog(backing.count());
         this.order = order;
         this.interleaving = interleaving;
     }
@@ -77,35 +70,35 @@ public final class GuestRam implements GuestMemory {
         if (pageCount <= 0 || pageCount > Integer.MAX_VALUE) {
             throw new IllegalArgumentException("bad page count " + pageCount);
         }
-        GuestRam ram = new GuestRam(host, host.allocate((int) pageCount), order, interleaving);
-        ram.preTouch();
-        return ram;
+        return new GuestRam(FramePages.allocate(host, (int) pageCount), order, interleaving);
     }
 
-    private void preTouch() {
-        // The frames are zero already; touching one long per page makes sure every region is
-        // backed and every page mapped before the guest runs, so first-touch costs no timing.
-        for (int i = 0; i < frames.count(); i++) {
-            ByteBuffer memory = frames.memory(i);
-            memory.putLong(frames.offset(i), memory.getLong(frames.offset(i)));
+    /**
+     * Guest memory of VM {@code spec} on a new demand-paged address space from {@code spaces}
+     * (named {@link AddressSpaces#guestSpaceName}); no page has a frame until the guest touches it.
+     *
+     * @throws AddressSpaceException if the space cannot be made or mapped
+     */
+    public static GuestRam onAddressSpace(AddressSpaces spaces, VmSpec spec, Order order) throws AddressSpaceException {
+        if (spec.pages() > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("bad page count " + spec.pages());
         }
+        return new GuestRam(SpacePages.create(spaces, spec), order, NONE);
     }
 
     @Override
     public long pages() {
-        return frames.count();
+        return backing.count();
     }
 
     @Override
     public ByteBuffer page(long pfn) {
-        int i = checkedIndex(pfn);
-        return frames.memory(i).slice(frames.offset(i), VmSpec.PAGE_SIZE);
+        return backing.page(checkedIndex(pfn));
     }
 
     /** A read-only view of page {@code pfn} (one buffer object, where {@code page(pfn).asReadOnlyBuffer()} makes two). */
     public ByteBuffer readOnlyPage(long pfn) {
-        int i = checkedIndex(pfn);
-        return readOnlyBuffers[frames.bufferIndex(i)].slice(frames.offset(i), VmSpec.PAGE_SIZE);
+        return backing.readOnlyPage(checkedIndex(pfn));
     }
 
     /** The dirty log. */
@@ -130,20 +123,15 @@ public final class GuestRam implements GuestMemory {
         if (((offset | length) & (Long.BYTES - 1)) != 0) {
             throw new IllegalArgumentException("a guest write covers whole 8-byte slots: offset " + offset + ", length " + length);
         }
-        ByteBuffer memory = frames.memory((int) pfn);
-        int base = frames.offset((int) pfn) + offset;
+        int i = checkedIndex(pfn);
         if (order == Order.MARK_AFTER_WRITE) {
-            for (int i = 0; i < length; i += Long.BYTES) {
-                memory.putLong(base + i, value);
-            }
+            backing.fill(i, offset, length, value);
             interleaving.between(pfn);
             dirtyLog.mark(pfn);
         } else {
             dirtyLog.mark(pfn);
             interleaving.between(pfn);
-            for (int i = 0; i < length; i += Long.BYTES) {
-                memory.putLong(base + i, value);
-            }
+            backing.fill(i, offset, length, value);
         }
     }
 
@@ -155,7 +143,7 @@ public final class GuestRam implements GuestMemory {
         }
         int i = checkedIndex(pfn);
         Objects.checkFromIndexSize(offset, Long.BYTES, VmSpec.PAGE_SIZE);
-        return frames.memory(i).getLong(frames.offset(i) + offset);
+        return backing.load(i, offset);
     }
 
     /**
@@ -211,12 +199,12 @@ public final class GuestRam implements GuestMemory {
         if (f != null) {
             f.cancel();
         }
-        host.free(frames);
+        backing.release();
     }
 
     private int checkedIndex(long pfn) {
-        if (pfn < 0 || pfn >= frames.count()) {
-            throw new IndexOutOfBoundsException("page " + pfn + " is not in guest memory of " + frames.count() + " pages");
+        if (pfn < 0 || pfn >= backing.count()) {
+            throw new IndexOutOfBoundsException("page " + pfn + " is not in guest memory of " + backing.count() + " pages");
         }
         return (int) pfn;
     }

@@ -2,6 +2,8 @@ package io.vstack.vm.internal;
 
 import io.vstack.api.hw.OutOfFramesException;
 import io.vstack.api.hw.PhysicalMemory;
+import io.vstack.api.memory.AddressSpaceException;
+import io.vstack.api.memory.AddressSpaces;
 import io.vstack.api.vm.VmException;
 import io.vstack.api.vm.VmSpec;
 import io.vstack.api.vm.WorkloadSpec;
@@ -68,10 +70,22 @@ final class VmInstance {
      * @throws VmException if the host lacks free frames
      */
     static VmInstance create(VmSpec spec, PhysicalMemory memory, boolean boot, GuestRam.Order order) throws VmException {
+        return create(spec, memory, null, boot, order);
+    }
+
+    /**
+     * As {@link #create(VmSpec, PhysicalMemory, boolean, GuestRam.Order)}; with {@code spaces} (may be
+     * null) that {@linkplain AddressSpaces#backsGuestMemory back this VM's guest memory}, the memory is
+     * a demand-paged address space instead of frames taken up front.
+     */
+    static VmInstance create(VmSpec spec, PhysicalMemory memory, AddressSpaces spaces, boolean boot, GuestRam.Order order)
+            throws VmException {
         GuestRam ram;
         try {
-            ram = GuestRam.allocate(memory, spec.pages(), order, pfn -> { });
-        } catch (OutOfFramesException e) {
+            ram = spaces != null && spaces.backsGuestMemory(spec.name())
+                    ? GuestRam.onAddressSpace(spaces, spec, order)
+                    : GuestRam.allocate(memory, spec.pages(), order, pfn -> { });
+        } catch (OutOfFramesException | AddressSpaceException e) {
             throw new VmException("host " + spec.host() + " has not enough free memory for VM " + spec.name()
                     + ": " + e.getMessage());
         }

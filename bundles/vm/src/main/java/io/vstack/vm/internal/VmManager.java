@@ -4,6 +4,7 @@ import io.vstack.api.UserText;
 import io.vstack.api.disk.DiskManager;
 import io.vstack.api.hw.Host;
 import io.vstack.api.hw.HostRegistry;
+import io.vstack.api.memory.AddressSpaces;
 import io.vstack.api.vm.GuestMemory;
 import io.vstack.api.vm.IncomingVm;
 import io.vstack.api.vm.OutgoingVm;
@@ -54,6 +55,7 @@ public final class VmManager implements VmService, VmMobility {
     private final Map<String, Incoming> incoming = new ConcurrentHashMap<>();
     private final List<VmListener> listeners = new CopyOnWriteArrayList<>();
     private volatile DiskManager disks;
+    private volatile AddressSpaces spaces;
 
     /** One VM of the inventory. Fields guarded by the manager. */
     private static final class Entry {
@@ -100,6 +102,22 @@ public final class VmManager implements VmService, VmMobility {
     public void unbindDisks(DiskManager manager) {
         if (disks == manager) {
             disks = null;
+        }
+    }
+
+    /**
+     * The memory bundle's address spaces, if it runs: a VM it {@linkplain AddressSpaces#backsGuestMemory
+     * backs} gets demand-paged guest memory on an address space when it starts or arrives.
+     */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY, unbind = "unbindSpaces")
+    public void bindSpaces(AddressSpaces addressSpaces) {
+        spaces = addressSpaces;
+    }
+
+    public void unbindSpaces(AddressSpaces addressSpaces) {
+        if (spaces == addressSpaces) {
+            spaces = null;
         }
     }
 
@@ -206,7 +224,7 @@ public final class VmManager implements VmService, VmMobility {
             throw new VmException("VM " + id + " is " + e.state.name().toLowerCase() + ", not stopped");
         }
         Host host = host(e.spec.host());
-        VmInstance instance = VmInstance.create(e.spec, host.memory(), true, order);
+        VmInstance instance = VmInstance.create(e.spec, host.memory(), spaces, true, order);
         instance.startCpus(true);
         e.instance = instance;
         e.state = VmState.RUNNING;
@@ -317,7 +335,7 @@ public final class VmManager implements VmService, VmMobility {
             throw new VmException("VM " + spec.name() + " is already arriving");
         }
         Host host = host(spec.host());
-        VmInstance instance = VmInstance.create(spec, host.memory(), false, order);
+        VmInstance instance = VmInstance.create(spec, host.memory(), spaces, false, order);
         Incoming in = new Incoming(spec, instance);
         incoming.put(spec.name(), in);
         return in;

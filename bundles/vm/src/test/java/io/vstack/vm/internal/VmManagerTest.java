@@ -9,7 +9,11 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.vstack.api.memory.Access;
+import io.vstack.api.memory.AddressSpace;
+import io.vstack.api.memory.AddressSpaces;
 import io.vstack.api.net.VmInterface;
+import io.vstack.memory.internal.space.SpaceRegistry;
 import io.vstack.api.vm.IncomingVm;
 import io.vstack.api.vm.OutgoingVm;
 import io.vstack.api.vm.VmException;
@@ -188,6 +192,45 @@ class VmManagerTest {
         assertEquals(free("esx1"), 64 * MIB / 4096, "the source gave its memory back");
         assertTrue(in.awaitGuestTickGap(Duration.ofSeconds(5)) > 0);
         assertNotEquals(-1, page7.mismatch(ByteBuffer.allocate(4096)), "the boot image came along");
+    }
+
+    @Test
+    void guestMemoryOnAnAddressSpaceIsDemandPagedAndMoves() throws Exception {
+        SpaceRegistry spaces = new SpaceRegistry(hosts, List.of("paged*"), dir.resolve("swap"));
+        VmManager vms = manager();
+        vms.bindSpaces(spaces);
+        long before = free("esx1");
+        WorkloadSpec idle = WorkloadSpec.idle();
+        WorkloadSpec quarter = new WorkloadSpec(0, 0, idle.pattern(), idle.zipfExponent(), idle.writeSize(), 0.75,
+                idle.heartbeat());                                  // the guest touches a quarter of its memory
+        vms.create(spec("paged1", "esx1", 16 * MIB).withWorkload(quarter));
+        vms.start("paged1");
+        AddressSpace space = spaces.find(AddressSpaces.guestSpaceName("paged1", "esx1")).orElseThrow();
+        long bootPages = space.info().residentPages();
+        assertTrue(bootPages <= 16 * MIB / 4096 / 4 + 1, "only the touched pages have frames: " + bootPages);
+        assertTrue(free("esx1") > before - 16 * MIB / 4096, "the VM did not take its memory up front");
+        vms.setWorkload("paged1", quarter.withRate(8 * MIB, 2 * MIB));
+        Eventually.await("guest writes", () -> vms.vm("paged1").orElseThrow().guestWrites() > 100);
+        assertTrue(space.faultStats().demandFaults() >= bootPages);
+        space.residency().reclaim(0, 16 * MIB);                     // pages go to swap and fault back
+        Eventually.await("faults back", () -> space.faultStats().swapInFaults() > 0);
+
+        OutgoingVm out = vms.migrateOut("paged1", "esx2");
+        IncomingVm in = vms.prepareIncoming(out.spec().onHost("esx2"));
+        out.stun();
+        for (long pfn = 0; pfn < out.memory().pages(); pfn++) {
+            in.memory().page(pfn).put(out.memory().page(pfn));
+        }
+        ByteBuffer page7 = ByteBuffer.allocate(4096).put(out.memory().page(7)).flip();
+        in.activate(out.saveCpuState(), out.wasRunning());
+        out.complete();
+        assertTrue(spaces.find(AddressSpaces.guestSpaceName("paged1", "esx1")).isEmpty(), "the source's space is gone");
+        AddressSpace moved = spaces.find(AddressSpaces.guestSpaceName("paged1", "esx2")).orElseThrow();
+        assertEquals(-1, page7.mismatch(moved.page(7 * 4096, Access.READ)), "page 7 came along");
+        assertTrue(in.awaitGuestTickGap(Duration.ofSeconds(5)) > 0, "the guest runs on the destination");
+        vms.stop("paged1");
+        assertTrue(spaces.list().isEmpty(), "a stopped VM's space is destroyed");
+        assertEquals(before, free("esx1"));
     }
 
     @Test
