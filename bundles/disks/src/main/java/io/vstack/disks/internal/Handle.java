@@ -79,6 +79,7 @@ final class Handle implements DiskHandle {
         check(op, offset, length);
         ThreadIo thread = service.threadIo();
         IoContext request = thread.enter(service.registrar());
+        long start = System.nanoTime();
         try {
             request.set(op, disk.id, offset, length, buffer, origin);
             disk.execute(request, this);
@@ -86,6 +87,7 @@ final class Handle implements DiskHandle {
             disk.io.increment(DiskRuntime.ERRORS);
             throw e;
         } finally {
+            disk.latency.record(op.ordinal(), System.nanoTime() - start);
             thread.exit();
         }
         switch (op) {
