@@ -13,6 +13,9 @@ import java.util.List;
  */
 public final class LatencyHistogram {
 
+    /** One request in this many is timed on sampled paths (a power of two). */
+    public static final int SAMPLE = 16;
+
     /** The first bucket's bound is 2^{@value} ns. */
     private static final int FIRST_EXPONENT = 10;
     /** Buckets with a finite bound (2^10 … 2^30 ns), then one for +Inf. */
@@ -35,6 +38,13 @@ public final class LatencyHistogram {
     public void record(int s, long nanos) {
         int base = s * FIELDS_PER_SERIES;
         counters.add(base + bucket(nanos), base + FINITE_BUCKETS + 1, Math.max(0, nanos));
+    }
+
+    /** Counts one sampled observation of {@code nanos} as {@link #SAMPLE} observations. */
+    public void recordSample(int s, long nanos) {
+        int base = s * FIELDS_PER_SERIES;
+        counters.add(base + bucket(nanos), SAMPLE);
+        counters.add(base + FINITE_BUCKETS + 1, Math.max(0, nanos) * SAMPLE);
     }
 
     /** The bucket an observation falls in: the smallest power-of-two bound at least {@code nanos}. */

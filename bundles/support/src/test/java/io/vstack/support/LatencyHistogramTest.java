@@ -43,5 +43,9 @@ class LatencyHistogramTest {
         assertEquals(Double.POSITIVE_INFINITY, b.get(21).upperBound());
         assertEquals(1, h.distribution(1).count());
         assertThrows(IndexOutOfBoundsException.class, () -> h.distribution(2));
+        h.recordSample(1, 3_000);
+        assertEquals(1 + LatencyHistogram.SAMPLE, h.distribution(1).count());
+        assertEquals(LatencyHistogram.SAMPLE * 3e-6 + 1e-7, h.distribution(1).sum(), 1e-12);
+        assertEquals(1 + LatencyHistogram.SAMPLE, h.distribution(1).buckets().get(2).count());
     }
 }

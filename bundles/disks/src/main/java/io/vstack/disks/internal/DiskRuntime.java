@@ -60,7 +60,7 @@ final class DiskRuntime implements VirtualDisk, MetricSource {
     static final int ERRORS = 6;
     /** I/O counts, added on every request (cheap per-thread cells, not a LongAdder's CAS). */
     final ThreadCounters io = new ThreadCounters(7);
-    /** Latency of every request through the whole chain, per {@link IoOp} (by ordinal), failed ones too. */
+    /** Latency through the whole chain per {@link IoOp} (by ordinal), failed requests too, sampled ({@link LatencyHistogram#SAMPLE}). */
     final LatencyHistogram latency = new LatencyHistogram(IoOp.values().length);
 
     DiskRuntime(DiskService service, DiskMetadata metadata) {

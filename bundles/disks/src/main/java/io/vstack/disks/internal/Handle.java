@@ -79,7 +79,8 @@ final class Handle implements DiskHandle {
         check(op, offset, length);
         ThreadIo thread = service.threadIo();
         IoContext request = thread.enter(service.registrar());
-        long start = System.nanoTime();
+        boolean timed = thread.sampleLatency();
+        long start = timed ? System.nanoTime() : 0;
         try {
             request.set(op, disk.id, offset, length, buffer, origin);
             disk.execute(request, this);
@@ -87,7 +88,9 @@ final class Handle implements DiskHandle {
             disk.io.increment(DiskRuntime.ERRORS);
             throw e;
         } finally {
-            disk.latency.record(op.ordinal(), System.nanoTime() - start);
+            if (timed) {
+                disk.latency.recordSample(op.ordinal(), System.nanoTime() - start);
+            }
             thread.exit();
         }
         switch (op) {
