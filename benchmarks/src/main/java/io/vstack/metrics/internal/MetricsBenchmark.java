@@ -6,6 +6,7 @@ import io.vstack.api.disk.VirtualDisk;
 import io.vstack.api.metrics.MetricSource;
 import io.vstack.api.storage.BackendType;
 import io.vstack.api.testing.FakeHosts;
+import io.vstack.benchmarks.cache.CacheFilterBenchmark;
 import io.vstack.benchmarks.datapath.DataPathFixture;
 import io.vstack.cache.internal.block.BlockCaches;
 import io.vstack.cache.internal.filter.CacheFilterFactory;
@@ -207,13 +208,6 @@ public class MetricsBenchmark {
         DataPathFixture.deleteTree(dir);
     }
 
-    /** Per-thread buffer and random stream: nothing allocated per read. */
-    @State(Scope.Thread)
-    public static class Reader {
-        final ByteBuffer buffer = ByteBuffer.allocateDirect(BLOCK + 4096).alignedSlice(4096).slice(0, BLOCK);
-        final SplittableRandom random = new SplittableRandom(42);
-    }
-
     /** One {@code GET /metrics} of {@code disks} disks under load; run with {@code -p scraper=none}. */
     @Benchmark
     @BenchmarkMode(Mode.SampleTime)
@@ -239,7 +233,7 @@ public class MetricsBenchmark {
     @Benchmark
     @BenchmarkMode(Mode.Throughput)
     @OutputTimeUnit(TimeUnit.MICROSECONDS)
-    public byte read4k(Reader reader) throws Exception {
+    public byte read4k(CacheFilterBenchmark.Reader reader) throws Exception {
         long offset = reader.random.nextLong(DISK / BLOCK) * BLOCK;
         ByteBuffer buffer = reader.buffer;
         buffer.clear();
