@@ -87,6 +87,8 @@ final class VstackDistribution {
             // service installs the boot features from its own activator, the container deadlocks
             // (seen under load: "Container never came up", every boot bundle left INSTALLED).
             editConfigurationFilePut("etc/org.apache.karaf.features.cfg", "featuresBootAsynchronous", "true"),
+            // The metrics endpoint on an ephemeral port: ITs run beside a distribution on 9464.
+            editConfigurationFilePut("etc/io.vstack.metrics.cfg", "port", "0"),
             when(Boolean.getBoolean("vstack.keepRuntime")).useOptions(keepRuntimeFolder()),
             trust,
         };

@@ -154,8 +154,8 @@ public class CacheFilterBenchmark {
     /** Per-thread buffer and random stream: nothing allocated per read. */
     @State(Scope.Thread)
     public static class Reader {
-        final ByteBuffer buffer = ByteBuffer.allocateDirect(BLOCK + 4096).alignedSlice(4096).slice(0, BLOCK);
-        final SplittableRandom random = new SplittableRandom(42);
+        public final ByteBuffer buffer = ByteBuffer.allocateDirect(BLOCK + 4096).alignedSlice(4096).slice(0, BLOCK);
+        public final SplittableRandom random = new SplittableRandom(42);
     }
 
     @Benchmark

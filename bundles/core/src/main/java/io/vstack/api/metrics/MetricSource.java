@@ -1,6 +1,7 @@
 package io.vstack.api.metrics;
 
 import java.util.List;
+import java.util.Map;
 import org.osgi.annotation.versioning.ConsumerType;
 
 /**
@@ -20,4 +21,13 @@ public interface MetricSource {
 
     /** The figures now. */
     List<Metric> snapshot();
+
+    /**
+     * Labels that apply to every metric of this source, such as {@code disk=db1} for the source
+     * {@code disk/db1} (names in {@link MetricLabels}); a metric's own label of the same name wins.
+     * Called like {@link #snapshot()}. By default none.
+     */
+    default Map<String, String> labels() {
+        return Map.of();
+    }
 }

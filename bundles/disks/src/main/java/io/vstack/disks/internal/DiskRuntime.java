@@ -16,7 +16,9 @@ import io.vstack.api.io.IoException;
 import io.vstack.api.io.IoOp;
 import io.vstack.api.io.StaleEpochException;
 import io.vstack.api.metrics.Metric;
+import io.vstack.api.metrics.MetricLabels;
 import io.vstack.api.metrics.MetricSource;
+import io.vstack.support.LatencyHistogram;
 import io.vstack.support.ThreadCounters;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -69,6 +71,8 @@ final class DiskRuntime implements VirtualDisk, MetricSource {
     static final int ERRORS = 6;
     /** I/O counts, added on every request (cheap per-thread cells, not a LongAdder's CAS). */
     final ThreadCounters io = new ThreadCounters(7);
+    /** Latency through the whole chain per {@link IoOp} (by ordinal), failed requests too, sampled ({@link LatencyHistogram#SAMPLE}). */
+    final LatencyHistogram latency = new LatencyHistogram(IoOp.values().length);
 
     DiskRuntime(DiskService service, DiskMetadata metadata) {
         this.service = service;
@@ -608,14 +612,32 @@ final class DiskRuntime implements VirtualDisk, MetricSource {
     }
 
     @Override
+    public Map<String, String> labels() {
+        return Map.of(MetricLabels.DISK, id, MetricLabels.HOST, metadata.owner());
+    }
+
+    @Override
     public List<Metric> snapshot() {
-        return List.of(new Metric("io.reads", "ops", io.sum(READS)),
-                new Metric("io.writes", "ops", io.sum(WRITES)),
-                new Metric("io.read.bytes", "bytes", io.sum(BYTES_READ)),
-                new Metric("io.written.bytes", "bytes", io.sum(BYTES_WRITTEN)),
-                new Metric("io.flushes", "ops", io.sum(FLUSHES)),
-                new Metric("io.trims", "ops", io.sum(TRIMS)),
-                new Metric("io.errors", "ops", io.sum(ERRORS)),
-                new Metric("handles.open", "handles", handles.get()));
+        List<Metric> m = new ArrayList<>(List.of(
+                Metric.counter("io.reads", "ops", io.sum(READS), Map.of()),
+                Metric.counter("io.writes", "ops", io.sum(WRITES), Map.of()),
+                Metric.counter("io.read.bytes", "bytes", io.sum(BYTES_READ), Map.of()),
+                Metric.counter("io.written.bytes", "bytes", io.sum(BYTES_WRITTEN), Map.of()),
+                Metric.counter("io.flushes", "ops", io.sum(FLUSHES), Map.of()),
+                Metric.counter("io.trims", "ops", io.sum(TRIMS), Map.of()),
+                Metric.counter("io.errors", "ops", io.sum(ERRORS), Map.of()),
+                Metric.gauge("handles.open", "handles", handles.get(), Map.of())));
+        for (IoOp op : IoOp.values()) {
+            m.add(Metric.histogram("io.latency", "seconds", latency.distribution(op.ordinal()),
+                    Map.of(MetricLabels.OP, op.name().toLowerCase(java.util.Locale.ROOT))));
+        }
+        for (Stage s : stages()) {
+            Map<String, String> filter = Map.of(MetricLabels.FILTER, s.name);
+            m.add(Metric.counter("filter.requests", "ops", s.requests.sum(0), filter));
+            m.add(Metric.counter("filter.failures", "ops", s.failures.sum(), filter));
+            m.add(Metric.counter("filter.timeouts", "ops", s.timeouts.sum(), filter));
+            m.add(Metric.gauge("filter.held.longest", "ns", s.longestHeldNanos(), filter));
+        }
+        return m;
     }
 }

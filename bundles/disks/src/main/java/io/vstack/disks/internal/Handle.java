@@ -104,6 +104,8 @@ final class Handle implements DiskHandle {
         check(op, offset, length);
         ThreadIo thread = service.threadIo();
         IoContext request = thread.enter(service.registrar());
+        boolean timed = thread.sampleLatency();
+        long start = timed ? System.nanoTime() : 0;
         try {
             request.set(op, disk.id, offset, length, buffer, origin);
             disk.execute(request, this);
@@ -111,6 +113,9 @@ final class Handle implements DiskHandle {
             disk.io.increment(DiskRuntime.ERRORS);
             throw e;
         } finally {
+            if (timed) {
+                disk.latency.recordSample(op.ordinal(), System.nanoTime() - start);
+            }
             thread.exit();
         }
         switch (op) {

@@ -38,6 +38,8 @@ final class Stage {
     final IoFilter filter;
     final IoFilterFactory factory;
     final LongAdder failures = new LongAdder();
+    /** Requests the watchdog timed out in this filter (held past {@code filterTimeout}). */
+    final LongAdder timeouts = new LongAdder();
     /** Requests the filter was given (field 0): counted on every request, so per-thread cells, not a LongAdder. */
     final ThreadCounters requests = new ThreadCounters(1);
     private final AtomicBoolean heldReported = new AtomicBoolean();
@@ -133,6 +135,7 @@ final class Stage {
     void timedOut(String error) {
         lastError = error;
         failures.increment();
+        timeouts.increment();
     }
 
     /** The last failure of the filter (an exception it threw, or a time-out), null if none. */

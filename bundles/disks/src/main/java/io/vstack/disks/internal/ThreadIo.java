@@ -11,6 +11,8 @@ final class ThreadIo {
 
     private IoContext[] contexts = new IoContext[2];
     private int level;
+    /** Requests this thread issued, for {@link #sampleLatency()}. */
+    private int requests;
 
     /** The context for a new request on this thread; created once per level, then reused. */
     IoContext enter(Consumer<IoContext> onCreate) {
@@ -29,5 +31,13 @@ final class ThreadIo {
 
     void exit() {
         level--;
+    }
+
+    /**
+     * Whether to time this thread's next request: one in {@link io.vstack.support.LatencyHistogram#SAMPLE}
+     * (two clock reads per request were 4 % of a cache hit: docs/BENCHMARKS.md).
+     */
+    boolean sampleLatency() {
+        return (++requests & (io.vstack.support.LatencyHistogram.SAMPLE - 1)) == 0;
     }
 }

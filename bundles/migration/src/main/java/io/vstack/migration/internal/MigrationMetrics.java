@@ -1,12 +1,16 @@
 package io.vstack.migration.internal;
 
 import io.vstack.api.metrics.Metric;
+import io.vstack.api.metrics.MetricLabels;
 import io.vstack.api.metrics.MetricSource;
 import io.vstack.api.migration.MigrationPhase;
 import io.vstack.api.migration.MigrationReport;
+import io.vstack.api.migration.MigrationStatus;
 import io.vstack.api.migration.MigrationService;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
@@ -69,6 +73,29 @@ public final class MigrationMetrics implements MetricSource {
             m.add(new Metric("downtime.p50", "ns", percentile(downtimes, 50)));
             m.add(new Metric("downtime.p99", "ns", percentile(downtimes, 99)));
             m.add(new Metric("downtime.max", "ns", downtimes[downtimes.length - 1]));
+        }
+        for (MigrationReport r : history) {
+            MigrationStatus run = r.status();
+            Map<String, String> l = Map.of(MetricLabels.VM, run.vmId(), "migration", run.id(),
+                    "mode", run.mode().name().toLowerCase(Locale.ROOT), "phase", run.phase().name().toLowerCase(Locale.ROOT));
+            m.add(Metric.gauge("history.total", "ns", r.totalNanos(), l));
+            m.add(Metric.gauge("history.downtime", "ns", r.downtimeNanos(), l));
+            m.add(Metric.gauge("history.wire", "bytes", r.wireBytes(), l));
+            m.add(Metric.gauge("history.iterations", "iterations", run.iteration(), l));
+        }
+        for (MigrationStatus run : migrations.active()) {
+            Map<String, String> l = Map.of(MetricLabels.VM, run.vmId(), "migration", run.id(), "source", run.sourceHost(),
+                    "destination", run.destinationHost(), "mode", run.mode().name().toLowerCase(Locale.ROOT),
+                    "phase", run.phase().name().toLowerCase(Locale.ROOT));
+            m.add(Metric.gauge("run.iteration", "iterations", run.iteration(), l));
+            m.add(Metric.gauge("run.pending", "bytes", run.pendingBytes(), l));
+            m.add(Metric.gauge("run.bandwidth", "bytes/s", run.bandwidthBytesPerSecond(), l));
+            m.add(Metric.gauge("run.expected.downtime", "ns", run.expectedDowntimeNanos(), l));
+            m.add(Metric.gauge("run.transferred", "bytes", run.transferredBytes(), l));
+            m.add(Metric.gauge("run.elapsed", "ns", run.elapsedNanos(), l));
+            m.add(Metric.gauge("run.throttle", "percent", run.throttlePercent(), l));
+            m.add(Metric.gauge("run.postcopy.faults", "faults", run.postcopy().faults(), l));
+            m.add(Metric.gauge("run.postcopy.pages.requested", "pages", run.postcopy().pagesRequested(), l));
         }
         return m;
     }

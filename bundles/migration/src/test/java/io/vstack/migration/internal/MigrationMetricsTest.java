@@ -53,6 +53,10 @@ class MigrationMetricsTest {
             assertEquals((double) Math.max(first.downtimeNanos(), second.downtimeNanos()), v.get("downtime.p99"));
             assertEquals((double) Math.min(first.downtimeNanos(), second.downtimeNanos()), v.get("downtime.p50"));
             assertTrue(v.get("last.stream") > 0);
+            List<Metric> history = metrics.snapshot().stream().filter(m -> m.name().equals("history.downtime")).toList();
+            assertEquals(2, history.size());
+            assertEquals((double) second.downtimeNanos(), history.get(1).value());
+            assertEquals(second.status().id(), history.get(1).labels().get("migration"));
         } finally {
             migrations.deactivate();
             vms.deactivate();
@@ -72,6 +76,6 @@ class MigrationMetricsTest {
     }
 
     private static Map<String, Double> values(MigrationMetrics metrics) {
-        return metrics.snapshot().stream().collect(Collectors.toMap(Metric::name, Metric::value));
+        return metrics.snapshot().stream().filter(m -> m.labels().isEmpty()).collect(Collectors.toMap(Metric::name, Metric::value));
     }
 }

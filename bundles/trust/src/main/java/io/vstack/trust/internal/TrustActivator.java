@@ -1,5 +1,6 @@
 package io.vstack.trust.internal;
 
+import io.vstack.api.metrics.MetricSource;
 import io.vstack.api.trust.TrustStore;
 import io.vstack.api.trust.TrustedInstaller;
 import io.vstack.support.KarafData;
@@ -42,6 +43,7 @@ public final class TrustActivator implements BundleActivator {
     private ServiceRegistration<?> weavingHook;
     private ServiceRegistration<?> services;
     private ServiceRegistration<?> managed;
+    private ServiceRegistration<?> metrics;
 
     @Override
     public void start(BundleContext context) {
@@ -83,12 +85,15 @@ public final class TrustActivator implements BundleActivator {
         Dictionary<String, Object> pid = new Hashtable<>();
         pid.put(Constants.SERVICE_PID, TrustConfig.PID);
         managed = context.registerService(ManagedService.class, new ConfigAdminUpdates(trust, initial.caughtUp()), pid);
+        Dictionary<String, Object> source = new Hashtable<>();
+        source.put(MetricSource.SOURCE_PROPERTY, TrustMetrics.SOURCE);
+        metrics = context.registerService(MetricSource.class, new TrustMetrics(trust), source);
         LOG.info("Trusted-binary loading active: mode {} (from {}), store {}", config.mode(), initial.source(), storeDir);
     }
 
     @Override
     public void stop(BundleContext context) {
-        for (ServiceRegistration<?> registration : new ServiceRegistration<?>[] {managed, services, weavingHook, resolverHook}) {
+        for (ServiceRegistration<?> registration : new ServiceRegistration<?>[] {metrics, managed, services, weavingHook, resolverHook}) {
             if (registration != null) {
                 try {
                     registration.unregister();

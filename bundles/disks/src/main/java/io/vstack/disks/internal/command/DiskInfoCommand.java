@@ -10,7 +10,9 @@ import io.vstack.api.disk.DiskInfo;
 import io.vstack.api.disk.VirtualDisk;
 import io.vstack.api.filter.FilterAttachment;
 import io.vstack.api.filter.MissingFilterPolicy;
+import io.vstack.api.metrics.Metric;
 import io.vstack.api.metrics.MetricSource;
+import io.vstack.api.metrics.MetricType;
 import io.vstack.disks.internal.DiskAdmin;
 import java.io.PrintStream;
 import java.util.ArrayList;
@@ -74,7 +76,7 @@ public class DiskInfoCommand implements Action {
         summary.addRow().addContent("Chain", chainText);
         summary.addRow().addContent("Open handles", info.openHandles());
         if (disk instanceof MetricSource metrics) {
-            metrics.snapshot().forEach(m -> summary.addRow().addContent(m.name(), (long) m.value() + " " + m.unit()));
+            counters(metrics).forEach(m -> summary.addRow().addContent(m.name(), (long) m.value() + " " + m.unit()));
         }
         summary.print(out, !noFormat);
 
@@ -113,7 +115,7 @@ public class DiskInfoCommand implements Action {
         result.put("openHandles", info.openHandles());
         Map<String, Object> counters = new LinkedHashMap<>();
         if (disk instanceof MetricSource metrics) {
-            metrics.snapshot().forEach(m -> counters.put(m.name(), (long) m.value()));
+            counters(metrics).forEach(m -> counters.put(m.name(), (long) m.value()));
         }
         result.put("counters", counters);
         List<Map<String, Object>> filters = new ArrayList<>();
@@ -129,6 +131,12 @@ public class DiskInfoCommand implements Action {
         }
         result.put("filters", filters);
         return result;
+    }
+
+    /** The disk's own counters (its latency histograms and per-filter figures are in metrics:show disk/<id>). */
+    private static List<Metric> counters(MetricSource metrics) {
+        return metrics.snapshot().stream().filter(m -> m.labels().isEmpty()
+                && (m.type() == MetricType.COUNTER || m.type() == MetricType.GAUGE)).toList();
     }
 
     /** An attachment's state as the commands show it: active, or what I/O does while it is missing. */

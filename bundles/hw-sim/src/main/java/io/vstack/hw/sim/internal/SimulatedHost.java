@@ -9,6 +9,7 @@ import io.vstack.api.hw.PciAddress;
 import io.vstack.api.hw.PciDevice;
 import io.vstack.api.hw.PhysicalMemory;
 import io.vstack.api.metrics.Metric;
+import io.vstack.api.metrics.MetricLabels;
 import io.vstack.api.metrics.MetricSource;
 import io.vstack.hw.sim.internal.SimulatedDevices.SimBlockDevice;
 import io.vstack.hw.sim.internal.SimulatedDevices.SimCpu;
@@ -21,6 +22,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.IntStream;
 
 /**
@@ -134,13 +136,21 @@ final class SimulatedHost implements Host, MetricSource {
     }
 
     @Override
+    public Map<String, String> labels() {
+        return Map.of(MetricLabels.HOST, name());
+    }
+
+    @Override
     public List<Metric> snapshot() {
+        long total = memory.totalFrames();
+        long free = memory.freeFrames();
         return List.of(
-                new Metric("cpus", "count", cpus.size()),
-                new Metric("memory.frames.total", "frames", memory.totalFrames()),
-                new Metric("memory.frames.free", "frames", memory.freeFrames()),
-                new Metric("memory.backed", "bytes", memory.backedBytes()),
-                new Metric("nics", "count", nics.size()));
+                Metric.gauge("cpus", "count", cpus.size(), Map.of()),
+                Metric.gauge("memory.frames.total", "frames", total, Map.of()),
+                Metric.gauge("memory.frames.free", "frames", free, Map.of()),
+                Metric.gauge("memory.frames.used", "frames", total - free, Map.of()),
+                Metric.gauge("memory.backed", "bytes", memory.backedBytes(), Map.of()),
+                Metric.gauge("nics", "count", nics.size(), Map.of()));
     }
 
     /** Releases the host's memory. */

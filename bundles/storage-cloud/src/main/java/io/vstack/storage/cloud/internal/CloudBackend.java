@@ -4,6 +4,7 @@ import io.vstack.api.ByteSize;
 import io.vstack.support.ConfigGuard;
 import io.vstack.support.ConfigKeys;
 import io.vstack.api.metrics.Metric;
+import io.vstack.api.metrics.MetricLabels;
 import io.vstack.api.metrics.MetricSource;
 import io.vstack.api.storage.BackendStatus;
 import io.vstack.api.storage.BackendStatus.Health;
@@ -23,6 +24,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.atomic.LongAdder;
 import org.osgi.service.component.annotations.Activate;
@@ -389,6 +391,11 @@ public final class CloudBackend implements StorageBackend, MetricSource, AutoClo
     }
 
     @Override
+    public Map<String, String> labels() {
+        return Map.of(MetricLabels.BACKEND, "cloud");
+    }
+
+    @Override
     public String source() {
         return "storage/" + name();
     }
@@ -396,10 +403,10 @@ public final class CloudBackend implements StorageBackend, MetricSource, AutoClo
     @Override
     public List<Metric> snapshot() {
         List<Metric> metrics = new ArrayList<>();
-        metrics.add(new Metric("s3.gets", "ops", gets.sum()));
-        metrics.add(new Metric("s3.puts", "ops", puts.sum()));
-        metrics.add(new Metric("s3.bytes.in", "bytes", bytesIn.sum()));
-        metrics.add(new Metric("s3.bytes.out", "bytes", bytesOut.sum()));
+        metrics.add(Metric.counter("s3.gets", "ops", gets.sum(), Map.of()));
+        metrics.add(Metric.counter("s3.puts", "ops", puts.sum(), Map.of()));
+        metrics.add(Metric.counter("s3.bytes.in", "bytes", bytesIn.sum(), Map.of()));
+        metrics.add(Metric.counter("s3.bytes.out", "bytes", bytesOut.sum(), Map.of()));
         return metrics;
     }
 }

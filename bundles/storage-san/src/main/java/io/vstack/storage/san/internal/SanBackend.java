@@ -8,6 +8,7 @@ import io.vstack.support.StoreFiles;
 import io.vstack.support.StoreMetadata;
 import io.vstack.api.ByteSize;
 import io.vstack.api.metrics.Metric;
+import io.vstack.api.metrics.MetricLabels;
 import io.vstack.api.metrics.MetricSource;
 import io.vstack.api.storage.BackendStatus;
 import io.vstack.api.storage.BackendStatus.Health;
@@ -29,6 +30,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
@@ -298,6 +300,11 @@ public final class SanBackend implements StorageBackend, MetricSource {
     }
 
     @Override
+    public Map<String, String> labels() {
+        return Map.of(MetricLabels.BACKEND, "san");
+    }
+
+    @Override
     public String source() {
         return "storage/" + name;
     }
@@ -305,11 +312,11 @@ public final class SanBackend implements StorageBackend, MetricSource {
     @Override
     public List<Metric> snapshot() {
         List<Metric> metrics = new ArrayList<>();
-        metrics.add(new Metric("reads", "ops", reads.sum()));
-        metrics.add(new Metric("writes", "ops", writes.sum()));
-        metrics.add(new Metric("read.bytes", "bytes", bytesRead.sum()));
-        metrics.add(new Metric("write.bytes", "bytes", bytesWritten.sum()));
-        metrics.add(new Metric("failovers", "ops", failovers.sum()));
+        metrics.add(Metric.counter("reads", "ops", reads.sum(), Map.of()));
+        metrics.add(Metric.counter("writes", "ops", writes.sum(), Map.of()));
+        metrics.add(Metric.counter("read.bytes", "bytes", bytesRead.sum(), Map.of()));
+        metrics.add(Metric.counter("write.bytes", "bytes", bytesWritten.sum(), Map.of()));
+        metrics.add(Metric.counter("failovers", "ops", failovers.sum(), Map.of()));
         metrics.add(new Metric("paths.up", "paths", Arrays.stream(paths).filter(p -> !p.down()).count()));
         return metrics;
     }

@@ -11,6 +11,7 @@ import io.vstack.api.hw.Host;
 import io.vstack.api.hw.HostRegistry;
 import io.vstack.api.hw.SimulationKnobs;
 import io.vstack.api.metrics.Metric;
+import io.vstack.api.metrics.MetricLabels;
 import io.vstack.api.metrics.MetricSource;
 import io.vstack.api.storage.BackendStatus;
 import io.vstack.api.storage.BackendStatus.Health;
@@ -472,16 +473,21 @@ public final class VsanBackend implements StorageBackend, MetricSource, AutoClos
     }
 
     @Override
+    public Map<String, String> labels() {
+        return Map.of(MetricLabels.BACKEND, "vsan");
+    }
+
+    @Override
     public String source() {
         return "storage/vsan";
     }
 
     @Override
     public List<Metric> snapshot() {
-        return List.of(new Metric("reads", "ops", reads.sum()), new Metric("writes", "ops", writes.sum()),
-                new Metric("read.bytes", "bytes", bytesRead.sum()), new Metric("write.bytes", "bytes", bytesWritten.sum()),
-                new Metric("resync.regions", "regions", resyncedRegions.sum()),
-                new Metric("objects.resyncing", "objects", resyncing.size()));
+        return List.of(Metric.counter("reads", "ops", reads.sum(), Map.of()), Metric.counter("writes", "ops", writes.sum(), Map.of()),
+                Metric.counter("read.bytes", "bytes", bytesRead.sum(), Map.of()), Metric.counter("write.bytes", "bytes", bytesWritten.sum(), Map.of()),
+                Metric.counter("resync.regions", "regions", resyncedRegions.sum(), Map.of()),
+                Metric.gauge("objects.resyncing", "objects", resyncing.size(), Map.of()));
     }
 
     /** Stale replicas of open objects and their dirty regions, for tests and status. */

@@ -45,6 +45,6 @@ public final class FixtureFilterFactory implements IoFilterFactory, MetricSource
 
     @Override
     public List<Metric> snapshot() {
-        return List.of(new Metric("requests", "ops", requests.sum()));
+        return List.of(Metric.counter("requests", "ops", requests.sum(), java.util.Map.of("filter", "fixture")));
     }
 }

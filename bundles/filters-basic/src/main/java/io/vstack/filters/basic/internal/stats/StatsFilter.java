@@ -5,10 +5,13 @@ import io.vstack.api.io.IoChain;
 import io.vstack.api.io.IoException;
 import io.vstack.api.io.IoOp;
 import io.vstack.api.io.IoRequest;
+import io.vstack.api.metrics.Distribution;
 import io.vstack.api.metrics.Metric;
+import io.vstack.api.metrics.MetricLabels;
 import io.vstack.api.metrics.MetricSource;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.function.LongSupplier;
 
@@ -104,32 +107,38 @@ public final class StatsFilter implements IoFilter, MetricSource {
         return "disk/" + diskId + "/stats";
     }
 
+    @Override
+    public Map<String, String> labels() {
+        return Map.of(MetricLabels.DISK, diskId, MetricLabels.FILTER, "stats");
+    }
+
     /**
-     * Per operation type {@code <op>.ops}, {@code .bytes}, {@code .errors}, {@code .iops}
-     * (recent), {@code .iops.avg}, {@code .mibps} (recent), {@code .latency.mean},
-     * {@code .latency.p50}, {@code .latency.p99}, {@code .latency.p999}, {@code .latency.max}
-     * (ns, since attach); then {@code uptime} and {@code interval} (s).
+     * Per operation type (label {@code op}): {@code stats.ops}, {@code stats.bytes},
+     * {@code stats.errors} (counters), {@code stats.iops} (recent), {@code stats.iops.avg},
+     * {@code stats.mibps} (recent), {@code stats.latency} (a summary in ns: p50, p99, p999, count,
+     * sum, since attach), {@code stats.latency.max} (ns); then {@code stats.uptime} and
+     * {@code stats.interval} (s).
      */
     @Override
     public List<Metric> snapshot() {
         DiskStats figures = figures();
         List<Metric> metrics = new ArrayList<>();
         for (DiskStats.Op op : figures.ops()) {
-            String p = op.op() + ".";
-            metrics.add(new Metric(p + "ops", "ops", op.count()));
-            metrics.add(new Metric(p + "bytes", "bytes", op.bytes()));
-            metrics.add(new Metric(p + "errors", "ops", op.errors()));
-            metrics.add(new Metric(p + "iops", "ops/s", op.iops()));
-            metrics.add(new Metric(p + "iops.avg", "ops/s", op.averageIops()));
-            metrics.add(new Metric(p + "mibps", "MiB/s", op.mibPerSec()));
-            metrics.add(new Metric(p + "latency.mean", "ns", op.latency().mean()));
-            metrics.add(new Metric(p + "latency.p50", "ns", op.latency().p50()));
-            metrics.add(new Metric(p + "latency.p99", "ns", op.latency().p99()));
-            metrics.add(new Metric(p + "latency.p999", "ns", op.latency().p999()));
-            metrics.add(new Metric(p + "latency.max", "ns", op.latency().max()));
+            Map<String, String> l = Map.of(MetricLabels.OP, op.op());
+            metrics.add(Metric.counter("stats.ops", "ops", op.count(), l));
+            metrics.add(Metric.counter("stats.bytes", "bytes", op.bytes(), l));
+            metrics.add(Metric.counter("stats.errors", "ops", op.errors(), l));
+            metrics.add(Metric.gauge("stats.iops", "ops/s", op.iops(), l));
+            metrics.add(Metric.gauge("stats.iops.avg", "ops/s", op.averageIops(), l));
+            metrics.add(Metric.gauge("stats.mibps", "MiB/s", op.mibPerSec(), l));
+            long count = op.latency().count();
+            metrics.add(Metric.summary("stats.latency", "ns", Distribution.summary(List.of(
+                    new Distribution.Quantile(0.5, op.latency().p50()), new Distribution.Quantile(0.99, op.latency().p99()),
+                    new Distribution.Quantile(0.999, op.latency().p999())), count, op.latency().mean() * count), l));
+            metrics.add(Metric.gauge("stats.latency.max", "ns", op.latency().max(), l));
         }
-        metrics.add(new Metric("uptime", "s", figures.sinceAttach()));
-        metrics.add(new Metric("interval", "s", figures.intervalSeconds()));
+        metrics.add(Metric.gauge("stats.uptime", "s", figures.sinceAttach(), Map.of()));
+        metrics.add(Metric.gauge("stats.interval", "s", figures.intervalSeconds(), Map.of()));
         return metrics;
     }
 
