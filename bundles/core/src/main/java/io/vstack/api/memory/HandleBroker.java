@@ -75,7 +75,7 @@ public interface HandleBroker {
     /** The regions, by id. */
     List<MemoryRegion> regions();
 
-    /** The grants, by issue time. */
+    /** The live grants and the most recently revoked ones, by issue time. */
     List<GrantStatus> grants();
 
     /** The handles mapped and not closed, by id. */

@@ -61,6 +61,11 @@ public final class Broker implements HandleBroker, AutoCloseable {
     private final SecureRandom random = new SecureRandom();
     private final Map<String, Region> regions = new ConcurrentHashMap<>();
     private final Map<String, GrantState> grants = new ConcurrentHashMap<>();
+    /** Grants re-granted from each grant, by the parent's id. */
+    private final Map<String, List<String>> children = new ConcurrentHashMap<>();
+    /** The most recently revoked grants, for the tables ({@value #KEPT_REVOKED} at most); older ones are forgotten. */
+    private final java.util.ArrayDeque<GrantState> revoked = new java.util.ArrayDeque<>();
+    private static final int KEPT_REVOKED = 256;
     private final Map<Long, MappedHandle> handles = new ConcurrentHashMap<>();
     private final AtomicLong nextRegion = new AtomicLong(1);
     private final AtomicLong nextHandle = new AtomicLong(1);
@@ -214,7 +219,6 @@ public final class Broker implements HandleBroker, AutoCloseable {
         for (GrantState g : grants.values()) {
             if (g.grant().regionId().equals(regionId)) {
                 revokeOne(g, region, "region deleted");
-                grants.remove(g.grant().id());
             }
         }
         handles.values().stream().filter(h -> h.grant().regionId().equals(regionId)).toList()
@@ -270,6 +274,9 @@ public final class Broker implements HandleBroker, AutoCloseable {
         GrantCodec.Signed signed = codec.sign(unsigned, slot, stamp, region.generation);
         region.slots.set(slot);
         grants.put(signed.grant().id(), new GrantState(signed));
+        if (!parentId.isEmpty()) {
+            children.computeIfAbsent(parentId, k -> new ArrayList<>()).add(signed.grant().id());
+        }
         Restrictions r = signed.grant().restrictions();
         audit.append("GRANT", "grant", signed.grant().id(), "region", region.id, "grantee", grantee,
                 "parent", parentId.isEmpty() ? "-" : parentId, "offset", Long.toString(offset),
@@ -402,7 +409,7 @@ public final class Broker implements HandleBroker, AutoCloseable {
     public synchronized void revoke(String grantId, boolean hard) throws MemoryException {
         GrantState state = grants.get(grantId);
         if (state == null) {
-            throw new MemoryException("no grant " + grantId);
+            throw new MemoryException("no live grant " + grantId + " (revoked already, or never issued)");
         }
         Region region = regions.get(state.grant().regionId());
         if (region == null) {
@@ -415,9 +422,11 @@ public final class Broker implements HandleBroker, AutoCloseable {
     }
 
     private void revokeTree(GrantState state, Region region) {
+        List<String> kids = children.get(state.grant().id());
         revokeOne(state, region, "revoked");
-        for (GrantState child : grants.values()) {
-            if (!child.revoked && child.grant().parentId().equals(state.grant().id())) {
+        for (String childId : kids == null ? List.<String>of() : kids) {
+            GrantState child = grants.get(childId);
+            if (child != null) {
                 revokeTree(child, region);
             }
         }
@@ -435,6 +444,19 @@ public final class Broker implements HandleBroker, AutoCloseable {
             region.slots.clear(slot);
         }
         audit.append("REVOKE", "grant", state.grant().id(), "region", region.id, "why", why);
+        forget(state);
+    }
+
+    /** A revoked grant leaves the live table (a token of it is refused as unknown) and joins the recent ones. */
+    private void forget(GrantState state) {
+        grants.remove(state.grant().id());
+        children.remove(state.grant().id());
+        synchronized (revoked) {
+            revoked.addLast(state);
+            if (revoked.size() > KEPT_REVOKED) {
+                revoked.removeFirst();
+            }
+        }
     }
 
     /**
@@ -513,6 +535,11 @@ public final class Broker implements HandleBroker, AutoCloseable {
         List<GrantStatus> list = new ArrayList<>();
         for (GrantState g : grants.values()) {
             list.add(new GrantStatus(g.grant(), g.maps.get(), g.revoked, g.expired(now)));
+        }
+        synchronized (revoked) {
+            for (GrantState g : revoked) {
+                list.add(new GrantStatus(g.grant(), g.maps.get(), true, g.expired(now)));
+            }
         }
         list.sort(Comparator.comparing((GrantStatus s) -> s.grant().issuedAt()).thenComparing(s -> s.grant().id()));
         return list;
