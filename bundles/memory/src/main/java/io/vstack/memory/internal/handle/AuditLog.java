@@ -1,13 +1,11 @@
 package io.vstack.memory.internal.handle;
 
+import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,19 +14,20 @@ import java.util.List;
  * The broker's audit log: one line per grant, map, refusal and revocation, appended to a file of
  * mode 0600 ({@code <time> <EVENT> key=value ...}). Each line is one write to a file opened for
  * appending, so lines never interleave; it is not fsynced per line (a crash may lose the last ones).
+ * A plain file stream, not a channel: an interrupt of the writing thread must not close the log.
  * <p>Thread-safe.
  */
 final class AuditLog implements AutoCloseable {
 
     private final Path file;
-    private final FileChannel channel;
+    private final FileOutputStream stream;
 
     AuditLog(Path file) throws IOException {
         this.file = file;
         if (!Files.exists(file)) {
             PrivateFiles.newFile(file);
         }
-        this.channel = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+        this.stream = new FileOutputStream(file.toFile(), true);
     }
 
     /** Appends one line; a value with spaces or line breaks is quoted so that a line stays one line. */
@@ -38,12 +37,10 @@ final class AuditLog implements AutoCloseable {
             line.append(' ').append(keyValues[i]).append('=').append(clean(keyValues[i + 1]));
         }
         line.append('\n');
-        ByteBuffer bytes = ByteBuffer.wrap(line.toString().getBytes(StandardCharsets.UTF_8));
+        byte[] bytes = line.toString().getBytes(StandardCharsets.UTF_8);
         try {
-            synchronized (channel) {
-                while (bytes.hasRemaining()) {
-                    channel.write(bytes);
-                }
+            synchronized (stream) {
+                stream.write(bytes);
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the memory audit log " + file, e);
@@ -68,7 +65,7 @@ final class AuditLog implements AutoCloseable {
     @Override
     public void close() {
         try {
-            channel.close();
+            stream.close();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -41,8 +41,8 @@ import org.slf4j.LoggerFactory;
  * The handle broker: regions are files {@code <id>.region} in the region directory (0700, on
  * {@code /dev/shm} by default), grants are signed with a per-broker key kept in
  * {@code broker.key} (0600) in the state directory, next to {@code audit.log} (0600).
- * Grants live as long as the broker: a restarted broker starts with no regions (it deletes the
- * files a previous run left) and refuses every older token.
+ * Regions and grants live as long as the broker: it deletes its region files when it closes (and
+ * those a crashed run left, when it opens), and a restarted broker refuses every older token.
  * <p>Thread-safe: changes to regions and grants are serialized on the broker; checks of a mapped
  * handle read the region header and take no lock.
  */
@@ -560,13 +560,20 @@ public final class Broker implements HandleBroker, AutoCloseable {
         return copies.bytesCopied();
     }
 
-    /** Closes every handle and region channel; region files are left for the next start to delete. */
+    /** Closes every handle and deletes every region's file (regions do not outlive the broker). */
     @Override
     public synchronized void close() {
         List.copyOf(handles.values()).forEach(MappedHandle::close);
         for (Region r : regions.values()) {
             closeQuietly(r.channel);
+            try {
+                Files.deleteIfExists(r.file);
+            } catch (IOException e) {
+                LOG.warn("Cannot delete region file {}: {}", r.file, e.getMessage());
+            }
         }
+        regions.clear();
+        audit.append("STOP");
         audit.close();
     }
 }

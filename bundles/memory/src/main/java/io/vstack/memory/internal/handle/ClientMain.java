@@ -13,7 +13,10 @@ import java.util.Locale;
 /**
  * A memory client process, run with plain {@code java -cp} (tests, benchmarks, and by hand):
  * <pre>
- * write    SOCKET DISK BYTES CHUNK   patterned pages written to DISK from a region, by reference
+ * write    SOCKET DISK BYTES CHUNK [verify]
+ *                                    patterned pages written to DISK from a region, by reference;
+ *                                    with verify, the region is zeroed, read back from DISK through a
+ *                                    writable handle, and checked
  * sparse   SOCKET BYTES SECTION      a sparse region; one sum in each of 3 sections (0, middle, last),
  *                                    then waits for a line on stdin before it disconnects
  * truncate SOCKET DISK               truncates its region's file under a mapped handle, then asks again
@@ -31,7 +34,8 @@ public final class ClientMain {
         boolean ok;
         switch (args[0]) {
             case "write":
-                ok = write(socket, args[2], Long.parseLong(args[3]), Integer.parseInt(args[4]));
+                ok = write(socket, args[2], Long.parseLong(args[3]), Integer.parseInt(args[4]),
+                        args.length > 5 && args[5].equals("verify"));
                 break;
             case "sparse":
                 ok = sparse(socket, Long.parseLong(args[2]), Long.parseLong(args[3]));
@@ -50,7 +54,7 @@ public final class ClientMain {
         System.exit(ok ? 0 : 1);
     }
 
-    private static boolean write(Path socket, String disk, long bytes, int chunk) throws IOException {
+    private static boolean write(Path socket, String disk, long bytes, int chunk, boolean verify) throws IOException {
         try (MemoryClient c = new MemoryClient(socket, "writer")) {
             c.createRegion(bytes);
             long t0 = System.nanoTime();
@@ -58,6 +62,7 @@ public final class ClientMain {
                 PagePattern.fill(c.window(i), i * MemoryClient.WINDOW);
             }
             long handle = c.handle(c.grant(0, bytes, "ro"));
+            long writable = verify ? c.handle(c.grant(0, bytes)) : 0;
             int d = c.disk(disk);
             c.openRing(64);
             long t1 = System.nanoTime();
@@ -83,8 +88,34 @@ public final class ClientMain {
             long t2 = System.nanoTime();
             System.out.printf(Locale.ROOT, "RESULT written=%d fillMs=%d writeMs=%d flush=%s%n", bytes, (t1 - t0) / 1_000_000,
                     (t2 - t1) / 1_000_000, flushed);
-            return ok && flushed == Status.OK;
+            ok &= flushed == Status.OK;
+            if (verify) {
+                ok &= readBack(c, writable, d, bytes, chunk);
+            }
+            return ok;
         }
+    }
+
+    /** Zeroes the region, has the server read the disk into it through the writable handle, checks the pattern. */
+    private static boolean readBack(MemoryClient c, long handle, int disk, long bytes, int chunk) throws IOException {
+        for (int i = 0; i < c.windows(); i++) {
+            ByteBuffer w = c.window(i);
+            for (int at = 0; at + 8 <= w.limit(); at += 8) {
+                w.putLong(at, 0);
+            }
+        }
+        boolean ok = true;
+        for (long at = 0; at < bytes; at += chunk) {
+            Status s = c.call(Wire.OP_READ, handle, disk, at, Math.min(chunk, bytes - at), at).status();
+            ok &= s == Status.OK;
+        }
+        long mismatch = -1;
+        for (int i = 0; i < c.windows() && mismatch < 0; i++) {
+            long m = PagePattern.firstMismatch(c.window(i), i * MemoryClient.WINDOW);
+            mismatch = m < 0 ? -1 : i * MemoryClient.WINDOW + m;
+        }
+        System.out.println("RESULT readBack=" + (ok ? "OK" : "FAILED") + " firstMismatch=" + mismatch);
+        return ok && mismatch < 0;
     }
 
     private static boolean sparse(Path socket, long bytes, long section) throws IOException {
@@ -160,8 +191,9 @@ public final class ClientMain {
         }
     }
 
+    /** One request; returns its status code (0: OK). */
     private interface Op {
-        long run(long i) throws IOException;
+        int run(long i) throws IOException;
     }
 
     private static long[] roundTrips(int iterations, Op op) throws IOException {
@@ -169,7 +201,7 @@ public final class ClientMain {
         long[] t = new long[iterations];
         for (int i = 0; i < warmup + iterations; i++) {
             long t0 = System.nanoTime();
-            if (op.run(i) < 0) {
+            if (op.run(i) != 0) {
                 throw new IOException("request failed");
             }
             if (i >= warmup) {
@@ -196,7 +228,7 @@ public final class ClientMain {
         long t0 = System.nanoTime();
         end = t0 + seconds * 1_000_000_000L;
         while (System.nanoTime() < end) {
-            if (op.run(i++) < 0) {
+            if (op.run(i++) != 0) {
                 throw new IOException("request failed");
             }
         }

@@ -35,6 +35,7 @@ public final class MemoryClient implements AutoCloseable {
     private long nextSeq = 1;
     private int inFlight;
     private ByteBuffer streamDescriptor;
+    private long lastResult;
 
     /** A response: the request's sequence number, its status and its result (a {@link WordSum} for a sum). */
     public record Completion(long seq, Status status, long result) {
@@ -178,16 +179,24 @@ public final class MemoryClient implements AutoCloseable {
         return take();
     }
 
-    /** Same as {@link #call(int, long, int, long, long, long)} without building a completion: returns the result, or -1 - status. */
-    public long callRaw(int op, long handle, int disk, long offset, long length, long diskOffset) throws IOException {
+    /** The result of the last {@link #callRaw} or {@link #stream} request. */
+    public long lastResult() {
+        return lastResult;
+    }
+
+    /**
+     * Same as {@link #call(int, long, int, long, long, long)} without building a completion:
+     * returns the status code (0: OK); the result is {@link #lastResult()}.
+     */
+    public int callRaw(int op, long handle, int disk, long offset, long length, long diskOffset) throws IOException {
         int at = requests.claim();
         Wire.put(ring, at, nextSeq++, op, handle, disk, offset, length, diskOffset);
         requests.publish(bell);
         int r = responses.await(bell);
         int status = ring.getInt(r + Wire.STATUS);
-        long result = ring.getLong(r + Wire.RESULT);
+        lastResult = ring.getLong(r + Wire.RESULT);
         responses.release();
-        return status == 0 ? result : -1 - status;
+        return status;
     }
 
     /** Turns the connection to the stream protocol (the comparison peer); control requests end. */
@@ -198,9 +207,9 @@ public final class MemoryClient implements AutoCloseable {
 
     /**
      * A request on the stream: the descriptor, then {@code data}'s remaining bytes (for a sum or a
-     * write); returns the result, or -1 - status.
+     * write); returns the status code (0: OK); the result is {@link #lastResult()}.
      */
-    public long stream(int op, int disk, ByteBuffer data, long diskOffset) throws IOException {
+    public int stream(int op, int disk, ByteBuffer data, long diskOffset) throws IOException {
         int length = data == null ? 0 : data.remaining();
         Wire.put(streamDescriptor, 0, nextSeq++, op, 0, disk, 0, length, diskOffset);
         streamDescriptor.clear();
@@ -215,8 +224,8 @@ public final class MemoryClient implements AutoCloseable {
             }
         }
         Control.readFully(channel, streamDescriptor.clear());
-        int status = streamDescriptor.getInt(Wire.STATUS);
-        return status == 0 ? streamDescriptor.getLong(Wire.RESULT) : -1 - status;
+        lastResult = streamDescriptor.getLong(Wire.RESULT);
+        return streamDescriptor.getInt(Wire.STATUS);
     }
 
     @Override

@@ -116,7 +116,7 @@ public final class RingServer implements AutoCloseable {
         }
     }
 
-    /** Stops accepting, disconnects every session and waits up to 2 s for their threads. */
+    /** Stops accepting, disconnects every session and waits up to 2 s for their threads (then interrupts them). */
     @Override
     public void close() {
         closed = true;
@@ -128,10 +128,12 @@ public final class RingServer implements AutoCloseable {
             LOG.debug("Closing the memory handle socket", e);
         }
         live.forEach(Session::disconnect);
-        sessions.shutdownNow();
+        sessions.shutdown();
         try {
+            // A closed socket ends every session; only one stuck in a disk call needs the interrupt.
             if (!sessions.awaitTermination(2, TimeUnit.SECONDS)) {
-                LOG.warn("Memory handle sessions did not end within 2 s");
+                sessions.shutdownNow();
+                LOG.warn("Memory handle sessions did not end within 2 s: interrupted");
             }
             Thread t = acceptor;
             if (t != null) {
