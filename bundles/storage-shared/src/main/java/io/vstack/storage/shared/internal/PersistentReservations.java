@@ -1,5 +1,6 @@
 package io.vstack.storage.shared.internal;
 
+import java.util.Collections;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -29,8 +30,9 @@ final class PersistentReservations {
         return generation;
     }
 
+    /** The registrations in registration order (the order READ KEYS reports). */
     Map<UUID, Long> registrations() {
-        return Map.copyOf(registrations);
+        return Collections.unmodifiableMap(new LinkedHashMap<>(registrations));
     }
 
     ReservationType reservationType() {
