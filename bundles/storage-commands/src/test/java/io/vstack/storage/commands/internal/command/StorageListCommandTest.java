@@ -66,6 +66,6 @@ class StorageListCommandTest {
         list.backends = List.of();
         list.type = "tape";
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, list::execute);
-        assertEquals("unknown backend 'tape': expected one of san, nfs, vsan, cloud, local", e.getMessage());
+        assertEquals("unknown backend 'tape': expected one of san, nfs, vsan, cloud, local, shared", e.getMessage());
     }
 }
