@@ -32,7 +32,7 @@ final class Ring {
     private static final int TAIL = 0;
     private static final int HEAD = 64;
     private static final int SLEEPING = 128;
-    private static final int SPINS = 1 << 12;
+    private static final int SPINS = 1 << 14;
 
     private static final VarHandle LONGS = MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.nativeOrder());
 
@@ -136,7 +136,7 @@ final class Ring {
 
     /** Waits for a filled slot: spins, then sleeps on {@code bell}. */
     int await(Doorbell bell) throws IOException {
-        // Spin a little (about 100 us), then sleep: yielding instead hands the CPU to any other
+        // Spin (a few hundred us), then sleep: yielding instead hands the CPU to any other
         // process on a busy machine for a whole time slice (milliseconds, measured).
         for (int i = 0; i < SPINS; i++) {
             int at = peek();
