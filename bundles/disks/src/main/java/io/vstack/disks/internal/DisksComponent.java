@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.Dictionary;
 import java.util.Hashtable;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -135,6 +136,9 @@ public final class DisksComponent {
         try {
             Settings s = settings.current();
             DiskService loaded = new DiskService(s.directory(), s.filterTimeout(), disk -> publish(context, disk));
+            List<Host> present;
+            // In-memory hand-over only under the lock: no service is registered while it is held, so
+            // no Declarative Services event can wait on it (binds take it).
             synchronized (this) {
                 if (stopped) {
                     loaded.close();
@@ -143,11 +147,20 @@ public final class DisksComponent {
                 backends.forEach((backend, type) -> loaded.backendAdded(type, backend));
                 listeners.forEach(loaded::listenerAdded);
                 factories.forEach(loaded::factoryAdded);
-                hosts.forEach(host -> hostAdded(loaded, host));
+                hosts.forEach(loaded::hostAdded);
+                present = List.copyOf(hosts);
                 service = loaded;
-                if (context != null) {
-                    registration = context.registerService(new String[] {DiskManager.class.getName(), DiskAdmin.class.getName()},
-                            loaded, null);
+            }
+            present.forEach(host -> publishFramework(loaded, host));
+            if (context != null) {
+                ServiceRegistration<?> r = context.registerService(new String[] {DiskManager.class.getName(),
+                        DiskAdmin.class.getName()}, loaded, null);
+                synchronized (this) {
+                    if (stopped) {
+                        unregister(r);
+                        return;
+                    }
+                    registration = r;
                 }
             }
             // Short enough that a held request fails at most ~2 periods after filterTimeout; a scan is cheap.
@@ -280,31 +293,44 @@ public final class DisksComponent {
 
     @Reference(name = "host", service = Host.class, cardinality = ReferenceCardinality.MULTIPLE,
             policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY, unbind = "unbindHost")
-    synchronized void bindHost(Host host) {
-        hosts.add(host);
-        if (service != null) {
-            hostAdded(service, host);
+    void bindHost(Host host) {
+        DiskService s;
+        synchronized (this) {
+            hosts.add(host);
+            s = service;
+            if (s != null) {
+                s.hostAdded(host);
+            }
+        }
+        if (s != null) {
+            publishFramework(s, host);
         }
     }
 
-    private void hostAdded(DiskService to, Host host) {
-        to.hostAdded(host);
-        if (context == null) {
+    /** Registers the host's filter framework (no lock held: a registration calls out to the framework). */
+    private void publishFramework(DiskService to, Host host) {
+        if (context == null || frameworks.containsKey(host)) {
             return;
         }
         Dictionary<String, Object> properties = new Hashtable<>();
         properties.put(Host.NAME_PROPERTY, host.name());
-        ServiceRegistration<FilterFramework> old = frameworks.put(host,
-                context.registerService(FilterFramework.class, new HostFilterFramework(to, host.name()), properties));
-        if (old != null) {
-            unregister(old);
+        ServiceRegistration<FilterFramework> registration =
+                context.registerService(FilterFramework.class, new HostFilterFramework(to, host.name()), properties);
+        boolean keep;
+        synchronized (this) {
+            keep = hosts.contains(host) && !stopped && frameworks.putIfAbsent(host, registration) == null;
+        }
+        if (!keep) {
+            unregister(registration);
         }
     }
 
-    synchronized void unbindHost(Host host) {
-        hosts.remove(host);
-        if (service != null) {
-            service.hostRemoved(host);
+    void unbindHost(Host host) {
+        synchronized (this) {
+            hosts.remove(host);
+            if (service != null) {
+                service.hostRemoved(host);
+            }
         }
         ServiceRegistration<FilterFramework> registration = frameworks.remove(host);
         if (registration != null) {
@@ -320,14 +346,16 @@ public final class DisksComponent {
             Thread.currentThread().interrupt();
         }
         DiskService s;
+        ServiceRegistration<?> r;
         synchronized (this) {
             stopped = true;
             s = service;
             service = null;
-            if (registration != null) {
-                unregister(registration);
-                registration = null;
-            }
+            r = registration;
+            registration = null;
+        }
+        if (r != null) {
+            unregister(r);
         }
         watchdog.shutdownNow();
         frameworks.values().forEach(DisksComponent::unregister);
