@@ -151,7 +151,6 @@ public final class DisksComponent {
                 present = List.copyOf(hosts);
                 service = loaded;
             }
-            present.forEach(host -> publishFramework(loaded, host));
             if (context != null) {
                 ServiceRegistration<?> r = context.registerService(new String[] {DiskManager.class.getName(),
                         DiskAdmin.class.getName()}, loaded, null);
@@ -163,6 +162,8 @@ public final class DisksComponent {
                     registration = r;
                 }
             }
+            // After the DiskManager: whoever sees a host's framework finds the disk manager (and its commands) too.
+            present.forEach(host -> publishFramework(loaded, host));
             // Short enough that a held request fails at most ~2 periods after filterTimeout; a scan is cheap.
             long period = Math.max(TimeUnit.MILLISECONDS.toNanos(1), Math.min(TimeUnit.MILLISECONDS.toNanos(20),
                     s.filterTimeout().toNanos() / 4));
