@@ -1,5 +1,7 @@
 package io.vstack.itest;
 
+import io.vstack.api.disk.DiskManager;
+
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 
@@ -31,6 +33,10 @@ public class CacheIT {
 
     @Inject
     SessionFactory sessionFactory;
+
+    /** Waited for: the disk manager loads its inventory off {@code @Activate}, the disk: commands come with it. */
+    @Inject
+    DiskManager disks;
 
     @Inject
     BundleContext context;

@@ -1,5 +1,7 @@
 package io.vstack.itest;
 
+import io.vstack.api.disk.DiskManager;
+
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 import static org.junit.Assert.fail;
@@ -44,6 +46,10 @@ public class MobilityIT {
 
     @Inject
     SessionFactory sessionFactory;
+
+    /** Waited for: the disk manager loads its inventory off {@code @Activate}, the disk: commands come with it. */
+    @Inject
+    DiskManager disks;
 
     @org.ops4j.pax.exam.Configuration
     public Option[] config() {

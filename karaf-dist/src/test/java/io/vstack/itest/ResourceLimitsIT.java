@@ -1,5 +1,7 @@
 package io.vstack.itest;
 
+import io.vstack.api.disk.DiskManager;
+
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
 
@@ -26,6 +28,10 @@ public class ResourceLimitsIT {
 
     @Inject
     SessionFactory sessionFactory;
+
+    /** Waited for: the disk manager loads its inventory off {@code @Activate}, the disk: commands come with it. */
+    @Inject
+    DiskManager disks;
 
     @Configuration
     public Option[] config() {

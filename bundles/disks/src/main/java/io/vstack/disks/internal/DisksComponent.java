@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.util.Dictionary;
 import java.util.Hashtable;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -114,7 +115,7 @@ public final class DisksComponent {
     private ServiceRegistration<?> registration;
     private boolean stopped;
     private Transport transport;
-    /** Linked storage served on the transport while there is one; guarded by this. */
+    /** Linked storage served on the transport (protocol {@value Links#PROTOCOL}) while there is one; guarded by this. */
     private ServiceRegistration<ProtocolHandler> linkHandler;
 
     /** Starts loading the inventory on the start-up thread; with the defaults if the configuration is refused. */
@@ -141,6 +142,10 @@ public final class DisksComponent {
         try {
             Settings s = settings.current();
             DiskService loaded = new DiskService(s.directory(), s.filterTimeout(), disk -> publish(context, disk));
+            List<Host> present;
+            Transport on;
+            // In-memory hand-over only under the lock: no service is registered while it is held, so
+            // no Declarative Services event can wait on it (binds take it).
             synchronized (this) {
                 if (stopped) {
                     loaded.close();
@@ -149,15 +154,26 @@ public final class DisksComponent {
                 backends.forEach((backend, type) -> loaded.backendAdded(type, backend));
                 listeners.forEach(loaded::listenerAdded);
                 factories.forEach(loaded::factoryAdded);
-                hosts.forEach(host -> hostAdded(loaded, host));
-                if (transport != null) {
-                    serveLinks(loaded, transport);
-                }
+                hosts.forEach(loaded::hostAdded);
+                present = List.copyOf(hosts);
+                on = transport;
                 service = loaded;
-                if (context != null) {
-                    registration = context.registerService(new String[] {DiskManager.class.getName(), DiskAdmin.class.getName()},
-                            loaded, null);
+            }
+            if (context != null) {
+                ServiceRegistration<?> r = context.registerService(new String[] {DiskManager.class.getName(),
+                        DiskAdmin.class.getName()}, loaded, null);
+                synchronized (this) {
+                    if (stopped) {
+                        unregister(r);
+                        return;
+                    }
+                    registration = r;
                 }
+            }
+            // After the DiskManager: whoever sees a host's framework finds the disk manager (and its commands) too.
+            present.forEach(host -> publishFramework(loaded, host));
+            if (on != null) {
+                serveLinks(loaded, on);
             }
             // Short enough that a held request fails at most ~2 periods after filterTimeout; a scan is cheap.
             long period = Math.max(TimeUnit.MILLISECONDS.toNanos(1), Math.min(TimeUnit.MILLISECONDS.toNanos(20),
@@ -289,60 +305,99 @@ public final class DisksComponent {
 
     @Reference(name = "transport", service = Transport.class, cardinality = ReferenceCardinality.OPTIONAL,
             policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY, unbind = "unbindTransport")
-    synchronized void bindTransport(Transport bound) {
-        transport = bound;
-        if (service != null) {
-            serveLinks(service, bound);
+    void bindTransport(Transport bound) {
+        DiskService s;
+        synchronized (this) {
+            transport = bound;
+            s = service;
+        }
+        if (s != null) {
+            serveLinks(s, bound);
         }
     }
 
-    /** Gives linked storage the transport and serves its protocol on it. Called holding this. */
+    /** Gives linked storage the transport and serves its protocol on it (the registration with no lock held). */
     private void serveLinks(DiskService to, Transport on) {
         to.links().transport(on);
-        if (linkHandler == null && context != null) {
-            Dictionary<String, Object> properties = new Hashtable<>();
-            properties.put(ProtocolHandler.PROTOCOL_PROPERTY, Links.PROTOCOL);
-            linkHandler = context.registerService(ProtocolHandler.class, to.links(), properties);
+        if (context == null) {
+            return;
+        }
+        synchronized (this) {
+            if (linkHandler != null || stopped) {
+                return;
+            }
+        }
+        Dictionary<String, Object> properties = new Hashtable<>();
+        properties.put(ProtocolHandler.PROTOCOL_PROPERTY, Links.PROTOCOL);
+        ServiceRegistration<ProtocolHandler> r = context.registerService(ProtocolHandler.class, to.links(), properties);
+        boolean keep;
+        synchronized (this) {
+            keep = linkHandler == null && !stopped;
+            if (keep) {
+                linkHandler = r;
+            }
+        }
+        if (!keep) {
+            unregister(r);
         }
     }
 
-    synchronized void unbindTransport(Transport unbound) {
-        if (transport == unbound) {
-            transport = null;
+    void unbindTransport(Transport unbound) {
+        ServiceRegistration<ProtocolHandler> r = null;
+        synchronized (this) {
+            if (transport == unbound) {
+                transport = null;
+            }
+            if (service != null && service.links().transportRemoved(unbound)) {
+                r = linkHandler;
+                linkHandler = null;
+            }
         }
-        if (service != null && service.links().transportRemoved(unbound) && linkHandler != null) {
-            unregister(linkHandler);
-            linkHandler = null;
+        if (r != null) {
+            unregister(r);
         }
     }
 
     @Reference(name = "host", service = Host.class, cardinality = ReferenceCardinality.MULTIPLE,
             policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY, unbind = "unbindHost")
-    synchronized void bindHost(Host host) {
-        hosts.add(host);
-        if (service != null) {
-            hostAdded(service, host);
+    void bindHost(Host host) {
+        DiskService s;
+        synchronized (this) {
+            hosts.add(host);
+            s = service;
+            if (s != null) {
+                s.hostAdded(host);
+            }
+        }
+        if (s != null) {
+            publishFramework(s, host);
         }
     }
 
-    private void hostAdded(DiskService to, Host host) {
-        to.hostAdded(host);
-        if (context == null) {
+    /** Registers the host's filter framework (no lock held: a registration calls out to the framework). */
+    private void publishFramework(DiskService to, Host host) {
+        if (context == null || frameworks.containsKey(host)) {
             return;
         }
         Dictionary<String, Object> properties = new Hashtable<>();
         properties.put(Host.NAME_PROPERTY, host.name());
-        ServiceRegistration<FilterFramework> old = frameworks.put(host,
-                context.registerService(FilterFramework.class, new HostFilterFramework(to, host.name()), properties));
-        if (old != null) {
-            unregister(old);
+        ServiceRegistration<FilterFramework> registration =
+                context.registerService(FilterFramework.class, new HostFilterFramework(to, host.name()), properties);
+        boolean keep;
+        synchronized (this) {
+            keep = hosts.contains(host) && !stopped && frameworks.putIfAbsent(host, registration) == null;
+        }
+        if (!keep) {
+            unregister(registration);
         }
     }
 
-    synchronized void unbindHost(Host host) {
-        hosts.remove(host);
-        if (service != null) {
-            service.hostRemoved(host);
+    void unbindHost(Host host) {
+        synchronized (this) {
+            hosts.remove(host);
+            if (service != null) {
+                service.hostRemoved(host);
+            }
         }
         ServiceRegistration<FilterFramework> registration = frameworks.remove(host);
         if (registration != null) {
@@ -358,18 +413,22 @@ public final class DisksComponent {
             Thread.currentThread().interrupt();
         }
         DiskService s;
+        ServiceRegistration<?> r;
+        ServiceRegistration<?> links;
         synchronized (this) {
             stopped = true;
             s = service;
             service = null;
-            if (linkHandler != null) {
-                unregister(linkHandler);
-                linkHandler = null;
-            }
-            if (registration != null) {
-                unregister(registration);
-                registration = null;
-            }
+            r = registration;
+            registration = null;
+            links = linkHandler;
+            linkHandler = null;
+        }
+        if (links != null) {
+            unregister(links);
+        }
+        if (r != null) {
+            unregister(r);
         }
         watchdog.shutdownNow();
         frameworks.values().forEach(DisksComponent::unregister);
