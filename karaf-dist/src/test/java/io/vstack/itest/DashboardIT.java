@@ -65,6 +65,19 @@ public class DashboardIT {
         return Shell.execute(sessionFactory, command);
     }
 
+    /** Waits until the disk, workload and metrics commands run (their services are up). */
+    private void awaitCommands() throws InterruptedException {
+        Eventually.await("the disk:, workload: and metrics: commands", () -> {
+            try {
+                execute("disk:list --no-format");
+                execute("metrics:list --no-format");
+                return execute("workload:run --help").contains("workload:run");
+            } catch (Exception notYet) {
+                return false;
+            }
+        });
+    }
+
     private boolean answers(String path) {
         try {
             return get(path).statusCode() == 200;
@@ -75,13 +88,7 @@ public class DashboardIT {
 
     @Test
     public void commandsAndTheEndpointShowADisksFiguresWithLabels() throws Exception {
-        Eventually.await("metrics:list and disk:create", () -> {
-            try {
-                return execute("help metrics").contains("metrics:show") && execute("help disk").contains("disk:create");
-            } catch (Exception e) {
-                return false;
-            }
-        });
+        awaitCommands();
         assertTrue(execute("disk:create --size 16M figures").contains("Created disk figures"));
         execute("workload:run --rw randrw --ops 2000 --quiet figures");
         assertTrue(execute("metrics:list --no-format").contains("disk/figures"));
@@ -106,13 +113,7 @@ public class DashboardIT {
 
     @Test
     public void theDiskPagePlotsAWorkloadLiveInHeadlessChromiumWithoutConsoleErrors() throws Exception {
-        Eventually.await("workload:run", () -> {
-            try {
-                return execute("help workload").contains("workload:run") && execute("help disk").contains("disk:create");
-            } catch (Exception e) {
-                return false;
-            }
-        });
+        awaitCommands();
         assertTrue(execute("disk:create --size 32M live").contains("Created disk live"));
         Eventually.await("the dashboard on " + url("/disks"), () -> answers("/disks"));
         AtomicReference<Exception> failed = new AtomicReference<>();
