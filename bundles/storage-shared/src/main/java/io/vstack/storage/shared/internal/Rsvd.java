@@ -71,6 +71,7 @@ final class Rsvd {
         return ByteBuffer.allocate(HEADER_BYTES + bodyBytes).putInt(operation).putInt(0).putLong(requestId);
     }
 
+    /** A reply has a request's header layout, with status {@link #SUCCESS}. */
     static ByteBuffer reply(int operation, long requestId, int bodyBytes) {
         return request(operation, requestId, bodyBytes);
     }

@@ -6,6 +6,7 @@ import io.vstack.api.storage.StorageException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
@@ -92,7 +93,7 @@ final class ScsiTarget {
 
     private static byte[] ascii(String text, int width) {
         byte[] field = new byte[width];
-        java.util.Arrays.fill(field, (byte) ' ');
+        Arrays.fill(field, (byte) ' ');
         byte[] bytes = text.getBytes(StandardCharsets.US_ASCII);
         System.arraycopy(bytes, 0, field, 0, Math.min(width, bytes.length));
         return field;

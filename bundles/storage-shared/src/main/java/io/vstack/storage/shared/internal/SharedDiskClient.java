@@ -6,8 +6,15 @@ import io.vstack.api.transport.Transport;
 import io.vstack.api.transport.TransportConnection;
 import io.vstack.api.transport.TransportException;
 
+import java.io.IOException;
+import java.io.StringReader;
+import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
@@ -98,30 +105,30 @@ final class SharedDiskClient implements AutoCloseable {
     }
 
     /** The served LUNs and their capacities, sorted by name. */
-    java.util.Map<String, Long> luns() throws StorageException {
+    Map<String, Long> luns() throws StorageException {
         long id = nextRequestId();
         ByteBuffer body = call(Rsvd.request(Rsvd.LIST_LUNS, id, 0).flip(), Rsvd.LIST_LUNS, id, "list LUNs");
-        java.util.Map<String, Long> luns = new java.util.TreeMap<>();
+        Map<String, Long> luns = new TreeMap<>();
         try {
             for (int i = body.getInt(); i > 0; i--) {
                 luns.put(Rsvd.getName(body, "LUN name"), body.getLong());
             }
-        } catch (Rsvd.MalformedException | java.nio.BufferUnderflowException e) {
+        } catch (Rsvd.MalformedException | BufferUnderflowException e) {
             throw new StorageException("shared disk server: malformed LUN list", e);
         }
         return luns;
     }
 
     /** The LUN's reservation state, as the server's properties text. */
-    java.util.Properties reservationState(String lun) throws StorageException {
+    Properties reservationState(String lun) throws StorageException {
         long id = nextRequestId();
         ByteBuffer request = Rsvd.request(Rsvd.RESERVATION_STATE, id, Rsvd.nameBytes(lun));
         Rsvd.putName(request, lun);
         ByteBuffer body = call(request.flip(), Rsvd.RESERVATION_STATE, id, "reservations of " + lun);
-        java.util.Properties state = new java.util.Properties();
+        Properties state = new Properties();
         try {
-            state.load(new java.io.StringReader(java.nio.charset.StandardCharsets.UTF_8.decode(body).toString()));
-        } catch (java.io.IOException e) {
+            state.load(new StringReader(StandardCharsets.UTF_8.decode(body).toString()));
+        } catch (IOException e) {
             throw new StorageException("shared disk server: malformed reservation state", e);
         }
         return state;
