@@ -69,6 +69,7 @@ public class ConfigRobustnessIT {
     private static final String HOST_ESX1 = "(&(objectClass=io.vstack.api.hw.Host)(vstack.host.name=esx1))";
     private static final String CACHE_ESX1 = "(&(objectClass=io.vstack.api.cache.BlockCache)(vstack.cache.name=esx1))";
     private static final String DISK_MANAGER = "(objectClass=io.vstack.api.disk.DiskManager)";
+    private static final String DISK_OWNERS = "(objectClass=io.vstack.api.disk.DiskOwners)";
     private static final String MIGRATION = "(objectClass=io.vstack.api.migration.MigrationService)";
 
     private static final List<BadValue> BAD_VALUES = List.of(
@@ -78,6 +79,7 @@ public class ConfigRobustnessIT {
             BadValue.ofFactory("io.vstack.cache.block", "esx1", "size", "abc", CACHE_ESX1),
             BadValue.of("io.vstack.disks", "filterTimeout", "-1", DISK_MANAGER),
             BadValue.of("io.vstack.disks", "directory", "/dev/null", DISK_MANAGER),
+            BadValue.of("io.vstack.disks", "ownerLease", "10ms", DISK_OWNERS),
             BadValue.of("io.vstack.storage.local", "directIo", "maybe", backend("local")),
             BadValue.of("io.vstack.storage.san", "paths", "9", backend("san")),
             BadValue.of("io.vstack.storage.nfs", "capacity", "abc", backend("nfs")),

@@ -49,7 +49,8 @@ public final class DiskOwnerService implements DiskOwners, ProtocolHandler {
 
     private final DiskService disks;
     private final Transport transport;
-    private final Duration lease;
+    /** Replaced in place when {@code ownerLease} changes; the next renewal grants the new length. */
+    private volatile Duration lease;
     private final Predicate<String> localHost;
     private final Clock clock;
 
@@ -58,18 +59,27 @@ public final class DiskOwnerService implements DiskOwners, ProtocolHandler {
      *                  their release requests answered here
      */
     public DiskOwnerService(DiskService disks, Transport transport, Duration lease, Predicate<String> localHost, Clock clock) {
-        if (lease.isZero() || lease.isNegative()) {
-            throw new IllegalArgumentException("the owner lease must be positive: " + Durations.format(lease));
-        }
         this.disks = disks;
         this.transport = transport;
-        this.lease = lease;
+        this.lease = positive(lease);
         this.localHost = localHost;
         this.clock = clock;
     }
 
+    private static Duration positive(Duration lease) {
+        if (lease.isZero() || lease.isNegative()) {
+            throw new IllegalArgumentException("the owner lease must be positive: " + Durations.format(lease));
+        }
+        return lease;
+    }
+
     Duration lease() {
         return lease;
+    }
+
+    /** Changes the length of the leases granted from now on (those granted keep theirs until renewed). */
+    void lease(Duration next) {
+        this.lease = positive(next);
     }
 
     private DiskRuntime disk(String diskId) throws DiskException {
@@ -234,12 +244,24 @@ public final class DiskOwnerService implements DiskOwners, ProtocolHandler {
 
     // ---- release ------------------------------------------------------------------------------
 
+    /** What must hold of the record in force for a release to go ahead; checked under the owner lock. */
+    @FunctionalInterface
+    private interface Precondition {
+        /** @throws DiskException naming why the disk is not released */
+        void check(OwnerRecord current) throws DiskException;
+    }
+
     @Override
     public OwnerRecord release(String diskId) throws DiskException {
-        DiskRuntime disk = disk(diskId);
+        return release(disk(diskId), current -> { });
+    }
+
+    private OwnerRecord release(DiskRuntime disk, Precondition precondition) throws DiskException {
+        String diskId = disk.id;
         disk.ownerLock().lock();
         try {
             OwnerRecord current = disk.owner();
+            precondition.check(current);
             if (current.released()) {
                 return current;
             }
@@ -288,15 +310,17 @@ public final class DiskOwnerService implements DiskOwners, ProtocolHandler {
         if (disk == null) {
             throw new TransportException("no disk named " + UserText.quote(diskId) + " here");
         }
-        OwnerRecord current = disk.owner();
-        if (current.epoch() != epoch) {
-            throw new TransportException("disk " + diskId + " is at epoch " + current.epoch() + ", not " + epoch);
-        }
-        if (!current.released() && !localHost.test(current.host())) {
-            throw new TransportException("host " + current.host() + " does not live here");
-        }
         try {
-            OwnerRecord released = release(diskId);
+            // Checked under the owner lock, with the release: a request for an epoch that a requester
+            // took meanwhile must not release that requester's disk.
+            OwnerRecord released = release(disk, current -> {
+                if (current.epoch() != epoch) {
+                    throw new DiskException("disk " + diskId + " is at epoch " + current.epoch() + ", not " + epoch);
+                }
+                if (!current.released() && !localHost.test(current.host())) {
+                    throw new DiskException("host " + current.host() + " does not live here");
+                }
+            });
             LOG.debug("Disk {}: released at the request of {} ({})", diskId, requester, peer);
             return ByteBuffer.allocate(8).putLong(0, released.epoch());
         } catch (DiskException e) {
@@ -331,7 +355,9 @@ public final class DiskOwnerService implements DiskOwners, ProtocolHandler {
             disk.ownerLock().lock();
             try {
                 OwnerRecord now = disk.owner();
-                if (!now.equals(current)) {
+                // A deleted disk leaves the inventory under its owner lock before its state directory
+                // goes: a renewal that finds it gone must not write that directory back.
+                if (!now.equals(current) || disks.runtime(disk.id) != disk) {
                     continue;
                 }
                 OwnerRecord renewed = new OwnerRecord(now.diskId(), now.host(), endpoint, now.epoch(),
@@ -339,7 +365,8 @@ public final class DiskOwnerService implements DiskOwners, ProtocolHandler {
                 write(renewed);
                 disk.owner(renewed); // same epoch, not released: the fence does not move
             } catch (DiskException e) {
-                LOG.warn("Disk {}: lease not renewed: {}", disk.id, e.getMessage(), e);
+                // The record on disk is the old one or the new one (atomic rename): one line is the whole story.
+                LOG.warn("Disk {}: lease not renewed: {}", disk.id, e.getMessage());
             } finally {
                 disk.ownerLock().unlock();
             }

@@ -323,13 +323,20 @@ public class DiskService implements DiskAdmin {
             } catch (IOException e) {
                 throw new DiskException("disk " + id + ": its store is deleted but its metadata file cannot be: " + e.getMessage(), e);
             }
+            // Under the owner lock: a lease renewal in progress writes its record before the state
+            // directory goes, and a later one finds the disk gone.
+            disk.ownerLock().lock();
+            try {
+                disks.remove(id);
+            } finally {
+                disk.ownerLock().unlock();
+            }
             DiskMetadata.deleteTree(stateDirectory(directory, id));
             try {
                 Files.deleteIfExists(chains.bitmapFile(metadata.store()));
             } catch (IOException e) {
                 LOG.warn("disk {}: cannot remove its allocation bitmap: {}", id, e.getMessage(), e);
             }
-            disks.remove(id);
             links.forget(id);
             metadata.parent().ifPresent(chains::refreshImmutable);
             Runnable r = unpublish.remove(id);

@@ -203,11 +203,6 @@ public final class DisksComponent {
             ConfigKeys.requireUnchanged(PID, "filterTimeout", Durations.format(previous.filterTimeout()),
                     Durations.format(next.filterTimeout()));
         });
-        try {
-            DiskOwnersComponent.lease(config);
-        } catch (IllegalArgumentException e) {
-            LOG.warn("{}; configuration refused, keeping the previous one", e.getMessage());
-        }
     }
 
     /** The settings in force. */

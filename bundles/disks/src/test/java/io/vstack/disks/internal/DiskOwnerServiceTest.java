@@ -128,6 +128,42 @@ class DiskOwnerServiceTest {
     }
 
     @Test
+    void aDiskDeletedWhileItsLeaseRenewsLeavesNoRecordBehind() throws Exception {
+        Process a = process(Duration.ofSeconds(10), Clock.systemUTC(), "esx1");
+        AtomicBoolean stop = new AtomicBoolean();
+        Thread renewer = new Thread(() -> {
+            while (!stop.get()) {
+                a.owners().renewLeases();
+            }
+        }, "test-lease-renewer");
+        renewer.start();
+        try {
+            for (int i = 0; i < 200; i++) {
+                disks.create(DiskSpec.of("d2", M, BackendType.LOCAL, "esx1"));
+                disks.delete("d2", false);
+                assertFalse(Files.exists(DiskService.stateDirectory(dir, "d2")), "round " + i + ": state written back");
+            }
+        } finally {
+            stop.set(true);
+            renewer.join();
+        }
+        disks.create(DiskSpec.of("d2", M, BackendType.LOCAL, "esx1"));
+        assertEquals(OwnerRecords.initial("d2", "esx1"), a.owners().owner("d2"), "a new disk of the same name starts afresh");
+    }
+
+    @Test
+    void aChangedLeaseLengthIsGrantedByTheNextRenewal() throws Exception {
+        Clock fixed = Clock.fixed(Instant.parse("2026-12-07T00:00:00Z"), ZoneOffset.UTC);
+        Process a = process(Duration.ofSeconds(10), fixed, "esx1");
+        a.owners().renewLeases();
+        assertEquals(fixed.instant().plusSeconds(10), a.owners().owner("d1").leaseUntil());
+        a.owners().lease(Duration.ofSeconds(3));
+        a.owners().renewLeases();
+        assertEquals(fixed.instant().plusSeconds(3), a.owners().owner("d1").leaseUntil());
+        assertThrows(IllegalArgumentException.class, () -> a.owners().lease(Duration.ZERO));
+    }
+
+    @Test
     void aMalformedRecordIsReportedAndTheDiskStartsAtEpochOne() throws Exception {
         Files.createDirectories(OwnerRecords.file(dir, "d1").getParent());
         Files.writeString(OwnerRecords.file(dir, "d1"), "version=1\nhost=esx2\nepoch=lots\n");
