@@ -25,8 +25,8 @@ public class StorageListCommand implements Action {
     @Reference(optional = true)
     List<StorageBackend> backends;
 
-    @Argument(index = 0, name = "type", description = "Only this type of backend: san, nfs, vsan, cloud or local")
-    @Completion(value = StringsCompleter.class, values = {"san", "nfs", "vsan", "cloud", "local"})
+    @Argument(index = 0, name = "type", description = "Only this type of backend: san, nfs, vsan, cloud, local, shared, or a type a third-party backend names")
+    @Completion(value = StringsCompleter.class, values = {"san", "nfs", "vsan", "cloud", "local", "shared"})
     String type;
 
     @Option(name = "--no-format", description = "Plain output for scripts")
@@ -37,14 +37,18 @@ public class StorageListCommand implements Action {
         BackendType only = type == null ? null : BackendType.parse(type);
         List<BackendStatus> rows = new ArrayList<>();
         for (StorageBackend backend : backends == null ? List.<StorageBackend>of() : backends) {
-            if (only == null || backend.type() == only) {
+            if (only == null || backend.type().equals(only)) {
                 rows.add(backend.status());
             }
         }
-        rows.sort(Comparator.comparing((BackendStatus s) -> s.type().ordinal()).thenComparing(BackendStatus::name));
+        rows.sort(Comparator.comparing((BackendStatus s) -> s.type().rank())
+                .thenComparing((BackendStatus s) -> s.type().id())
+                .thenComparing(BackendStatus::name));
         ShellTable table = new ShellTable().emptyTableText(only == null
                 ? "No storage backends: feature:install vstack-storage-san (or -nfs, -vsan, -cloud)"
-                : "No " + only.id() + " backend: feature:install vstack-storage-" + only.id());
+                : only.rank() < BackendType.shipped().size()
+                        ? "No " + only.id() + " backend: feature:install vstack-storage-" + only.id()
+                        : "No " + only.id() + " backend is registered");
         table.column("Backend");
         table.column("Type");
         table.column("Capacity").alignRight();

@@ -61,11 +61,12 @@ class StorageListCommandTest {
     }
 
     @Test
-    void unknownBackendTypeIsAOneLineError() {
+    void aMalformedBackendTypeIsAOneLineError() {
         StorageListCommand list = new StorageListCommand();
         list.backends = List.of();
-        list.type = "tape";
+        list.type = "tape drive";
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, list::execute);
-        assertEquals("unknown backend 'tape': expected one of san, nfs, vsan, cloud, local, shared", e.getMessage());
+        assertEquals("bad backend type 'tape drive': lowercase letters, digits and dashes, starting with a letter, "
+                + "at most 32 characters", e.getMessage());
     }
 }
