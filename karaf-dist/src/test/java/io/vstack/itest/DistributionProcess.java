@@ -28,7 +28,11 @@ import java.util.stream.Stream;
  */
 final class DistributionProcess implements AutoCloseable {
 
-    static final Duration BOOT = Duration.ofSeconds(120);
+    /**
+     * A boot takes ~30 s on a quiet 2-core machine; once, with four builds beside the suite, one
+     * took more than 120 s. A deadline for liveness, not a figure.
+     */
+    static final Duration BOOT = Duration.ofSeconds(300);
     static final Duration COMMAND = Duration.ofSeconds(60);
     private static final String USER = "itest";
 
@@ -113,15 +117,22 @@ final class DistributionProcess implements AutoCloseable {
     void awaitUp(String readyCommand) throws Exception {
         Process started = karaf;
         Path log = work.resolve("karaf-" + boots + ".out");
-        Eventually.await("the distribution in " + work.getFileName() + " answers on port " + port + " (boot " + boots + ")", BOOT, () -> {
-            assertTrue("Karaf exited: " + read(log), started.isAlive());
-            try {
-                client(readyCommand, Duration.ofSeconds(30));
-                return true;
-            } catch (AssertionError | Exception e) {
-                return false;       // not up yet: the client cannot connect or log in, or the commands are not there
-            }
-        });
+        String[] lastAnswer = {"no answer yet"};
+        try {
+            Eventually.await("the distribution in " + work.getFileName() + " answers on port " + port + " (boot " + boots + ")",
+                    BOOT, () -> {
+                assertTrue("Karaf exited: " + read(log), started.isAlive());
+                try {
+                    client(readyCommand, Duration.ofSeconds(30));
+                    return true;
+                } catch (AssertionError | Exception e) {
+                    lastAnswer[0] = String.valueOf(e.getMessage()); // not up yet: no connection, no login, or no command
+                    return false;
+                }
+            });
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + "; the last try of '" + readyCommand + "' got: " + lastAnswer[0], e);
+        }
     }
 
     /** The Karaf JVM: the launched process itself if the script exec'd it, else its java descendant. */
