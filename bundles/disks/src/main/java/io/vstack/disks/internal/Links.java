@@ -112,17 +112,12 @@ final class Links implements LinkedStorage, ProtocolHandler {
         Transport t = transport;
         Endpoint self = t == null ? null : t.localEndpoint().orElse(null);
         if (self == null) {
-            throw new DiskUnavailableException("disk " + request.diskId() + ": cannot redirect to " + target + "/" + diskId
-                    + ": this process's transport is not serving (feature vstack-transport, PID io.vstack.transport)");
+            throw RedirectHops.notServing(request.diskId(), target, diskId);
         }
         Served context = served.get();
-        List<String> hops = new ArrayList<>(context != null ? context.hops() : List.of());
         String here = RedirectHops.node(self, request.diskId());
-        if (hops.isEmpty() || !hops.get(hops.size() - 1).equals(here)) {
-            hops.add(here);
-        }
         String there = RedirectHops.node(target, diskId);
-        RedirectHops.check(hops, there);
+        List<String> hops = RedirectHops.leaving(context != null ? context.hops() : List.of(), here, there);
         long start = System.nanoTime();
         List<LinkHop> taken = new ArrayList<>();
         String error = null;

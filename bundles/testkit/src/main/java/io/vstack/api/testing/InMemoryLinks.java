@@ -46,7 +46,7 @@ public final class InMemoryLinks {
 
     /** The linked storage of a process whose transport is not serving: every redirect fails. */
     static final LinkedStorage NOT_SERVING = (request, target, diskId, filter) -> {
-        throw notServing(request, target, diskId);
+        throw RedirectHops.notServing(request.diskId(), target, diskId);
     };
 
     /**
@@ -137,16 +137,13 @@ public final class InMemoryLinks {
         Objects.requireNonNull(target, "target");
         Objects.requireNonNull(diskId, "diskId");
         if (!serving(self)) {
-            throw notServing(request, target, diskId);
+            throw RedirectHops.notServing(request.diskId(), target, diskId);
         }
         Served context = served.get();
-        List<String> hops = new ArrayList<>(context != null ? context.hops() : List.of());
         String here = RedirectHops.node(self, request.diskId());
-        if (hops.isEmpty() || !hops.get(hops.size() - 1).equals(here)) {
-            hops.add(here);
-        }
         String there = RedirectHops.node(target, diskId);
-        RedirectHops.check(hops, there); // refused before it leaves: not a redirected request of this disk
+        // A loop is refused before the request leaves: not a redirected request of this disk.
+        List<String> hops = RedirectHops.leaving(context != null ? context.hops() : List.of(), here, there);
         List<Hop> taken = new ArrayList<>();
         String error = null;
         try {
@@ -220,10 +217,5 @@ public final class InMemoryLinks {
             }
             d.addLast(trace);
         }
-    }
-
-    private static DiskUnavailableException notServing(IoRequest request, Endpoint target, String diskId) {
-        return new DiskUnavailableException("disk " + request.diskId() + ": cannot redirect to " + target + "/" + diskId
-                + ": this process's transport is not serving (feature vstack-transport, PID io.vstack.transport)");
     }
 }
