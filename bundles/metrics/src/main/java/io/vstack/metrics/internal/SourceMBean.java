@@ -7,6 +7,7 @@ import io.vstack.api.metrics.MetricType;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
 import javax.management.Attribute;
@@ -55,7 +56,7 @@ final class SourceMBean implements DynamicMBean {
         Map<String, Figure> result = new LinkedHashMap<>();
         for (Metric m : figures.metrics()) {
             String labels = ownLabels(m.labels(), figures.labels());
-            String description = m.type().name().toLowerCase(java.util.Locale.ROOT) + " in " + m.unit();
+            String description = m.type().name().toLowerCase(Locale.ROOT) + " in " + m.unit();
             if (m.type() == MetricType.COUNTER || m.type() == MetricType.GAUGE) {
                 result.put(m.name() + labels, new Figure(m.value(), description));
                 continue;

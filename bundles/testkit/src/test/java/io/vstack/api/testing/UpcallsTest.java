@@ -17,8 +17,10 @@ import io.vstack.api.io.IoOp;
 import io.vstack.api.io.IoRequest;
 import io.vstack.api.io.UpcallFailedException;
 import io.vstack.api.io.UpcallTimeoutException;
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -26,6 +28,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -225,17 +228,17 @@ class UpcallsTest {
     void aContextMadeWithoutADiskHasAWorkingGatewayToo() throws Exception {
         TestFilterContext context = TestFilterContext.of("d1", 64 * BLOCK, BLOCK, Map.of("upcallTimeout", "5s", "x", "1"), state);
         assertEquals(Map.of("x", "1"), context.config());
-        assertEquals(java.time.Duration.ofSeconds(5), context.upcalls().timeout());
+        assertEquals(Duration.ofSeconds(5), context.upcalls().timeout());
         IoRequest request = IoRequest.of(IoOp.READ, "d1", 0, BLOCK, ByteBuffer.allocate(BLOCK), "t");
         assertEquals("vstack-upcall-d1-test-1", context.upcalls().call(request, () -> Thread.currentThread().getName()));
         UpcallFailedException e = assertThrows(UpcallFailedException.class, () -> context.upcalls().call(request, () -> {
-            throw new java.io.IOException("no");
+            throw new IOException("no");
         }));
         assertEquals("test", e.filter());
     }
 
     /** Waits up to 30 s for {@code condition} (a latch-free poll: the gateway offers no event to wait on). */
-    static void await(java.util.function.BooleanSupplier condition) throws InterruptedException {
+    static void await(BooleanSupplier condition) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         Object monitor = new Object();
         while (!condition.getAsBoolean()) {

@@ -5,12 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import io.vstack.api.metrics.Metric;
+import java.net.MalformedURLException;
 import java.net.URI;
 import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -69,7 +71,7 @@ class TrustMetricsTest {
     private static URL url(String text) {
         try {
             return URI.create(text).toURL();
-        } catch (java.net.MalformedURLException e) {
+        } catch (MalformedURLException e) {
             throw new IllegalArgumentException(e);
         }
     }
@@ -109,7 +111,7 @@ class TrustMetricsTest {
 
         Path journal = dir.resolve("trust").resolve(TrustJournal.FILE);
         List<String> lines = Files.readAllLines(journal);
-        java.util.Collections.swap(lines, 0, 1); // reordered lines fail the journal's check
+        Collections.swap(lines, 0, 1); // reordered lines fail the journal's check
         Files.write(journal, lines);
         store.load();
         assertEquals(1, value("store.tampered", Map.of()));
