@@ -6,6 +6,7 @@ import static org.ops4j.pax.exam.CoreOptions.systemProperty;
 import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.editConfigurationFilePut;
 
 import java.io.File;
+import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -16,6 +17,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicReference;
 import javax.inject.Inject;
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
 import org.apache.karaf.shell.api.console.SessionFactory;
 import org.junit.Test;
 import org.junit.runner.RunWith;
@@ -101,6 +104,13 @@ public class DashboardIT {
         } catch (IllegalArgumentException e) {
             assertEquals("no metric source named 'disk/nope' (metrics:list shows them)", e.getMessage());
         }
+        // The same figures as a JMX MBean of the distribution's platform MBean server (what jconsole reads).
+        MBeanServer jmx = ManagementFactory.getPlatformMBeanServer();
+        ObjectName mbean = new ObjectName("io.vstack:type=disk,name=figures");
+        Eventually.await("the MBean " + mbean, () -> jmx.isRegistered(mbean));
+        double reads = (Double) jmx.getAttribute(mbean, "io.reads");
+        assertTrue("io.reads of " + mbean + " is " + reads, reads > 0);
+        assertTrue((Double) jmx.getAttribute(mbean, "io.latency.count{op=read}") > 0);
         Eventually.await("the metrics endpoint on " + url("/metrics"), () -> answers("/metrics"));
         HttpResponse<String> metrics = get("/metrics");
         assertTrue(metrics.headers().firstValue("Content-Type").orElse("").startsWith("text/plain; version=0.0.4"));

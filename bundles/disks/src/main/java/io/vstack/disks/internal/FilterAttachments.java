@@ -11,6 +11,8 @@ import io.vstack.api.filter.LinkedStorage;
 import io.vstack.api.filter.MissingFilterPolicy;
 import io.vstack.api.filter.UpcallGateway;
 import io.vstack.disks.internal.DiskAdmin.FilterReport;
+import io.vstack.support.UpcallGate;
+import io.vstack.support.UpcallSettings;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

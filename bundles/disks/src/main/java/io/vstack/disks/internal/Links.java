@@ -15,6 +15,7 @@ import io.vstack.api.transport.TransportConnection;
 import io.vstack.api.transport.TransportException;
 import io.vstack.disks.internal.DiskAdmin.LinkHop;
 import io.vstack.disks.internal.DiskAdmin.LinkTrace;
+import io.vstack.support.RedirectHops;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -111,17 +112,12 @@ final class Links implements LinkedStorage, ProtocolHandler {
         Transport t = transport;
         Endpoint self = t == null ? null : t.localEndpoint().orElse(null);
         if (self == null) {
-            throw new DiskUnavailableException("disk " + request.diskId() + ": cannot redirect to " + target + "/" + diskId
-                    + ": this process's transport is not serving (feature vstack-transport, PID io.vstack.transport)");
+            throw RedirectHops.notServing(request.diskId(), target, diskId);
         }
         Served context = served.get();
-        List<String> hops = new ArrayList<>(context != null ? context.hops() : List.of());
-        String here = node(self, request.diskId());
-        if (hops.isEmpty() || !hops.get(hops.size() - 1).equals(here)) {
-            hops.add(here);
-        }
-        String there = node(target, diskId);
-        checkHops(hops, there);
+        String here = RedirectHops.node(self, request.diskId());
+        String there = RedirectHops.node(target, diskId);
+        List<String> hops = RedirectHops.leaving(context != null ? context.hops() : List.of(), here, there);
         long start = System.nanoTime();
         List<LinkHop> taken = new ArrayList<>();
         String error = null;
@@ -160,17 +156,6 @@ final class Links implements LinkedStorage, ProtocolHandler {
         }
     }
 
-    private static void checkHops(List<String> hops, String there) throws RedirectLoopException {
-        if (hops.contains(there)) {
-            throw new RedirectLoopException("redirect loop: " + String.join(" -> ", hops) + " -> " + there
-                    + " visits " + there + " twice; the request failed");
-        }
-        if (hops.size() > MAX_HOPS) {
-            throw new RedirectLoopException("redirect refused: " + String.join(" -> ", hops) + " -> " + there + " would be "
-                    + hops.size() + " hops, more than " + MAX_HOPS + "; the request failed");
-        }
-    }
-
     private TransportConnection connection(Transport t, Endpoint target) throws TransportException {
         TransportConnection c = connections.get(target);
         if (c != null && c.isOpen()) {
@@ -196,10 +181,6 @@ final class Links implements LinkedStorage, ProtocolHandler {
             }
             d.addLast(trace);
         }
-    }
-
-    private static String node(Endpoint endpoint, String disk) {
-        return endpoint + "/" + disk;
     }
 
     private static ByteBuffer encodeRequest(IoRequest request, List<String> hops, String disk, String filter) {
@@ -277,9 +258,9 @@ final class Links implements LinkedStorage, ProtocolHandler {
         }
         List<LinkHop> onward = new ArrayList<>();
         Endpoint self = transport == null ? null : transport.localEndpoint().orElse(null);
-        String here = self == null ? "?" + "/" + disk : node(self, disk);
+        String here = self == null ? "?" + "/" + disk : RedirectHops.node(self, disk);
         try {
-            checkHops(hops, here);
+            RedirectHops.check(hops, here);
             List<String> visited = new ArrayList<>(hops);
             visited.add(here);
             ByteBuffer result = run(op, offset, length, disk, filter, data, new Served(visited, onward));

@@ -10,6 +10,7 @@ import io.vstack.api.io.IoException;
 import io.vstack.api.io.IoRequest;
 import io.vstack.api.io.UpcallFailedException;
 import io.vstack.support.ThreadCounters;
+import io.vstack.support.UpcallGate;
 import java.util.Comparator;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;

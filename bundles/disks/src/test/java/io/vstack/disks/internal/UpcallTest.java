@@ -20,6 +20,8 @@ import io.vstack.api.storage.StorageBackend;
 import io.vstack.disks.internal.TestSupport.Factory;
 import io.vstack.disks.internal.TestSupport.MemoryBackend;
 import io.vstack.disks.internal.TestSupport.Recording;
+import io.vstack.support.UpcallGate;
+import io.vstack.support.UpcallSettings;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;

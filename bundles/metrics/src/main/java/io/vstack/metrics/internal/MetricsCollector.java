@@ -1,6 +1,5 @@
 package io.vstack.metrics.internal;
 
-import io.vstack.api.metrics.Metric;
 import io.vstack.api.metrics.MetricSource;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -62,7 +61,8 @@ public final class MetricsCollector {
         }
     }
 
-    private static Object key(MetricSource source, Map<String, Object> properties) {
+    /** What tells two services apart: the service id (two services may name the same source). */
+    static Object key(MetricSource source, Map<String, Object> properties) {
         Object id = properties.get("service.id");
         return id != null ? id : source;
     }
@@ -95,13 +95,7 @@ public final class MetricsCollector {
 
     private Optional<SourceFigures> read(Entry e) {
         try {
-            Map<String, String> labels = e.source().labels();
-            List<Metric> snapshot = e.source().snapshot();
-            List<Metric> labelled = new ArrayList<>(snapshot.size());
-            for (Metric m : snapshot) {
-                labelled.add(m.withLabels(labels));
-            }
-            return Optional.of(new SourceFigures(e.name(), labels, labelled));
+            return Optional.of(SourceFigures.read(e.name(), e.source()));
         } catch (RuntimeException | LinkageError failure) {
             // A bundle that stops while it is read can throw anything, up to a class it can no longer load.
             failures.increment();

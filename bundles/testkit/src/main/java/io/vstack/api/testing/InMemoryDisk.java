@@ -8,6 +8,7 @@ import io.vstack.api.filter.FilterClass;
 import io.vstack.api.filter.FilterDescriptor;
 import io.vstack.api.filter.IoFilter;
 import io.vstack.api.filter.IoFilterFactory;
+import io.vstack.api.filter.LinkedStorage;
 import io.vstack.api.filter.MissingFilterPolicy;
 import io.vstack.api.io.DiskUnavailableException;
 import io.vstack.api.io.FilterFailedException;
@@ -16,6 +17,10 @@ import io.vstack.api.io.IoChain;
 import io.vstack.api.io.IoException;
 import io.vstack.api.io.IoOp;
 import io.vstack.api.io.IoRequest;
+import io.vstack.api.io.UpcallFailedException;
+import io.vstack.api.transport.Endpoint;
+import io.vstack.support.UpcallGate;
+import io.vstack.support.UpcallSettings;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -62,6 +67,8 @@ public final class InMemoryDisk implements VirtualDisk {
     private final AtomicInteger openHandles = new AtomicInteger();
     private final IoChain storeChain = this::storeIo;
     private volatile boolean removed;
+    /** What its filters redirect through: the instance that serves it ({@link InMemoryLinks#serve}), or none. */
+    private volatile LinkedStorage links = InMemoryLinks.NOT_SERVING;
 
     /** Chain order, as the framework sorts: filter class, then higher rank first, then name. */
     private static final Comparator<FilterDescriptor> ORDER = Comparator
@@ -71,7 +78,8 @@ public final class InMemoryDisk implements VirtualDisk {
     /** Per-thread checksum of a write's bytes, to see a filter change them (nothing allocated per I/O). */
     private static final ThreadLocal<CRC32C> WRITE_SUMS = ThreadLocal.withInitial(CRC32C::new);
 
-    private record Named(FilterDescriptor descriptor, IoFilter filter) {
+    /** A filter in the chain, with its upcall gateway if the framework's way made it (null for a plain filter). */
+    private record Named(FilterDescriptor descriptor, IoFilter filter, UpcallGate upcalls) {
         String name() {
             return descriptor.name();
         }
@@ -97,38 +105,60 @@ public final class InMemoryDisk implements VirtualDisk {
      * it as an {@code INSPECTION} filter. Returns this disk.
      */
     public InMemoryDisk withFilter(String name, IoFilter filter) {
-        filters.add(new Named(new FilterDescriptor(name, FilterClass.INSPECTION, 0, "test filter"), filter));
+        filters.add(new Named(new FilterDescriptor(name, FilterClass.INSPECTION, 0, "test filter"), filter, null));
         return this;
     }
 
     /**
-     * Attaches a filter as the framework does: the framework's key
-     * {@value MissingFilterPolicy#CONFIG_KEY} is checked and taken out of {@code config}, the
+     * Attaches a filter as the framework does: the framework's keys
+     * ({@value MissingFilterPolicy#CONFIG_KEY} and the upcall keys of
+     * {@link io.vstack.api.filter.UpcallGateway}) are checked and taken out of {@code config}, the
      * factory creates the filter from a {@link TestFilterContext} of this disk (host {@code esx1})
      * and the rest of {@code config}, and the filter takes its place in chain order. Returns this
      * disk.
+     * <p>The context's {@link TestFilterContext#upcalls() upcall gateway} is the framework's own,
+     * for this filter on this disk: a failed upcall the filter lets out of {@code submit} fails the
+     * request, or with {@code onUpcallFailure=bypass} passes it on below the filter. Its
+     * {@link TestFilterContext#linkedStorage() linked storage} redirects through the
+     * {@link InMemoryLinks} instance that {@linkplain InMemoryLinks#serve serves} this disk (until
+     * one does, a redirect fails as in a process whose transport is not serving).
      *
      * @param stateDirectory the filter's state directory (a test's temporary directory)
-     * @throws IllegalArgumentException if the filter is already attached, or the factory (or the
+     * @throws IllegalArgumentException if the filter is already attached, or the factory (or a
      *         framework's key) refuses the config
      */
     public InMemoryDisk withFilter(IoFilterFactory factory, Map<String, String> config, Path stateDirectory) {
         FilterDescriptor descriptor = factory.descriptor();
-        Map<String, String> filterConfig = new HashMap<>(config);
-        String onMissing = filterConfig.remove(MissingFilterPolicy.CONFIG_KEY);
+        Map<String, String> attachConfig = new HashMap<>(config);
+        String onMissing = attachConfig.remove(MissingFilterPolicy.CONFIG_KEY);
         if (onMissing != null) {
             MissingFilterPolicy.parse(onMissing);
         }
+        String name = descriptor.name();
+        UpcallSettings settings;
+        try {
+            settings = UpcallSettings.parse(attachConfig, TestFilterContext.FILTER_TIMEOUT);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("filter " + name + ": " + e.getMessage(), e);
+        }
         synchronized (filters) {
-            if (filters.stream().anyMatch(f -> f.name().equals(descriptor.name()))) {
-                throw new IllegalArgumentException("filter " + descriptor.name() + " is already attached to disk " + id);
+            if (filters.stream().anyMatch(f -> f.name().equals(name))) {
+                throw new IllegalArgumentException("filter " + name + " is already attached to disk " + id);
             }
-            IoFilter filter = factory.create(TestFilterContext.of(id, capacity(), blockSize, filterConfig, stateDirectory));
+            UpcallGate upcalls = new UpcallGate(id, name, settings);
+            IoFilter filter;
+            try {
+                filter = factory.create(new TestFilterContext(id, "esx1", capacity(), blockSize,
+                        UpcallSettings.filterConfig(attachConfig), stateDirectory, upcalls, this::redirect));
+            } catch (RuntimeException e) {
+                upcalls.abort("filter " + name + " could not be created");
+                throw e;
+            }
             int at = 0;
             while (at < filters.size() && ORDER.compare(filters.get(at).descriptor(), descriptor) <= 0) {
                 at++;
             }
-            filters.add(at, new Named(descriptor, filter));
+            filters.add(at, new Named(descriptor, filter, upcalls));
         }
         return this;
     }
@@ -144,9 +174,10 @@ public final class InMemoryDisk implements VirtualDisk {
     }
 
     /**
-     * Takes filter {@code name} out of the chain and calls its {@link IoFilter#close()}, as a
-     * detach does once the filter's requests are over. Handles opened before keep the chain they
-     * were opened with.
+     * Takes filter {@code name} out of the chain, calls its {@link IoFilter#close()} and closes its
+     * upcall gateway, as a detach does once the filter's requests are over (this disk does not
+     * wait for them: detach when none runs). Handles opened before keep the chain they were
+     * opened with; an upcall of the filter fails from now on.
      *
      * @throws IllegalArgumentException if no such filter is attached
      */
@@ -154,6 +185,49 @@ public final class InMemoryDisk implements VirtualDisk {
         Named named = named(name);
         filters.remove(named);
         named.filter().close();
+        if (named.upcalls() != null) {
+            named.upcalls().abort("filter " + name + " was unlinked from disk " + id);
+        }
+    }
+
+    /**
+     * Does to filter {@code name}'s upcalls what the framework does when the filter's bundle goes
+     * away: every pending upcall fails at once with an {@link UpcallFailedException} ("filter
+     * <i>name</i>'s bundle went away"; its request fails, or bypasses the filter), the upcall
+     * threads are interrupted, and later upcalls fail at once. The filter stays in the chain.
+     *
+     * @return the upcalls that were pending
+     * @throws IllegalArgumentException if no such filter is attached, or it is a plain filter
+     */
+    public int abortUpcalls(String name) {
+        return gate(name).abort("filter " + name + "'s bundle went away");
+    }
+
+    /** Upcalls of filter {@code name} whose I/O thread waits now (to wait for a test's requests to be held). */
+    public int pendingUpcalls(String name) {
+        return gate(name).pending();
+    }
+
+    /** Upcall threads of filter {@code name} alive now (they end when idle, and after an abort once their function returns). */
+    public int upcallThreads(String name) {
+        return gate(name).threads();
+    }
+
+    private UpcallGate gate(String name) {
+        UpcallGate gate = named(name).upcalls();
+        if (gate == null) {
+            throw new IllegalArgumentException("filter " + name + " of disk " + id + " was added as a plain filter: it has no upcalls");
+        }
+        return gate;
+    }
+
+    /** Set by the {@link InMemoryLinks} that serves this disk. */
+    void linkedStorage(LinkedStorage linkedStorage) {
+        links = linkedStorage;
+    }
+
+    private void redirect(IoRequest request, Endpoint target, String diskId, String filter) throws IoException {
+        links.redirect(request, target, diskId, filter);
     }
 
     private Named named(String name) {
@@ -254,6 +328,12 @@ public final class InMemoryDisk implements VirtualDisk {
         long sum = write ? sum(buffer, position) : 0;
         try {
             stage.filter().submit(request, below);
+        } catch (UpcallFailedException e) {
+            UpcallGate upcalls = stage.upcalls();
+            if (upcalls == null || !stage.name().equals(e.filter()) || !upcalls.bypass()) {
+                throw e; // this filter's without bypass, or another filter's, below this one
+            }
+            below.proceed(request);
         } catch (IoException e) {
             throw e;
         } catch (RuntimeException e) {

@@ -8,7 +8,10 @@
  * order by class and rank, exceptions turned into
  * {@link io.vstack.api.io.FilterFailedException}, the data contract checked), so a filter's unit
  * test writes and reads through it;</li>
- * <li>{@link io.vstack.api.testing.TestFilterContext}: a filter's context as a plain value;</li>
+ * <li>{@link io.vstack.api.testing.TestFilterContext}: a filter's context as a plain value, with
+ * the framework's own upcall gateway;</li>
+ * <li>{@link io.vstack.api.testing.InMemoryLinks}: linked storage between framework instances in
+ * memory, so a filter that redirects requests to another instance's disk runs in a unit test;</li>
  * <li>{@link io.vstack.api.testing.InMemoryDiskManager}, {@link io.vstack.api.testing.FakeHosts},
  * {@link io.vstack.api.testing.FakeMemory}, {@link io.vstack.api.testing.InMemoryTraceReader}:
  * fakes of the services a component finds disks, hosts, memory and traces through;</li>

@@ -1,4 +1,4 @@
-package io.vstack.disks.internal;
+package io.vstack.support;
 
 import io.vstack.api.Durations;
 import io.vstack.api.filter.Upcall;
@@ -25,7 +25,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The {@link UpcallGateway} of one filter on one disk: a bounded executor of its own (threads
+ * The {@link UpcallGateway} of one filter on one disk, as the filter framework (bundle
+ * {@code disks}) runs it and the testkit's in-memory disk does: a bounded executor of its own (threads
  * {@code vstack-upcall-<disk>-<filter>-<n>}, started on demand, ended after 10 s idle; a bounded
  * queue), the I/O thread's timed wait, and the abort that fails every pending upcall at once.
  * <p>Deadlines: the I/O thread waits for the result at most {@link UpcallSettings#timeout()}
@@ -34,7 +35,7 @@ import org.slf4j.LoggerFactory;
  * anywhere else in the filter: its interrupt ends the wait here, and the request fails with the
  * watchdog's {@link io.vstack.api.io.FilterTimeoutException}.
  */
-final class UpcallGate implements UpcallGateway {
+public final class UpcallGate implements UpcallGateway {
 
     private static final Logger LOG = LoggerFactory.getLogger(UpcallGate.class);
     private static final long KEEP_ALIVE_SECONDS = 10;
@@ -53,7 +54,8 @@ final class UpcallGate implements UpcallGateway {
     private final AtomicBoolean timeoutLogged = new AtomicBoolean();
     private final AtomicBoolean failureLogged = new AtomicBoolean();
 
-    UpcallGate(String diskId, String filter, UpcallSettings settings) {
+    /** A gateway for filter {@code filter} on disk {@code diskId}; its threads start on demand. */
+    public UpcallGate(String diskId, String filter, UpcallSettings settings) {
         this.diskId = diskId;
         this.filter = filter;
         this.settings = settings;
@@ -70,7 +72,7 @@ final class UpcallGate implements UpcallGateway {
     }
 
     /** Whether a failed upcall lets the request pass on below the filter. */
-    boolean bypass() {
+    public boolean bypass() {
         return settings.bypass();
     }
 
@@ -120,7 +122,7 @@ final class UpcallGate implements UpcallGateway {
         } catch (ExecutionException e) {
             failures.increment();
             Throwable cause = e.getCause();
-            String message = "disk " + diskId + ": filter " + filter + "'s upcall failed: " + Stage.describe(cause);
+            String message = "disk " + diskId + ": filter " + filter + "'s upcall failed: " + describe(cause);
             if (failureLogged.compareAndSet(false, true)) {
                 LOG.warn("{} (logged once, filter:list shows the last)", message, cause);
             }
@@ -145,6 +147,12 @@ final class UpcallGate implements UpcallGateway {
                 + "); the " + what(request) + " failed", null);
     }
 
+    /** A failure as one line: the exception and where it was thrown. */
+    private static String describe(Throwable e) {
+        StackTraceElement[] trace = e.getStackTrace();
+        return trace.length == 0 ? e.toString() : e + " at " + trace[0];
+    }
+
     private static String what(IoRequest request) {
         return request == null ? "request" : request.op() + " at offset " + request.offset();
     }
@@ -156,7 +164,7 @@ final class UpcallGate implements UpcallGateway {
      *
      * @return the upcalls that were pending
      */
-    int abort(String reason) {
+    public int abort(String reason) {
         synchronized (this) {
             if (abortReason == null) {
                 abortReason = reason;
@@ -176,25 +184,27 @@ final class UpcallGate implements UpcallGateway {
     }
 
     /** Upcalls whose I/O thread waits now. */
-    int pending() {
+    public int pending() {
         return pending.size();
     }
 
     /** Upcall threads alive now (they end when idle, and after an abort once the user function returns). */
-    int threads() {
+    public int threads() {
         return executor.getPoolSize();
     }
 
     /** Upcalls run, timed out, failed (threw, queue full, aborted). */
-    long calls() {
+    public long calls() {
         return calls.sum();
     }
 
-    long timeouts() {
+    /** Upcalls that gave no result by the deadline. */
+    public long timeouts() {
         return timeouts.sum();
     }
 
-    long failures() {
+    /** Upcalls that threw, found the queue full or were aborted. */
+    public long failures() {
         return failures.sum();
     }
 }

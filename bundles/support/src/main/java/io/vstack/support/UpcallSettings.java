@@ -1,4 +1,4 @@
-package io.vstack.disks.internal;
+package io.vstack.support;
 
 import io.vstack.api.Durations;
 import io.vstack.api.UserText;
@@ -17,12 +17,12 @@ import java.util.Map;
  * @param queue   upcalls that may wait for a thread
  * @param bypass  a failed upcall lets the request pass on below the filter instead of failing it
  */
-record UpcallSettings(Duration timeout, int threads, int queue, boolean bypass) {
+public record UpcallSettings(Duration timeout, int threads, int queue, boolean bypass) {
 
-    static final int DEFAULT_THREADS = 2;
-    static final int MAX_THREADS = 64;
-    static final int DEFAULT_QUEUE = 1024;
-    static final int MAX_QUEUE = 65536;
+    public static final int DEFAULT_THREADS = 2;
+    public static final int MAX_THREADS = 64;
+    public static final int DEFAULT_QUEUE = 1024;
+    public static final int MAX_QUEUE = 65536;
 
     /**
      * Reads the upcall keys of an attachment's configuration.
@@ -30,7 +30,7 @@ record UpcallSettings(Duration timeout, int threads, int queue, boolean bypass) 
      * @param filterTimeout the disk manager's filter timeout: the default and the most {@code upcallTimeout} may be
      * @throws IllegalArgumentException naming the key whose value is wrong
      */
-    static UpcallSettings parse(Map<String, String> config, Duration filterTimeout) {
+    public static UpcallSettings parse(Map<String, String> config, Duration filterTimeout) {
         Duration timeout = filterTimeout;
         String text = config.get(UpcallGateway.TIMEOUT_KEY);
         if (text != null) {
@@ -58,7 +58,7 @@ record UpcallSettings(Duration timeout, int threads, int queue, boolean bypass) 
     }
 
     /** The configuration without the framework's upcall keys: what the filter is given. */
-    static Map<String, String> filterConfig(Map<String, String> config) {
+    public static Map<String, String> filterConfig(Map<String, String> config) {
         Map<String, String> rest = new HashMap<>(config);
         rest.remove(UpcallGateway.TIMEOUT_KEY);
         rest.remove(UpcallGateway.THREADS_KEY);
