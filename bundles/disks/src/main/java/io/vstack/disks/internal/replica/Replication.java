@@ -1,0 +1,211 @@
+package io.vstack.disks.internal.replica;
+
+import io.vstack.api.UserText;
+import io.vstack.api.disk.VirtualDisk;
+import io.vstack.api.replication.RecoveryPoint;
+import io.vstack.api.replication.ReplicaStatus;
+import io.vstack.api.replication.ReplicationException;
+import io.vstack.api.replication.ReplicationService;
+import io.vstack.api.transport.Endpoint;
+import io.vstack.api.transport.Transport;
+import io.vstack.api.transport.TransportException;
+import io.vstack.disks.internal.DiskAdmin;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The replication service as a plain object: the primaries of this process, each cycling on the
+ * shipping threads {@code vstack-replica-<n>} (a bounded pool), and the {@link RecoverySite} for
+ * disks replicated here. A primary seals at a fixed rate, every {@code rpo} from the previous
+ * seal; a shipment that takes longer makes the next seal follow at once.
+ */
+public final class Replication implements ReplicationService, AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Replication.class);
+
+    private final DiskAdmin disks;
+    private final Transport transport;
+    private final RecoverySite site;
+    private final ReplicaFilterFactory filters;
+    private final ScheduledExecutorService shipping;
+    private final Map<String, Running> primaries = new ConcurrentHashMap<>();
+
+    private static final class Running {
+        final Primary primary;
+        volatile ScheduledFuture<?> next;
+        volatile boolean stopped;
+
+        Running(Primary primary) {
+            this.primary = primary;
+        }
+    }
+
+    /** A service over {@code disks} shipping through {@code transport} with {@code threads} shipping threads. */
+    public Replication(DiskAdmin disks, Transport transport, RecoverySite site, ReplicaFilterFactory filters, int threads) {
+        this.disks = disks;
+        this.transport = transport;
+        this.site = site;
+        this.filters = filters;
+        AtomicInteger n = new AtomicInteger();
+        ScheduledThreadPoolExecutor pool = new ScheduledThreadPoolExecutor(threads, r -> {
+            Thread t = new Thread(r, "vstack-replica-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        pool.setRemoveOnCancelPolicy(true);
+        this.shipping = pool;
+    }
+
+    /** The write-tracking filter factory (registered with the disk manager). */
+    public ReplicaFilterFactory filters() {
+        return filters;
+    }
+
+    /** The recovery site (registered with the transport). */
+    public RecoverySite site() {
+        return site;
+    }
+
+    @Override
+    public ReplicaStatus enable(String diskId, Endpoint target, Duration rpo, int keep) throws ReplicationException {
+        if (rpo.compareTo(MIN_RPO) < 0) {
+            throw new IllegalArgumentException("rpo " + rpo.toMillis() + " ms is below the minimum of 1 s");
+        }
+        if (keep < 1) {
+            throw new IllegalArgumentException("keep " + keep + " must be 1 or more");
+        }
+        Primary primary = start(diskId, target, rpo, keep);
+        Running running = new Running(primary);
+        if (primaries.putIfAbsent(diskId, running) != null) {
+            throw new ReplicationException("disk " + diskId + " is replicated already; replica:disable it first");
+        }
+        running.next = shipping.schedule(() -> run(running), 0, TimeUnit.MILLISECONDS);
+        LOG.info("Replicating disk {} to {} every {} ms, keeping {} point(s)", diskId, target, rpo.toMillis(), keep);
+        return primary.status();
+    }
+
+    /** Checks the disk and the target, attaches the tracking filter; does not schedule. */
+    Primary start(String diskId, Endpoint target, Duration rpo, int keep) throws ReplicationException {
+        VirtualDisk disk = disks.disk(diskId).orElseThrow(() -> new ReplicationException("no disk named " + UserText.quote(diskId)
+                + "; disk:list shows the disks"));
+        if (primaries.containsKey(diskId)) {
+            throw new ReplicationException("disk " + diskId + " is replicated already; replica:disable it first");
+        }
+        boolean attached = disk.info().filters().stream().anyMatch(f -> f.descriptor().name().equals(ReplicaFilterFactory.NAME));
+        if (!attached) {
+            try {
+                disks.attach(diskId, ReplicaFilterFactory.NAME, Map.of());
+            } catch (IllegalArgumentException | IllegalStateException e) {
+                throw new ReplicationException("disk " + diskId + " cannot be tracked: " + e.getMessage(), e);
+            }
+        }
+        DirtyTracker tracker = filters.tracker(diskId);
+        if (tracker == null) {
+            throw new ReplicationException("disk " + diskId + ": the replica filter is not running on it");
+        }
+        Primary primary = new Primary(diskId, target, rpo, keep, transport, tracker, disk);
+        try {
+            primary.connect();
+        } catch (TransportException e) {
+            primary.close();
+            if (!attached) {
+                disks.detach(diskId, ReplicaFilterFactory.NAME);
+            }
+            throw new ReplicationException("target " + target + " for disk " + diskId + " is unreachable: " + e.getMessage(), e);
+        }
+        return primary;
+    }
+
+    private void run(Running running) {
+        if (running.stopped) {
+            return;
+        }
+        long started = System.nanoTime();
+        running.primary.cycle();
+        if (!running.stopped) {
+            long delay = Math.max(0, running.primary.rpo.toNanos() - (System.nanoTime() - started));
+            running.next = shipping.schedule(() -> run(running), delay, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    @Override
+    public List<ReplicaStatus> status() {
+        List<ReplicaStatus> out = new ArrayList<>(site.status());
+        primaries.values().forEach(r -> out.add(r.primary.status()));
+        out.sort(Comparator.comparing(ReplicaStatus::disk).thenComparing(ReplicaStatus::role));
+        return out;
+    }
+
+    @Override
+    public List<RecoveryPoint> points(String diskId) throws ReplicationException {
+        return site.points(diskId);
+    }
+
+    @Override
+    public String testFailover(String diskId, long sequence, String name) throws ReplicationException {
+        return site.testFailover(diskId, sequence, name);
+    }
+
+    @Override
+    public String failover(String diskId) throws ReplicationException {
+        return site.failover(diskId);
+    }
+
+    @Override
+    public void disable(String diskId) throws ReplicationException {
+        Running running = primaries.remove(diskId);
+        if (running == null) {
+            site.disable(diskId);
+            return;
+        }
+        stop(running);
+        try {
+            disks.detach(diskId, ReplicaFilterFactory.NAME);
+        } catch (IllegalArgumentException e) {
+            LOG.debug("disk {}: the replica filter was detached already", diskId, e);
+        }
+        filters.forget(diskId);
+        LOG.info("Replication of disk {} stopped", diskId);
+    }
+
+    private static void stop(Running running) {
+        running.stopped = true;
+        ScheduledFuture<?> next = running.next;
+        if (next != null) {
+            next.cancel(false);
+        }
+        running.primary.close();
+    }
+
+    /** The primary of {@code diskId}, for tests. */
+    Primary primary(String diskId) {
+        Running r = primaries.get(diskId);
+        return r == null ? null : r.primary;
+    }
+
+    /** Stops every primary and the shipping threads (their trackers stay attached). */
+    @Override
+    public void close() {
+        primaries.values().forEach(Replication::stop);
+        primaries.clear();
+        shipping.shutdown();
+        try {
+            if (!shipping.awaitTermination(5, TimeUnit.SECONDS)) {
+                LOG.warn("replication shipping threads did not stop within 5 s");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
