@@ -44,7 +44,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ReplicationTest {
 
     private static final int BLOCK = 4096;
-    private static final long SIZE = 8L << 20;
+    static final long SIZE = 8L << 20;
 
     /** One site: a disk manager, a transport endpoint and the replication service. */
     static final class Site implements AutoCloseable {
@@ -234,6 +234,40 @@ class ReplicationTest {
         assertTrue(p.cycle(), p.status().state());
         assertEquals(List.of(1L, 2L), recovery.replication.points("d1").stream().map(RecoveryPoint::sequence).toList());
         assertEquals(sealed.get(2L), recoveryChecksum("d1.rp2"), "the resync from the bitmap carries the blocks of the lost delta");
+    }
+
+    @Test
+    void killOfThePrimaryMidShipLeavesTheLastCompletePoint() throws Exception {
+        Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+                System.getProperty("java.class.path"), ShipperMain.class.getName(), dir.resolve("child").toString(),
+                recovery.endpoint().toString()).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        Map<Long, String> childSeals = new ConcurrentHashMap<>();
+        try (java.io.BufferedReader out = new java.io.BufferedReader(new java.io.InputStreamReader(child.getInputStream(),
+                java.nio.charset.StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = out.readLine()) != null && !line.equals("MIDSHIP")) {
+                if (line.startsWith("SEALED ")) {
+                    String[] f = line.split(" ");
+                    childSeals.put(Long.parseLong(f[1]), f[2]);
+                }
+            }
+            assertEquals("MIDSHIP", line, "the child stopped before shipping delta 2");
+            child.destroyForcibly(); // SIGKILL: no shutdown hook, no close, the socket just dies
+            assertTrue(child.waitFor(30, TimeUnit.SECONDS));
+        } finally {
+            child.destroyForcibly();
+        }
+        assertEquals(137, child.exitValue(), "killed by signal 9");
+        assertEquals(List.of(1L), recovery.replication.points("d1").stream().map(RecoveryPoint::sequence).toList(),
+                "the partial delta 2 is never a point");
+        assertEquals(childSeals.get(1L), recoveryChecksum("d1.rp1"), "the last complete point is intact");
+        // A new primary takes over the disk's name: the site learns it holds point 1 and drops the partial delta.
+        disk("d1");
+        fill("d1", 2 << 20, 9);
+        Primary p = manual("d1", 5);
+        assertTrue(p.cycle(), p.status().state());
+        assertEquals(List.of(1L, 2L), recovery.replication.points("d1").stream().map(RecoveryPoint::sequence).toList());
+        assertEquals(sealed.get(2L), recoveryChecksum("d1.rp2"));
     }
 
     @Test
