@@ -148,7 +148,7 @@ public final class ReplicationBench {
             disks.backendAdded("local", new LocalStorageBackend(hosts, dir.resolve("stores"), false));
             transport = new TransportService(TransportSettings.loopback()).start();
             RecoverySite site = new RecoverySite(disks, dir.resolve("replica"), () -> new RecoverySite.Placement(BackendType.LOCAL, "bench"));
-            replication = new Replication(disks, transport, site, new ReplicaFilterFactory(), 2);
+            replication = new Replication(disks, transport, site, new ReplicaFilterFactory(), 2, dir.resolve("replica-primary"));
             disks.factoryAdded(replication.filters());
             transport.addHandler(Wire.PROTOCOL, site);
         }

@@ -2,6 +2,7 @@ package io.vstack.disks.internal.replica;
 
 import io.vstack.api.UserText;
 import io.vstack.api.disk.VirtualDisk;
+import io.vstack.api.io.IoException;
 import io.vstack.api.replication.RecoveryPoint;
 import io.vstack.api.replication.ReplicaStatus;
 import io.vstack.api.replication.ReplicationException;
@@ -10,17 +11,24 @@ import io.vstack.api.transport.Endpoint;
 import io.vstack.api.transport.Transport;
 import io.vstack.api.transport.TransportException;
 import io.vstack.disks.internal.DiskAdmin;
+import io.vstack.support.StoreFiles;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,6 +48,8 @@ public final class Replication implements ReplicationService, AutoCloseable {
     private final ReplicaFilterFactory filters;
     private final ScheduledExecutorService shipping;
     private final Map<String, Running> primaries = new ConcurrentHashMap<>();
+    /** Where each primary's settings are kept ({@code <disk>.properties}), so that it resumes after a restart. */
+    private final Path settings;
 
     private static final class Running {
         final Primary primary;
@@ -52,8 +62,10 @@ public final class Replication implements ReplicationService, AutoCloseable {
     }
 
     /** A service over {@code disks} shipping through {@code transport} with {@code threads} shipping threads. */
-    public Replication(DiskAdmin disks, Transport transport, RecoverySite site, ReplicaFilterFactory filters, int threads) {
+    public Replication(DiskAdmin disks, Transport transport, RecoverySite site, ReplicaFilterFactory filters, int threads,
+                       Path settings) {
         this.disks = disks;
+        this.settings = settings;
         this.transport = transport;
         this.site = site;
         this.filters = filters;
@@ -90,6 +102,17 @@ public final class Replication implements ReplicationService, AutoCloseable {
         if (primaries.putIfAbsent(diskId, running) != null) {
             throw new ReplicationException("disk " + diskId + " is replicated already; replica:disable it first");
         }
+        try {
+            Properties p = new Properties();
+            p.setProperty("target", target.toString());
+            p.setProperty("rpo.millis", Long.toString(rpo.toMillis()));
+            p.setProperty("keep", Integer.toString(keep));
+            StoreFiles.writeAtomically(settingsFile(diskId), p, " vstack replication: disk " + diskId + " replicates to " + target);
+        } catch (IOException e) {
+            primaries.remove(diskId);
+            primary.close();
+            throw new ReplicationException("disk " + diskId + ": cannot record its replication settings: " + e.getMessage(), e);
+        }
         running.next = shipping.schedule(() -> run(running), 0, TimeUnit.MILLISECONDS);
         LOG.info("Replicating disk {} to {} every {} ms, keeping {} point(s)", diskId, target, rpo.toMillis(), keep);
         return primary.status();
@@ -125,6 +148,64 @@ public final class Replication implements ReplicationService, AutoCloseable {
             throw new ReplicationException("target " + target + " for disk " + diskId + " is unreachable: " + e.getMessage(), e);
         }
         return primary;
+    }
+
+    private Path settingsFile(String diskId) {
+        return settings.resolve(diskId + ".properties");
+    }
+
+    /**
+     * Resumes the primaries recorded in the settings directory (after a restart): each starts once
+     * its disk's {@code replica} filter runs again, and its first delta is the whole disk (what was
+     * shipped before is not known). An unreachable target is retried every RPO.
+     */
+    public void resume() throws IOException {
+        Files.createDirectories(settings);
+        try (Stream<Path> files = Files.list(settings)) {
+            for (Path f : files.filter(x -> x.getFileName().toString().endsWith(".properties")).sorted().toList()) {
+                String name = f.getFileName().toString();
+                String diskId = name.substring(0, name.length() - ".properties".length());
+                try {
+                    Properties p = StoreFiles.readProperties(f);
+                    Endpoint target = Endpoint.parse(p.getProperty("target"));
+                    Duration rpo = Duration.ofMillis(Long.parseLong(p.getProperty("rpo.millis")));
+                    int keep = Integer.parseInt(p.getProperty("keep"));
+                    shipping.execute(() -> resume(diskId, target, rpo, keep, 0));
+                } catch (IOException | RuntimeException e) {
+                    LOG.warn("replication of disk {} not resumed: {} is unreadable: {}", diskId, f, e.getMessage(), e);
+                }
+            }
+        }
+    }
+
+    private void resume(String diskId, Endpoint target, Duration rpo, int keep, int attempt) {
+        Optional<VirtualDisk> disk = disks.disk(diskId);
+        if (disk.isEmpty()) {
+            LOG.warn("replication of disk {} not resumed: the disk is gone", diskId);
+            return;
+        }
+        DirtyTracker tracker = filters.tracker(diskId);
+        if (tracker == null) {
+            try {
+                disk.get().open("replica").close(); // instantiates the chain, and so the filter, if its factory is bound
+            } catch (IoException e) {
+                LOG.debug("disk {} cannot be opened yet", diskId, e);
+            }
+            tracker = filters.tracker(diskId);
+        }
+        if (tracker == null) {
+            if (attempt < 60) {
+                shipping.schedule(() -> resume(diskId, target, rpo, keep, attempt + 1), 1, TimeUnit.SECONDS);
+            } else {
+                LOG.warn("replication of disk {} not resumed: its replica filter did not come up in 60 s", diskId);
+            }
+            return;
+        }
+        Running running = new Running(new Primary(diskId, target, rpo, keep, transport, tracker, disk.get()));
+        if (primaries.putIfAbsent(diskId, running) == null) {
+            LOG.info("Replication of disk {} to {} resumed; its next delta is the whole disk", diskId, target);
+            running.next = shipping.schedule(() -> run(running), 0, TimeUnit.MILLISECONDS);
+        }
     }
 
     private void run(Running running) {
@@ -170,6 +251,12 @@ public final class Replication implements ReplicationService, AutoCloseable {
             return;
         }
         stop(running);
+        try {
+            StoreFiles.deleteDurably(settingsFile(diskId));
+        } catch (IOException e) {
+            throw new ReplicationException("replication of disk " + diskId + " is stopped, but its settings file cannot be removed"
+                    + " (it would resume after a restart): " + e.getMessage(), e);
+        }
         try {
             disks.detach(diskId, ReplicaFilterFactory.NAME);
         } catch (IllegalArgumentException e) {

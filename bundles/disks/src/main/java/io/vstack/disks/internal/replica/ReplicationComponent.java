@@ -55,7 +55,13 @@ public final class ReplicationComponent implements ReplicationService, IoFilterF
         } catch (IOException e) {
             throw new UncheckedIOException("replication: cannot load " + directory + ": " + e.getMessage(), e);
         }
-        this.replication = new Replication(disks, transport, site, new ReplicaFilterFactory(), SHIPPING_THREADS);
+        this.replication = new Replication(disks, transport, site, new ReplicaFilterFactory(), SHIPPING_THREADS,
+                directory.resolve("primary"));
+        try {
+            replication.resume(); // schedules each on the shipping threads, which wait for the disk's filter
+        } catch (IOException e) {
+            LOG.warn("replication: the primaries recorded in {} are not resumed: {}", directory.resolve("primary"), e.getMessage(), e);
+        }
         LOG.info("Replication ready (recovery state in {})", directory);
     }
 

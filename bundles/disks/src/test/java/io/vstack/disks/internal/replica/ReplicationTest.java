@@ -53,13 +53,18 @@ class ReplicationTest {
         final Replication replication;
 
         Site(Path dir) throws Exception {
+            this(dir, new MemoryBackend(1));
+        }
+
+        /** A site whose stores are {@code backend}'s (give the same one again for a restart). */
+        Site(Path dir, MemoryBackend backend) throws Exception {
             disks = new DiskService(dir.resolve("disks"), Duration.ofSeconds(30), disk -> () -> { });
-            disks.backendAdded("local", new MemoryBackend(1));
+            disks.backendAdded("local", backend);
             disks.hostAdded(new FakeHost("esx1"));
             transport = LoopbackTransports.start();
             RecoverySite site = new RecoverySite(disks, dir.resolve("replica"),
                     () -> new RecoverySite.Placement(BackendType.LOCAL, "esx1"));
-            replication = new Replication(disks, transport, site, new ReplicaFilterFactory(), 2);
+            replication = new Replication(disks, transport, site, new ReplicaFilterFactory(), 2, dir.resolve("replica-primary"));
             disks.factoryAdded(replication.filters());
             transport.addHandler(Wire.PROTOCOL, site);
         }
@@ -268,6 +273,31 @@ class ReplicationTest {
         assertTrue(p.cycle(), p.status().state());
         assertEquals(List.of(1L, 2L), recovery.replication.points("d1").stream().map(RecoveryPoint::sequence).toList());
         assertEquals(sealed.get(2L), recoveryChecksum("d1.rp2"));
+    }
+
+    @Test
+    void aRestartedPrimaryResumesAndShipsTheWholeDiskAsItsNextPoint() throws Exception {
+        MemoryBackend stores = new MemoryBackend(1);
+        primary.close();
+        primary = new Site(dir.resolve("primary2"), stores);
+        disk("d1");
+        fill("d1", 2 << 20, 21);
+        primary.replication.enable("d1", recovery.endpoint(), Duration.ofSeconds(1), 5);
+        eventually(() -> primary.replication.primary("d1").acknowledged() >= 1);
+        primary.close();
+        primary = new Site(dir.resolve("primary2"), stores);
+        primary.replication.resume();
+        eventually(() -> primary.replication.primary("d1") != null && primary.replication.primary("d1").acknowledged() >= 2);
+        List<RecoveryPoint> points = recovery.replication.points("d1");
+        String newest = points.get(points.size() - 1).disk();
+        try (DiskHandle h = primary.disks.disk("d1").orElseThrow().open("check")) {
+            assertEquals(checksum(h), recoveryChecksum(newest), "no writes since the restart: the newest point is the disk");
+        }
+        primary.replication.disable("d1");
+        primary.close();
+        primary = new Site(dir.resolve("primary2"), stores);
+        primary.replication.resume();
+        assertEquals(null, primary.replication.primary("d1"), "a disabled replication does not resume");
     }
 
     @Test
