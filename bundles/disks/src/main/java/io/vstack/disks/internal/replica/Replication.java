@@ -3,6 +3,7 @@ package io.vstack.disks.internal.replica;
 import io.vstack.api.UserText;
 import io.vstack.api.disk.VirtualDisk;
 import io.vstack.api.io.IoException;
+import io.vstack.api.metrics.Metric;
 import io.vstack.api.replication.RecoveryPoint;
 import io.vstack.api.replication.ReplicaStatus;
 import io.vstack.api.replication.ReplicationException;
@@ -16,9 +17,11 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
@@ -225,6 +228,25 @@ public final class Replication implements ReplicationService, AutoCloseable {
         List<ReplicaStatus> out = new ArrayList<>(site.status());
         primaries.values().forEach(r -> out.add(r.primary.status()));
         out.sort(Comparator.comparing(ReplicaStatus::disk).thenComparing(ReplicaStatus::role));
+        return out;
+    }
+
+    /**
+     * The figures of each replication, labelled {@code disk} and {@code role}: the last point's
+     * sequence and age, dirty blocks, bytes shipped or applied, chunks resent.
+     */
+    public List<Metric> metrics() {
+        List<Metric> out = new ArrayList<>();
+        Instant now = Instant.now();
+        for (ReplicaStatus s : status()) {
+            Map<String, String> labels = Map.of("disk", s.disk(), "role", s.role().name().toLowerCase(Locale.ROOT));
+            out.add(Metric.gauge("last_point", "sequence", s.lastSequence(), labels));
+            s.lastPointAt().ifPresent(t -> out.add(Metric.gauge("point_age", "seconds", Duration.between(t, now).toMillis() / 1e3,
+                    labels)));
+            out.add(Metric.gauge("dirty_blocks", "blocks", s.dirtyBlocks(), labels));
+            out.add(Metric.counter("bytes", "bytes", s.bytesShipped(), labels));
+            out.add(Metric.counter("resends", "chunks", s.resends(), labels));
+        }
         return out;
     }
 

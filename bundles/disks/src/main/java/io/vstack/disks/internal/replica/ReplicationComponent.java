@@ -4,6 +4,8 @@ import io.vstack.api.filter.FilterContext;
 import io.vstack.api.filter.FilterDescriptor;
 import io.vstack.api.filter.IoFilter;
 import io.vstack.api.filter.IoFilterFactory;
+import io.vstack.api.metrics.Metric;
+import io.vstack.api.metrics.MetricSource;
 import io.vstack.api.replication.RecoveryPoint;
 import io.vstack.api.replication.ReplicaStatus;
 import io.vstack.api.replication.ReplicationException;
@@ -32,13 +34,14 @@ import org.slf4j.LoggerFactory;
 /**
  * Replication to a recovery site as a component: the {@link ReplicationService}, the
  * {@value ReplicaFilterFactory#NAME} filter (whiteboard, found by the disk manager) and the
- * recovery site's protocol {@value Wire#PROTOCOL} (whiteboard, found by the transport). Recovery
+ * recovery site's protocol {@value Wire#PROTOCOL} (whiteboard, found by the transport) and the
+ * metric source {@code replica} (each replication's figures, labelled by disk and role). Recovery
  * chains are created on the {@code local} backend (else the first backend present) and the first
  * host; their state lives in {@code ${karaf.data}/vstack/replica}.
  */
-@Component(service = {ReplicationService.class, IoFilterFactory.class, ProtocolHandler.class}, immediate = true,
-        property = ProtocolHandler.PROTOCOL_PROPERTY + "=" + Wire.PROTOCOL)
-public final class ReplicationComponent implements ReplicationService, IoFilterFactory, ProtocolHandler {
+@Component(service = {ReplicationService.class, IoFilterFactory.class, ProtocolHandler.class, MetricSource.class}, immediate = true,
+        property = {ProtocolHandler.PROTOCOL_PROPERTY + "=" + Wire.PROTOCOL, MetricSource.SOURCE_PROPERTY + "=replica"})
+public final class ReplicationComponent implements ReplicationService, IoFilterFactory, ProtocolHandler, MetricSource {
 
     private static final Logger LOG = LoggerFactory.getLogger(ReplicationComponent.class);
     private static final int SHIPPING_THREADS = 2;
@@ -93,6 +96,16 @@ public final class ReplicationComponent implements ReplicationService, IoFilterF
     @Override
     public ByteBuffer handle(ByteBuffer request, String peer) throws TransportException {
         return replication.site().handle(request, peer);
+    }
+
+    @Override
+    public String source() {
+        return "replica";
+    }
+
+    @Override
+    public List<Metric> snapshot() {
+        return replication.metrics();
     }
 
     @Override

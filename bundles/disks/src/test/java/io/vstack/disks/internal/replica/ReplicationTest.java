@@ -214,6 +214,9 @@ class ReplicationTest {
         p.flipBit(chunk -> chunk == 1);
         assertTrue(p.cycle(), p.status().state());
         assertEquals(1, p.status().resends());
+        assertTrue(primary.replication.metrics().isEmpty(), "a primary driven by hand is not listed");
+        assertTrue(recovery.replication.metrics().stream().anyMatch(m -> m.name().equals("last_point") && m.value() == 1
+                && m.labels().equals(Map.of("disk", "d1", "role", "recovery"))));
         assertEquals(sealed.get(1L), recoveryChecksum("d1.rp1"));
     }
 
