@@ -288,6 +288,26 @@ public final class Replication implements ReplicationService, AutoCloseable {
         LOG.info("Replication of disk {} stopped", diskId);
     }
 
+    /**
+     * Disk {@code diskId} was deleted: its replication (if this process is its primary) ends and
+     * is not resumed; the recovery site keeps its points. Does not call the disk manager.
+     */
+    public void deleted(String diskId) {
+        Running running = primaries.remove(diskId);
+        filters.forget(diskId);
+        if (running == null) {
+            return;
+        }
+        stop(running);
+        try {
+            StoreFiles.deleteDurably(settingsFile(diskId));
+        } catch (IOException e) {
+            LOG.warn("disk {} was deleted, but its replication settings {} cannot be removed: {}", diskId, settingsFile(diskId),
+                    e.getMessage(), e);
+        }
+        LOG.info("Disk {} was deleted: its replication to {} ended", diskId, running.primary.target);
+    }
+
     private static void stop(Running running) {
         running.stopped = true;
         ScheduledFuture<?> next = running.next;

@@ -1,5 +1,6 @@
 package io.vstack.disks.internal.replica;
 
+import io.vstack.api.disk.DiskListener;
 import io.vstack.api.filter.FilterContext;
 import io.vstack.api.filter.FilterDescriptor;
 import io.vstack.api.filter.IoFilter;
@@ -35,13 +36,16 @@ import org.slf4j.LoggerFactory;
  * Replication to a recovery site as a component: the {@link ReplicationService}, the
  * {@value ReplicaFilterFactory#NAME} filter (whiteboard, found by the disk manager) and the
  * recovery site's protocol {@value Wire#PROTOCOL} (whiteboard, found by the transport) and the
- * metric source {@code replica} (each replication's figures, labelled by disk and role). Recovery
+ * metric source {@code replica} (each replication's figures, labelled by disk and role); as a
+ * {@link DiskListener} it ends the replication of a deleted disk. Recovery
  * chains are created on the {@code local} backend (else the first backend present) and the first
  * host; their state lives in {@code ${karaf.data}/vstack/replica}.
  */
-@Component(service = {ReplicationService.class, IoFilterFactory.class, ProtocolHandler.class, MetricSource.class}, immediate = true,
+@Component(service = {ReplicationService.class, IoFilterFactory.class, ProtocolHandler.class, MetricSource.class,
+        DiskListener.class}, immediate = true,
         property = {ProtocolHandler.PROTOCOL_PROPERTY + "=" + Wire.PROTOCOL, MetricSource.SOURCE_PROPERTY + "=replica"})
-public final class ReplicationComponent implements ReplicationService, IoFilterFactory, ProtocolHandler, MetricSource {
+public final class ReplicationComponent implements ReplicationService, IoFilterFactory, ProtocolHandler, MetricSource,
+        DiskListener {
 
     private static final Logger LOG = LoggerFactory.getLogger(ReplicationComponent.class);
     private static final int SHIPPING_THREADS = 2;
@@ -96,6 +100,11 @@ public final class ReplicationComponent implements ReplicationService, IoFilterF
     @Override
     public ByteBuffer handle(ByteBuffer request, String peer) throws TransportException {
         return replication.site().handle(request, peer);
+    }
+
+    @Override
+    public void deleted(String diskId) {
+        replication.deleted(diskId);
     }
 
     @Override

@@ -296,11 +296,11 @@ class ReplicationTest {
         try (DiskHandle h = primary.disks.disk("d1").orElseThrow().open("check")) {
             assertEquals(checksum(h), recoveryChecksum(newest), "no writes since the restart: the newest point is the disk");
         }
-        primary.replication.disable("d1");
-        primary.close();
-        primary = new Site(dir.resolve("primary2"), stores);
-        primary.replication.resume();
-        assertEquals(null, primary.replication.primary("d1"), "a disabled replication does not resume");
+        Path settings = dir.resolve("primary2").resolve("replica-primary").resolve("d1.properties");
+        assertTrue(java.nio.file.Files.exists(settings));
+        primary.replication.deleted("d1"); // as the disk manager's listener is told
+        assertEquals(null, primary.replication.primary("d1"), "the replication of a deleted disk ends");
+        assertFalse(java.nio.file.Files.exists(settings), "and does not resume after a restart");
     }
 
     @Test
