@@ -147,10 +147,8 @@ public final class ReplicationBench {
             disks.hostAdded(hosts.hosts().get(0));
             disks.backendAdded("local", new LocalStorageBackend(hosts, dir.resolve("stores"), false));
             transport = new TransportService(TransportSettings.loopback()).start();
-            RecoverySite site = new RecoverySite(disks, dir.resolve("replica"), () -> new RecoverySite.Placement(BackendType.LOCAL, "bench"));
-            replication = new Replication(disks, transport, site, new ReplicaFilterFactory(), 2, dir.resolve("replica-primary"));
-            disks.factoryAdded(replication.filters());
-            transport.addHandler(Wire.PROTOCOL, site);
+            replication = Replication.standalone(disks, transport, transport::addHandler, dir.resolve("replica"),
+                    new RecoverySite.Placement(BackendType.LOCAL, "bench"));
         }
 
         io.vstack.api.transport.Endpoint endpoint() {

@@ -86,9 +86,13 @@ final class DirtyTracker implements IoFilter {
 
     /** Blocks written since the last seal. */
     long dirtyBlocks() {
+        return count(dirty);
+    }
+
+    private static long count(AtomicLongArray bits) {
         long n = 0;
-        for (int i = 0; i < dirty.length(); i++) {
-            n += Long.bitCount(dirty.get(i));
+        for (int i = 0; i < bits.length(); i++) {
+            n += Long.bitCount(bits.get(i));
         }
         return n;
     }
@@ -188,11 +192,7 @@ final class DirtyTracker implements IoFilter {
 
         /** How many blocks the delta carries. */
         long blocks() {
-            long n = 0;
-            for (int i = 0; i < bits.length(); i++) {
-                n += Long.bitCount(bits.get(i));
-            }
-            return n;
+            return count(bits);
         }
 
         /** The first block of the delta at or after {@code from}, or -1. */

@@ -11,7 +11,9 @@ import io.vstack.api.replication.ReplicationService;
 import io.vstack.api.transport.Endpoint;
 import io.vstack.api.transport.Transport;
 import io.vstack.api.transport.TransportException;
+import io.vstack.api.transport.ProtocolHandler;
 import io.vstack.disks.internal.DiskAdmin;
+import io.vstack.disks.internal.DiskService;
 import io.vstack.support.StoreFiles;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -31,6 +33,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiConsumer;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -80,6 +83,20 @@ public final class Replication implements ReplicationService, AutoCloseable {
         });
         pool.setRemoveOnCancelPolicy(true);
         this.shipping = pool;
+    }
+
+    /**
+     * A replication wired without OSGi (tests, benchmarks): its filter factory added to
+     * {@code disks}, its recovery site (state in {@code directory}, primaries' settings in
+     * {@code directory/primary}) served through {@code serve}, two shipping threads.
+     */
+    public static Replication standalone(DiskService disks, Transport transport, BiConsumer<String, ProtocolHandler> serve,
+                                         Path directory, RecoverySite.Placement placement) throws IOException {
+        RecoverySite site = new RecoverySite(disks, directory, () -> placement);
+        Replication replication = new Replication(disks, transport, site, new ReplicaFilterFactory(), 2, directory.resolve("primary"));
+        disks.factoryAdded(replication.filters());
+        serve.accept(Wire.PROTOCOL, site);
+        return replication;
     }
 
     /** The write-tracking filter factory (registered with the disk manager). */

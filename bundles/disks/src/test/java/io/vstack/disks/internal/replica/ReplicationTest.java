@@ -62,11 +62,8 @@ class ReplicationTest {
             disks.backendAdded("local", backend);
             disks.hostAdded(new FakeHost("esx1"));
             transport = LoopbackTransports.start();
-            RecoverySite site = new RecoverySite(disks, dir.resolve("replica"),
-                    () -> new RecoverySite.Placement(BackendType.LOCAL, "esx1"));
-            replication = new Replication(disks, transport, site, new ReplicaFilterFactory(), 2, dir.resolve("replica-primary"));
-            disks.factoryAdded(replication.filters());
-            transport.addHandler(Wire.PROTOCOL, site);
+            replication = Replication.standalone(disks, transport, transport::addHandler, dir.resolve("replica"),
+                    new RecoverySite.Placement(BackendType.LOCAL, "esx1"));
         }
 
         Endpoint endpoint() {
@@ -296,7 +293,7 @@ class ReplicationTest {
         try (DiskHandle h = primary.disks.disk("d1").orElseThrow().open("check")) {
             assertEquals(checksum(h), recoveryChecksum(newest), "no writes since the restart: the newest point is the disk");
         }
-        Path settings = dir.resolve("primary2").resolve("replica-primary").resolve("d1.properties");
+        Path settings = dir.resolve("primary2").resolve("replica").resolve("primary").resolve("d1.properties");
         assertTrue(java.nio.file.Files.exists(settings));
         primary.replication.deleted("d1"); // as the disk manager's listener is told
         assertEquals(null, primary.replication.primary("d1"), "the replication of a deleted disk ends");
