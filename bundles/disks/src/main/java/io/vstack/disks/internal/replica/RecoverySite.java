@@ -170,6 +170,13 @@ public final class RecoverySite implements ProtocolHandler {
     private ByteBuffer chunk(Replica r, ByteBuffer in) throws TransportException {
         int end = in.limit() - 4;
         int crc = in.getInt(end);
+        if (Wire.crc(in, end) != crc) { // before any field is believed
+            synchronized (r) {
+                r.refused++;
+            }
+            LOG.debug("disk {}: a chunk with a bad checksum, refused", r.disk);
+            return ByteBuffer.allocate(1).put(0, CORRUPT);
+        }
         long sequence = in.getLong();
         int index = in.getInt();
         int n = in.getInt();
@@ -180,11 +187,6 @@ public final class RecoverySite implements ProtocolHandler {
                 throw new TransportException("chunk " + index + " of delta " + sequence + " of disk " + r.disk + " is out of order: "
                         + (p == null ? "no delta is open" : "delta " + p.sequence + " is open"));
             }
-        }
-        if (Wire.crc(in, end) != crc) {
-            p.refused++;
-            LOG.debug("chunk {} of delta {} of disk {}: bad checksum, refused", index, sequence, r.disk);
-            return ByteBuffer.allocate(1).put(0, CORRUPT);
         }
         if (index < 0 || index >= p.crcs.length || n < 0 || in.position() + (long) n * (8 + p.blockSize) != end) {
             throw new FrameException("chunk " + index + " of delta " + sequence + " of disk " + r.disk + " is malformed");
@@ -296,11 +298,10 @@ public final class RecoverySite implements ProtocolHandler {
         for (Replica r : replicas.values()) {
             synchronized (r) {
                 Optional<Instant> last = r.points.isEmpty() ? Optional.empty() : Optional.of(r.points.get(r.points.size() - 1).sealedAt());
-                long refused = r.pending == null ? 0 : r.pending.refused;
                 out.add(new ReplicaStatus(r.disk, ReplicaStatus.Role.RECOVERY, r.peer == null ? "-" : r.peer, Duration.ZERO, r.keep,
                         r.failedOver != null ? "failed over to " + r.failedOver
                                 : r.pending != null ? "applying delta " + r.pending.sequence : "ready",
-                        r.lastSequence(), last, 0, r.bytesApplied, refused));
+                        r.lastSequence(), last, 0, r.bytesApplied, r.refused));
             }
         }
         return out;
@@ -417,7 +418,6 @@ public final class RecoverySite implements ProtocolHandler {
         final int[] crcs;
         final boolean[] seen;
         final int blockSize;
-        volatile long refused;
 
         Pending(long sequence, String disk, DiskHandle handle, Instant sealedAt, int chunks, int blockSize) {
             this.sequence = sequence;
@@ -443,6 +443,8 @@ public final class RecoverySite implements ProtocolHandler {
         long merged;
         Pending pending;
         long bytesApplied;
+        /** Chunks refused for a bad checksum (each was sent again). */
+        long refused;
 
         Replica(Path file, String disk, String base) {
             this.file = file;

@@ -211,6 +211,7 @@ class ReplicationTest {
         p.flipBit(chunk -> chunk == 1);
         assertTrue(p.cycle(), p.status().state());
         assertEquals(1, p.status().resends());
+        assertEquals(1, recovery.replication.status().get(0).resends(), "the site counts the chunk it refused");
         assertTrue(primary.replication.metrics().isEmpty(), "a primary driven by hand is not listed");
         assertTrue(recovery.replication.metrics().stream().anyMatch(m -> m.name().equals("last_point") && m.value() == 1
                 && m.labels().equals(Map.of("disk", "d1", "role", "recovery"))));
