@@ -10,6 +10,7 @@ import io.vstack.api.disk.DiskSpec;
 import io.vstack.api.disk.VirtualDisk;
 import io.vstack.api.filter.FilterFramework;
 import io.vstack.api.storage.BackendType;
+import io.vstack.api.transport.Transport;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -46,7 +47,8 @@ import org.osgi.framework.BundleContext;
  * Virtual disks in the real distribution: the disk: commands through a shell session, and a
  * third-party filter bundle dropped into deploy/, attached, detached and re-attached, then
  * removed while four threads keep writing and verifying: no I/O fails or is lost. Differencing
- * disks from the shell: snapshot, a linked clone on another backend and host, commit.
+ * disks from the shell: snapshot, a linked clone on another backend and host, commit. Replication
+ * to a recovery site (this distribution's own transport endpoint) from the shell.
  */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
@@ -61,6 +63,9 @@ public class DisksIT {
 
     @Inject
     SessionFactory sessionFactory;
+
+    @Inject
+    Transport transport;
 
     @Inject
     BundleContext context;
@@ -79,7 +84,7 @@ public class DisksIT {
         List<DiskInfo> before = disks.disks();
 
         assertOneLineError("disk:create --size 12Q other", "is not a size");
-        assertOneLineError("disk:create --backend tape other", "unknown backend 'tape'");
+        assertOneLineError("disk:create --backend tape other", "backend 'tape' is not available");
         assertOneLineError("disk:create --host esx9 other", "no host named 'esx9'");
         assertOneLineError("disk:create --size 10000 other", "must be a positive multiple of the block size 4096");
         assertOneLineError("disk:create shelldisk", "a disk named shelldisk exists already");
@@ -240,6 +245,45 @@ public class DisksIT {
         return b;
     }
 
+
+    @Test
+    public void aDiskReplicatesToARecoverySiteAndATestFailoverReadsAPointWhileDeltasGoOn() throws Exception {
+        Frameworks.await(context, "esx1");
+        VirtualDisk disk = disks.create(DiskSpec.of("itrep", 256L * BLOCK, BackendType.LOCAL, "esx1"));
+        try (DiskHandle handle = disk.open("it")) {
+            handle.write(5L * BLOCK, pattern(11, 5));
+        }
+        String endpoint = transport.localEndpoint().orElseThrow().toString();
+        assertTrue(execute("replica:enable --rpo 1s --keep 3 itrep " + endpoint).contains("Replicating disk itrep to " + endpoint));
+        Eventually.await("recovery point 2 of itrep", () -> points().contains("2"));
+        assertTrue(execute("replica:test-failover itrep 1 itrep-test").contains("Disk itrep-test is a writable child of recovery point 1"));
+        try (DiskHandle test = disks.disk("itrep-test").orElseThrow().open("it")) {
+            ByteBuffer in = ByteBuffer.allocateDirect(BLOCK);
+            test.read(5L * BLOCK, in);
+            assertEquals(pattern(11, 5), in.flip());
+            test.write(6L * BLOCK, pattern(12, 6));
+        }
+        Eventually.await("recovery point 4 of itrep, deltas going on", () -> points().contains("4"));
+        String status = execute("replica:status --no-format");
+        assertTrue(status, status.lines().anyMatch(l -> l.startsWith("itrep") && l.contains("primary") && l.contains("replicating")));
+        assertTrue(status, status.lines().anyMatch(l -> l.startsWith("itrep") && l.contains("recovery")));
+        assertOneLineError("replica:test-failover itrep 99 x", "disk itrep has no recovery point 99");
+        assertOneLineError("replica:points nosuch", "this site holds no recovery points of disk 'nosuch'");
+        execute("disk:delete itrep-test");
+        execute("replica:disable itrep"); // the primary side first
+        execute("replica:disable itrep"); // then the recovery chain
+        assertTrue(execute("replica:status --no-format").lines().noneMatch(l -> l.startsWith("itrep")));
+        assertTrue(disks.disk("itrep.base").isEmpty());
+    }
+
+    /** The recovery point numbers of itrep, as replica:points lists them. */
+    private List<String> points() {
+        try {
+            return execute("replica:points --no-format itrep").lines().map(l -> l.trim().split("\\s+")[0]).toList();
+        } catch (Exception e) {
+            return List.of();
+        }
+    }
 
     private void assertOneLineError(String command, String expected) throws Exception {
         Shell.assertOneLineError(sessionFactory, command, expected);

@@ -1,6 +1,7 @@
 package io.vstack.itest;
 
 import io.vstack.api.disk.DiskException;
+import io.vstack.api.replication.ReplicationException;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -34,7 +35,7 @@ final class Shell {
     static void assertOneLineError(SessionFactory sessions, String command, String expected) throws Exception {
         try {
             execute(sessions, command);
-        } catch (IllegalArgumentException | DiskException e) {
+        } catch (IllegalArgumentException | DiskException | ReplicationException e) {
             if (e.getMessage() == null || !e.getMessage().contains(expected)) {
                 throw new AssertionError(command + ": '" + e.getMessage() + "' does not contain '" + expected + "'", e);
             }

@@ -258,7 +258,8 @@ public final class MigrationBench {
         return m;
     }
 
-    private static double iperf3() throws Exception {
+    /** Single-stream iperf3 on loopback for 5 s, in bit/s (also the peer of the replication benchmark). */
+    public static double iperf3() throws Exception {
         Process server = new ProcessBuilder("iperf3", "-s", "-1", "-p", "5299").redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
         try {

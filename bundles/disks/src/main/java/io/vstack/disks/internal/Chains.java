@@ -331,6 +331,70 @@ final class Chains {
         return disk.withIoHeld(() -> parent.withIoHeld(() -> merge(disk, parent, progress)));
     }
 
+    // ---- collapse -------------------------------------------------------------------------------
+
+    /**
+     * Merges {@code diskId}, a middle link of a chain, into its parent and takes it out of the
+     * chain: its blocks are copied into the parent (as {@link #commit} does), its only child then
+     * reads through to the parent directly, and the emptied disk is deleted. What every descendant
+     * reads is unchanged; the I/O of the parent, the disk and all its descendants is held while it
+     * runs. Crash-safe: a crash before the child is re-linked leaves an empty link, and running it
+     * again finishes. Caller holds the inventory lock.
+     *
+     * @return the number of blocks merged
+     */
+    long collapse(String diskId) throws DiskException {
+        List<DiskRuntime> chain = resolve(diskId);
+        if (chain.size() < 2) {
+            throw new DiskException("disk " + diskId + " has no parent: there is nothing to merge it into");
+        }
+        DiskRuntime disk = chain.get(0);
+        DiskRuntime parent = chain.get(1);
+        List<String> children = childrenOf(diskId);
+        if (children.size() != 1) {
+            throw new DiskException("disk " + diskId + " has " + (children.isEmpty() ? "no child" : "the children "
+                    + String.join(", ", children)) + "; only a link with exactly one child can be merged into its parent");
+        }
+        List<String> siblings = childrenOf(parent.id).stream().filter(c -> !c.equals(diskId)).toList();
+        if (!siblings.isEmpty()) {
+            throw new DiskException("disk " + parent.id + " is also the parent of " + String.join(", ", siblings)
+                    + ": merging " + diskId + " into it would change what they read; nothing was changed");
+        }
+        List<DiskRuntime> held = new ArrayList<>(List.of(parent, disk));
+        for (int i = 1; i < held.size(); i++) {
+            for (String child : childrenOf(held.get(i).id)) {
+                held.add(service.runtime(child));
+            }
+        }
+        DiskRuntime child = service.runtime(children.get(0));
+        long merged = holdingAll(held, 0, () -> {
+            long n = merge(disk, parent, (m, scanned, blocks) -> { });
+            DiskMetadata relinked = child.metadata().withStore(child.metadata().store(), Optional.of(parent.id));
+            try {
+                relinked.write(directory);
+            } catch (IOException e) {
+                throw new DiskException("disk " + diskId + " is merged into " + parent.id + " and empty, but " + child.id
+                        + " cannot be re-linked: " + e.getMessage() + "; run the merge again", e);
+            }
+            child.metadata(relinked);
+            held.forEach(DiskRuntime::dropStore);
+            return n;
+        });
+        service.delete(diskId, true);
+        refreshImmutable(parent.id);
+        LOG.info("Merged disk {} into {} ({} block(s)); {} now reads through to {}", diskId, parent.id, merged, child.id,
+                parent.id);
+        return merged;
+    }
+
+    /** Runs {@code work} with the I/O of every disk of {@code disks} from index {@code from} held. */
+    private static <T> T holdingAll(List<DiskRuntime> disks, int from, DiskRuntime.HeldWork<T> work) throws DiskException {
+        if (from == disks.size()) {
+            return work.run();
+        }
+        return disks.get(from).withIoHeld(() -> holdingAll(disks, from + 1, work));
+    }
+
     private long merge(DiskRuntime disk, DiskRuntime parent, DiskAdmin.CommitProgress progress) throws DiskException {
         ChainStore store = disk.openedStore();
         store.flushForChange();

@@ -45,6 +45,17 @@ public interface DiskAdmin extends DiskManager {
         return commit(diskId, (merged, scanned, blocks) -> { });
     }
 
+    /**
+     * Merges a middle link of a chain into its parent and removes it: its only child reads through
+     * to the parent directly, and what every descendant reads is unchanged (retention of recovery
+     * points merges the oldest point into the base this way).
+     *
+     * @return the number of blocks merged
+     * @throws DiskException if the disk has no parent, has not exactly one child, the parent has
+     *                       other children, or storage fails (then run it again; nothing is lost)
+     */
+    long collapse(String diskId) throws DiskException;
+
     /** Told during a commit, after each run of blocks copied into the parent. */
     @FunctionalInterface
     interface CommitProgress {

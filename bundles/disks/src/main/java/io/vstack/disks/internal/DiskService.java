@@ -376,6 +376,13 @@ public class DiskService implements DiskAdmin {
     }
 
     @Override
+    public long collapse(String diskId) throws DiskException {
+        synchronized (inventoryLock) {
+            return chains.collapse(diskId);
+        }
+    }
+
+    @Override
     public List<String> chain(String diskId) throws DiskException {
         return chains.resolve(diskId).stream().map(d -> d.id).toList();
     }

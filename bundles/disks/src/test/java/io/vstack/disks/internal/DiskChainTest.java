@@ -302,6 +302,37 @@ class DiskChainTest extends DiskServiceFixture {
     }
 
     @Test
+    void collapseMergesAMiddleLinkIntoItsParentAndEveryDescendantReadsTheSame() throws Exception {
+        VirtualDisk base = base("base");
+        write(base, 0, 1);
+        write(base, 1, 1);
+        child("a", "base", BackendType.LOCAL, "esx1");
+        write(service.disk("a").orElseThrow(), 1, 2);
+        write(service.disk("a").orElseThrow(), 2, 2);
+        child("b", "a", BackendType.LOCAL, "esx1");
+        write(service.disk("b").orElseThrow(), 2, 3);
+        VirtualDisk c = child("c", "b", BackendType.LOCAL, "esx1");
+        VirtualDisk test = child("test", "b", BackendType.LOCAL, "esx1");
+        write(c, 3, 4);
+
+        assertOneLine("disk b has the children c, test", assertThrows(DiskException.class, () -> service.collapse("b")));
+        assertOneLine("disk base has no parent", assertThrows(DiskException.class, () -> service.collapse("base")));
+        assertEquals(2, service.collapse("a"));
+        assertTrue(service.disk("a").isEmpty(), "the merged link is deleted");
+        assertEquals(List.of("c", "b", "base"), service.chain("c"));
+        for (VirtualDisk d : List.of(c, test)) {
+            assertEquals(pattern(1), read(d, 0));
+            assertEquals(pattern(2), read(d, 1), "a's block, now in base");
+            assertEquals(pattern(3), read(d, 2));
+        }
+        assertEquals(pattern(4), read(c, 3));
+        assertEquals(pattern(2), read(base, 1));
+        DiskService restarted = newService();
+        assertEquals(List.of("c", "b", "base"), restarted.chain("c"), "the re-link is persisted");
+        assertEquals(pattern(2), read(restarted.disk("test").orElseThrow(), 1));
+    }
+
+    @Test
     void commitMergesIntoTheParentBumpsItsVersionAndTheDiskReadsThrough() throws Exception {
         VirtualDisk base = base("base");
         write(base, 0, 1);
