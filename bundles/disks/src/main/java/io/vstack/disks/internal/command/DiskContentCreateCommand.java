@@ -59,14 +59,7 @@ public class DiskContentCreateCommand implements Action {
     public Object execute() throws Exception {
         long freeBytes = ByteSize.parse(free).bytes();
         BackendType type = BackendType.parse(backend);
-        String owner = host;
-        if (owner == null) {
-            List<String> hosts = disks.hostNames();
-            if (hosts.isEmpty()) {
-                throw new IllegalArgumentException("no hosts: add etc/io.vstack.hw.host-<name>.cfg first");
-            }
-            owner = hosts.get(0);
-        }
+        String owner = DiskCreateCommand.ownerOrFirstHost(disks, host);
         List<Path> paths = files == null ? List.of()
                 : Arrays.stream(files.split(",")).map(String::trim).filter(s -> !s.isEmpty()).map(Path::of).toList();
         if (files != null && paths.isEmpty()) {
