@@ -137,6 +137,11 @@ final class FatVolume {
         return dirs;
     }
 
+    /** Where the files' clusters start on the volume, in bytes: after the directories'. */
+    long fileRegionStart() {
+        return dataStart + (long) dirClusters * CLUSTER;
+    }
+
     /** Where the data region starts, in bytes. */
     long dataStart() {
         return dataStart;
