@@ -21,6 +21,8 @@ import java.util.stream.Stream;
 public final class FatImages {
 
     private static final long TIMEOUT_MINUTES = 10;
+    /** Debian installs it in /usr/sbin, which a user's PATH may lack. */
+    private static final String FSCK = Files.isExecutable(Path.of("/usr/sbin/fsck.fat")) ? "/usr/sbin/fsck.fat" : "fsck.fat";
 
     private FatImages() {
     }
@@ -49,7 +51,7 @@ public final class FatImages {
      * @return fsck.fat's summary line ({@code <image>: <files> files, <used>/<total> clusters})
      */
     public static String assertClean(Path image) throws IOException, InterruptedException {
-        Run fsck = run("fsck.fat", "-n", image.toString());
+        Run fsck = run(FSCK, "-n", image.toString());
         String[] lines = fsck.output().strip().split("\n");
         // A clean check prints its version and one summary line; every complaint adds lines.
         if (fsck.exitCode() != 0 || lines.length != 2) {
