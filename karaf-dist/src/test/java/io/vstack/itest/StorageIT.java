@@ -3,9 +3,11 @@ package io.vstack.itest;
 import static org.junit.Assert.assertArrayEquals;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
+import static org.ops4j.pax.exam.CoreOptions.bundle;
 import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.editConfigurationFilePut;
 
 import io.vstack.api.storage.BackendStatus.Health;
+import io.vstack.api.testing.FatImages;
 import io.vstack.api.storage.BlockStore;
 import io.vstack.api.storage.StorageBackend;
 import io.vstack.api.storage.StoreSpec;
@@ -14,6 +16,8 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Collection;
 import java.util.Random;
 import javax.inject.Inject;
@@ -32,7 +36,8 @@ import org.osgi.framework.ServiceReference;
 /**
  * The storage backends in the full distribution: their services, storage:list, a SAN path
  * failure through the shell, the cloud backend's embedded S3 client talking to a real S3 server
- * from inside OSGi, and a shared disk under SCSI persistent reservations.
+ * from inside OSGi, a shared disk under SCSI persistent reservations, and dynamic content disks
+ * whose app disk lives on each of the five backends.
  */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
@@ -52,7 +57,9 @@ public class StorageIT {
                 editConfigurationFilePut(CLOUD_CFG, "endpoint", S3ProxyForIt.endpoint().toString()),
                 editConfigurationFilePut(CLOUD_CFG, "accessKey", S3ProxyForIt.ACCESS_KEY),
                 editConfigurationFilePut(CLOUD_CFG, "secretKey", S3ProxyForIt.SECRET_KEY),
-                editConfigurationFilePut(CLOUD_CFG, "bucket", "vstack-it"));
+                editConfigurationFilePut(CLOUD_CFG, "bucket", "vstack-it"),
+                // FatImages (fsck.fat and mtools) for the content disk test; trust runs log-only here.
+                bundle("file:" + System.getProperty("vstack.testkit.jar")));
     }
 
     private StorageBackend backend(String type) throws Exception {
@@ -185,6 +192,55 @@ public class StorageIT {
         });
         execute("disk:delete quorum--esx2");
         execute("disk:delete quorum");
+    }
+
+    /**
+     * US20170060610 through the shell: an app disk on each backend receives an app set
+     * ({@code disk:content-create --files}), the content disk is exported ({@code disk:export})
+     * and the image checked by fsck.fat and mtools against the host tree, byte for byte; a
+     * missing app file, a name FAT cannot hold and an app disk that holds an app set already are
+     * one line each, and write nothing.
+     */
+    @Test
+    public void aContentDiskOverEachBackendExportsAsACleanFat32Volume() throws Exception {
+        Path work = Files.createTempDirectory("vstack-content-it");
+        Path tree = work.resolve("apps");
+        Random random = new Random(21);
+        for (String[] file : new String[][] {{"Program Files/Text Editor/Text Editor.exe", "150000"},
+                {"Program Files/Text Editor/readme.txt", "900"}, {"Program Files/Text Editor/empty settings.ini", "0"},
+                {"a/b/c/d/e/f/g/h/deep file with a long name.dat", "8193"}, {"CONFIG.SYS", "12"}}) {
+            Path p = tree.resolve(file[0]);
+            Files.createDirectories(p.getParent());
+            Files.write(p, pattern(Integer.parseInt(file[1]), random.nextLong()));
+        }
+        Eventually.await("vSAN sees both hosts", () -> {
+            try {
+                return backend("vsan").status().health() == Health.HEALTHY;
+            } catch (Exception e) {
+                return false;
+            }
+        });
+        for (String type : new String[] {"local", "san", "nfs", "vsan", "cloud"}) {
+            backend(type);
+            execute("disk:create --backend " + type + " --size 8M apps-" + type);
+            String created = execute("disk:content-create --app-disk apps-" + type + " --files " + tree + " office-" + type);
+            assertTrue(created, created.contains("Created content disk office-" + type) && created.contains("5 files"));
+            Path image = work.resolve("office-" + type + ".img");
+            String exported = execute("disk:export office-" + type + " " + image);
+            assertTrue(exported, exported.contains("Exported disk office-" + type));
+            FatImages.assertHolds(image, tree, work.resolve("out-" + type));
+        }
+        execute("disk:create --size 8M apps-fresh");
+        assertFails("does not exist", "disk:content-create --app-disk apps-fresh --files " + work.resolve("nothing-here") + " bad1");
+        Path badName = Files.createDirectories(work.resolve("bad")).resolve("what?.txt");
+        Files.write(badName, new byte[1]);
+        assertFails("FAT cannot hold the name", "disk:content-create --app-disk apps-fresh --files " + badName.getParent() + " bad2");
+        assertFails("holds an app set already", "disk:content-create --app-disk apps-local --files " + tree + " bad3");
+        String list = execute("disk:list --no-format");
+        assertTrue(list, !list.contains("bad1") && !list.contains("bad2") && !list.contains("bad3"));
+        // The app set is reused: a second content disk over the same app disk, without --files.
+        String again = execute("disk:content-create --app-disk apps-san office-again");
+        assertTrue(again, again.contains("reused from app disk apps-san"));
     }
 
     private static void assertWrittenAndVerified(String out) {

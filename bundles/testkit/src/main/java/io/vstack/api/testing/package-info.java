@@ -15,9 +15,10 @@
  * <li>{@link io.vstack.api.testing.InMemoryDiskManager}, {@link io.vstack.api.testing.FakeHosts},
  * {@link io.vstack.api.testing.FakeMemory}, {@link io.vstack.api.testing.InMemoryTraceReader}:
  * fakes of the services a component finds disks, hosts, memory and traces through;</li>
- * <li>{@link io.vstack.api.testing.SystemOut}: captures what a shell command prints.</li>
+ * <li>{@link io.vstack.api.testing.SystemOut}: captures what a shell command prints;</li>
+ * <li>{@link io.vstack.api.testing.FatImages}: checks a FAT image with {@code fsck.fat} and mtools.</li>
  * </ul>
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.0.0")
+@org.osgi.annotation.versioning.Version("1.1.0")
 package io.vstack.api.testing;

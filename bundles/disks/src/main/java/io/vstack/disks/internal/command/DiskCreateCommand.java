@@ -47,18 +47,23 @@ public class DiskCreateCommand implements Action {
             throw new IllegalArgumentException("block size " + blockSize + " must be a power of two from 512 to 1M");
         }
         BackendType type = BackendType.parse(backend);
-        String owner = host;
-        if (owner == null) {
-            List<String> hosts = disks.hostNames();
-            if (hosts.isEmpty()) {
-                throw new IllegalArgumentException("no hosts: add etc/io.vstack.hw.host-<name>.cfg first");
-            }
-            owner = hosts.get(0);
-        }
+        String owner = ownerOrFirstHost(disks, host);
         DiskSpec spec = new DiskSpec(name, capacity, (int) block, type, owner, Optional.empty());
         disks.create(spec);
         System.out.println("Created disk " + name + ": " + ByteSize.ofBytes(capacity) + ", block size " + block
                 + ", backend " + type.id() + ", owner " + owner);
         return null;
+    }
+
+    /** {@code host} if given, else the first host present (the default owner of a new disk). */
+    static String ownerOrFirstHost(DiskAdmin disks, String host) {
+        if (host != null) {
+            return host;
+        }
+        List<String> hosts = disks.hostNames();
+        if (hosts.isEmpty()) {
+            throw new IllegalArgumentException("no hosts: add etc/io.vstack.hw.host-<name>.cfg first");
+        }
+        return hosts.get(0);
     }
 }
