@@ -254,7 +254,7 @@ public final class PoolBackend implements StorageBackend, MetricSource {
     }
 
     /** A pool's state now. */
-    public TempPool.Info info(String name) throws StorageException {
+    public PoolInfo info(String name) throws StorageException {
         return pool(name).info();
     }
 

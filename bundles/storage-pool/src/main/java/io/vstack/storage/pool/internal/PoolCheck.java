@@ -20,7 +20,7 @@ import java.util.Map;
  * @param anomalies   log records that named no such store or block
  * @param repaired    whether leaked and unmarked blocks were repaired
  */
-record PoolCheck(String pool, long blocks, long owned, List<String> doubles, List<Long> leaked, List<Long> unmarked,
+public record PoolCheck(String pool, long blocks, long owned, List<String> doubles, List<Long> leaked, List<Long> unmarked,
                  List<Long> beyondClean, List<String> anomalies, boolean repaired) {
 
     /** Checks {@code state}. */
@@ -83,7 +83,7 @@ record PoolCheck(String pool, long blocks, long owned, List<String> doubles, Lis
     }
 
     /** Whether nothing is wrong. */
-    boolean clean() {
+    public boolean clean() {
         return doubles.isEmpty() && leaked.isEmpty() && unmarked.isEmpty() && beyondClean.isEmpty() && anomalies.isEmpty();
     }
 }

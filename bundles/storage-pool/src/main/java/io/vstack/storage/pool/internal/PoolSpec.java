@@ -21,7 +21,7 @@ import java.util.Properties;
  * @param onFull    what a write that needs a block does when none is free
  * @param lowWater  free blocks at or below which the pool reports its low-water mark
  */
-record PoolSpec(String name, Path file, long size, int blockSize, long quota, OnFull onFull, long lowWater) {
+public record PoolSpec(String name, Path file, long size, int blockSize, long quota, OnFull onFull, long lowWater) {
 
     static final int MIN_BLOCK = 64 << 10;
     static final int MAX_BLOCK = 1 << 20;
@@ -29,13 +29,14 @@ record PoolSpec(String name, Path file, long size, int blockSize, long quota, On
     private static final String VERSION = "1";
 
     /** What a write that needs a block does when the pool has none free. */
-    enum OnFull {
+    public enum OnFull {
         /** Waits (bounded by the backend's {@code queueTimeout}) for blocks to be returned, then fails. */
         QUEUE,
         /** Fails at once. */
         ERROR;
 
-        static OnFull parse(String text) {
+        /** Parses {@code queue} or {@code error}. */
+        public static OnFull parse(String text) {
             String t = text == null ? "" : text.trim().toLowerCase(Locale.ROOT);
             return switch (t) {
                 case "queue" -> QUEUE;
@@ -53,7 +54,7 @@ record PoolSpec(String name, Path file, long size, int blockSize, long quota, On
     /**
      * @throws IllegalArgumentException naming the field that is wrong
      */
-    PoolSpec {
+    public PoolSpec {
         StoreSpec.requireValidName("pool name", name);
         if (blockSize < MIN_BLOCK || blockSize > MAX_BLOCK || Integer.bitCount(blockSize) != 1) {
             throw new IllegalArgumentException("pool block " + ByteSize.ofBytes(blockSize)
@@ -77,7 +78,7 @@ record PoolSpec(String name, Path file, long size, int blockSize, long quota, On
     }
 
     /** The number of pool blocks. */
-    long blocks() {
+    public long blocks() {
         return size / blockSize;
     }
 

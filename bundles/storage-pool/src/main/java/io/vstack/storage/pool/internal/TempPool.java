@@ -486,23 +486,14 @@ final class TempPool implements AutoCloseable {
 
     // Information and checking
 
-    /** A disk's use of the pool. */
-    record DiskUsage(String id, String host, long capacity, long blocks) {
-    }
-
-    /** The pool's state now. */
-    record Info(String name, Path file, int blockSize, long blocks, long used, long free, long returning, long lowWaterMark,
-                boolean lowWater, long lowWaterEvents, long quota, PoolSpec.OnFull onFull, List<DiskUsage> disks) {
-    }
-
-    Info info() {
+    PoolInfo info() {
         lock.lock();
         try {
-            List<DiskUsage> disks = new ArrayList<>();
+            List<PoolInfo.DiskUsage> disks = new ArrayList<>();
             for (StoreMap s : state.stores.values()) {
-                disks.add(new DiskUsage(s.id, s.host, s.capacity, s.mapped));
+                disks.add(new PoolInfo.DiskUsage(s.id, s.host, s.capacity, s.mapped));
             }
-            return new Info(spec.name(), spec.file(), spec.blockSize(), spec.blocks(), usedCount, free(), pendingFreeCount,
+            return new PoolInfo(spec.name(), spec.file(), spec.blockSize(), spec.blocks(), usedCount, free(), pendingFreeCount,
                     spec.lowWater(), lowWater, lowWaterEvents.sum(), spec.quota(), spec.onFull(), disks);
         } finally {
             lock.unlock();

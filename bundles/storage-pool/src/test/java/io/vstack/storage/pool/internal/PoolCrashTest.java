@@ -61,10 +61,10 @@ class PoolCrashTest {
                 assertEquals(List.of(), check.unmarked(), "no owned block marked free");
                 assertEquals(List.of(), check.beyondClean(), "no owned block beyond the clean boundary");
                 assertEquals(List.of(), check.anomalies());
-                TempPool.Info info = recovered.info("crash");
+                PoolInfo info = recovered.info("crash");
                 assertEquals(check.owned(), info.used());
-                assertEquals(info.used(), info.disks().stream().mapToLong(TempPool.DiskUsage::blocks).sum());
-                for (TempPool.DiskUsage disk : info.disks()) {
+                assertEquals(info.used(), info.disks().stream().mapToLong(PoolInfo.DiskUsage::blocks).sum());
+                for (PoolInfo.DiskUsage disk : info.disks()) {
                     byte mine = (byte) (disk.id().charAt(1) - '0' + 1);
                     try (BlockStore store = recovered.open(disk.id(), "esx1")) {
                         ByteBuffer all = ByteBuffer.allocate((int) disk.capacity());

@@ -208,9 +208,9 @@ class TempPoolTest {
             write(s, 0, pattern(4 * BLOCK, 1));
             s.trim(BLOCK / 2, 2L * BLOCK);   // half of block 0, all of block 1, half of block 2
             s.flush();
-            TempPool.Info info = pools.info("trim");
+            PoolInfo info = pools.info("trim");
             assertEquals(3, info.used(), "one whole block returned");
-            assertEquals(List.of(new TempPool.DiskUsage("t", "esx1", 4L * BLOCK, 3)), info.disks());
+            assertEquals(List.of(new PoolInfo.DiskUsage("t", "esx1", 4L * BLOCK, 3)), info.disks());
             byte[] expected = pattern(4 * BLOCK, 1);
             Arrays.fill(expected, BLOCK / 2, BLOCK / 2 + 2 * BLOCK, (byte) 0);
             assertArrayEquals(expected, read(s, 0, 4 * BLOCK));
