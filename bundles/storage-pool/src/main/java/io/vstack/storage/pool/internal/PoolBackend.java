@@ -279,11 +279,6 @@ public final class PoolBackend implements StorageBackend, MetricSource {
 
     @Override
     public synchronized BlockStore create(StoreSpec spec) throws StorageException {
-        for (Entry e : pools.values()) {
-            if (e.pool != null && e.pool.has(spec.id())) {
-                throw new StoreExistsException(NAME + ": store " + spec.id() + " exists already in pool " + e.spec.name());
-            }
-        }
         String target = settings.current().defaultPool();
         if (target.isEmpty()) {
             if (pools.size() != 1) {
@@ -292,12 +287,14 @@ public final class PoolBackend implements StorageBackend, MetricSource {
             }
             target = pools.keySet().iterator().next();
         }
-        for (Entry e : pools.values()) {
-            if (!e.spec.name().equals(target) && open(e).has(spec.id())) {
-                throw new StoreExistsException(NAME + ": store " + spec.id() + " exists already in pool " + e.spec.name());
-            }
+        TempPool pool = pool(target);
+        TempPool holder;
+        try {
+            holder = find(spec.id());
+        } catch (StoreNotFoundException unique) {
+            return pool.createStore(spec);
         }
-        return pool(target).createStore(spec);
+        throw new StoreExistsException(NAME + ": store " + spec.id() + " exists already in pool " + holder.name());
     }
 
     @Override
