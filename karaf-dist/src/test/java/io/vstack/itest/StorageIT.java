@@ -32,7 +32,8 @@ import org.osgi.framework.ServiceReference;
 /**
  * The storage backends in the full distribution: their services, storage:list, a SAN path
  * failure through the shell, the cloud backend's embedded S3 client talking to a real S3 server
- * from inside OSGi, and a shared disk under SCSI persistent reservations.
+ * from inside OSGi, a shared disk under SCSI persistent reservations, and an elastic temporary
+ * pool driven through the shell.
  */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
