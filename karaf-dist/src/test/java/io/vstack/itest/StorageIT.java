@@ -36,8 +36,9 @@ import org.osgi.framework.ServiceReference;
 /**
  * The storage backends in the full distribution: their services, storage:list, a SAN path
  * failure through the shell, the cloud backend's embedded S3 client talking to a real S3 server
- * from inside OSGi, a shared disk under SCSI persistent reservations, and dynamic content disks
- * whose app disk lives on each of the five backends.
+ * from inside OSGi, a shared disk under SCSI persistent reservations, dynamic content disks
+ * whose app disk lives on each of the five backends, and an elastic temporary pool driven
+ * through the shell.
  */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
@@ -241,6 +242,35 @@ public class StorageIT {
         // The app set is reused: a second content disk over the same app disk, without --files.
         String again = execute("disk:content-create --app-disk apps-san office-again");
         assertTrue(again, again.contains("reused from app disk apps-san"));
+    }
+
+    /**
+     * US10241709 through the shell: an elastic temporary pool, a temporary disk on it that takes
+     * blocks as a workload writes, its quota refused by name, its blocks returned on delete and
+     * taken by the next disk, and the checker finding the metadata clean.
+     */
+    @Test
+    public void anElasticPoolHoldsTemporaryDisksAndItsCheckerFindsItClean() throws Exception {
+        backend("pool");
+        String file = java.nio.file.Path.of(context.getProperty("karaf.data"), "pool-it", "scratch.pool").toString();
+        String created = execute("disk:pool-create --size 64M --block 64K --quota 16M --on-full error scratch " + file);
+        assertTrue(created, created.contains("Created pool scratch: 64M in 1024 blocks of 64K"));
+        execute("disk:create --backend pool --host esx1 --size 32M tmp-a");
+        assertWrittenAndVerified(execute("workload:run --rw write --bs 64K --size 8M --verify tmp-a"));
+        String info = execute("disk:pool-info --no-format scratch");
+        assertTrue(info, info.matches("(?s).*\\bUsed\\s+128\\s.*tmp-a\\s+esx1\\s+32M\\s+128\\s.*"));
+        String refused = execute("workload:run --rw write --bs 64K --size 32M tmp-a");
+        assertTrue(refused, refused.contains("errors 256,")
+                && refused.contains("write failed at offset 16777216: pool: store tmp-a: quota of 16M reached in pool scratch"));
+        execute("disk:delete tmp-a");
+        String empty = execute("disk:pool-info --no-format");
+        assertTrue("no block used after the delete: " + empty, empty.matches("(?s).*scratch\\s+\\S+\\s+64K\\s+1024\\s+0\\s+1024\\s.*"));
+        execute("disk:create --backend pool --host esx1 --size 8M tmp-b");
+        assertWrittenAndVerified(execute("workload:run --rw randwrite --bs 4K --size 8M --verify tmp-b"));
+        String check = execute("disk:pool-check scratch");
+        assertTrue(check, check.contains("clean: no block owned twice, none leaked"));
+        assertFails("no pool 'nope'", "disk:pool-check nope");
+        execute("disk:delete tmp-b");
     }
 
     private static void assertWrittenAndVerified(String out) {

@@ -4,6 +4,7 @@ import io.vstack.api.storage.StorageBackend;
 import io.vstack.storage.cloud.internal.CloudFixture;
 import io.vstack.storage.local.internal.LocalFixture;
 import io.vstack.storage.nfs.internal.NfsBackend;
+import io.vstack.storage.pool.internal.PoolFixture;
 import io.vstack.storage.san.internal.SanBackend;
 import io.vstack.storage.vsan.internal.VsanFixture;
 import java.nio.file.Path;
@@ -26,7 +27,8 @@ final class Backends {
                 Named.of("san", dir -> new SanFixture(dir)),
                 Named.of("nfs", dir -> new NfsFixture(dir)),
                 Named.of("vsan", dir -> new VsanFixture(dir, CAPACITY)),
-                Named.of("cloud", dir -> new CloudFixture(dir, CAPACITY)));
+                Named.of("cloud", dir -> new CloudFixture(dir, CAPACITY)),
+                Named.of("pool", dir -> new PoolFixture(dir, CAPACITY)));
     }
 
     /** SAN: two paths; the fault is one path down, which I/O rides over. */
