@@ -47,6 +47,7 @@ import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.BucketAlreadyOwnedByYouException;
 import software.amazon.awssdk.services.s3.model.CommonPrefix;
 import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
@@ -247,14 +248,12 @@ public final class CloudBackend implements StorageBackend, MetricSource, AutoClo
                 try {
                     s3.headBucket(b -> b.bucket(config().bucket()));
                 } catch (NoSuchBucketException e) {
-                    s3.createBucket(b -> b.bucket(config().bucket()));
-                    LOG.info("Cloud backend: bucket {} created at {}", config().bucket(), config().endpoint());
+                    createBucket(s3);
                 } catch (S3Exception e) {
                     if (e.statusCode() != 404) {
                         throw e;
                     }
-                    s3.createBucket(b -> b.bucket(config().bucket()));
-                    LOG.info("Cloud backend: bucket {} created at {}", config().bucket(), config().endpoint());
+                    createBucket(s3);
                 }
                 return null;
             });
@@ -265,6 +264,16 @@ public final class CloudBackend implements StorageBackend, MetricSource, AutoClo
         }
         synchronized (this) {
             bucketChecked = true;
+        }
+    }
+
+    /** Creates the bucket; one that another caller (the health probe, a second create) made meanwhile is as good. */
+    private void createBucket(S3Client s3) {
+        try {
+            s3.createBucket(b -> b.bucket(config().bucket()));
+            LOG.info("Cloud backend: bucket {} created at {}", config().bucket(), config().endpoint());
+        } catch (BucketAlreadyOwnedByYouException e) {
+            LOG.debug("Cloud backend: bucket {} was created meanwhile", config().bucket());
         }
     }
 

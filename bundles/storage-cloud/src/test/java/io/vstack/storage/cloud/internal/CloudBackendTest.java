@@ -14,8 +14,14 @@ import io.vstack.api.testing.LogLines;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -136,6 +142,35 @@ class CloudBackendTest {
                     assertArrayEquals(pattern(4096, 10 + chunk).array(), read(reopened, chunk * (1L << 20), 4096));
                 }
             }
+        }
+    }
+
+    /** Two backends (or a create beside the health probe) finding no bucket at once both create it: neither fails. */
+    @Test
+    void aBucketCreatedMeanwhileByAnotherCallerIsUsed() throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            for (int round = 0; round < 10; round++) {
+                String bucket = "race-" + round;
+                try (CloudBackend a = backend(bucket, "0"); CloudBackend b = backend(bucket, "0")) {
+                    CountDownLatch go = new CountDownLatch(1);
+                    List<Future<?>> creates = new ArrayList<>();
+                    for (CloudBackend cloud : List.of(a, b)) {
+                        String id = cloud == a ? "from-a" : "from-b";
+                        creates.add(pool.submit(() -> {
+                            go.await();
+                            cloud.create(new StoreSpec(id, 1 << 20, 4096, "esx1")).close();
+                            return null;
+                        }));
+                    }
+                    go.countDown();
+                    for (Future<?> create : creates) {
+                        create.get(60, TimeUnit.SECONDS);
+                    }
+                }
+            }
+        } finally {
+            pool.shutdownNow();
         }
     }
 
