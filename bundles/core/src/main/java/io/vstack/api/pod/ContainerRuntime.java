@@ -16,6 +16,15 @@ public interface ContainerRuntime {
     String NAME_PROPERTY = "vstack.pod.runtime";
 
     /**
+     * Refuses a container this runtime would not start (such as an executable outside its
+     * allow-list), before the pod is recorded. Called on the caller of {@link PodService#apply}.
+     *
+     * @throws IllegalArgumentException one line naming the container and the field
+     */
+    default void check(ContainerSpec spec) {
+    }
+
+    /**
      * Starts a container. Its output goes to {@code directory/log}; the runtime keeps every file
      * it writes in {@code directory}, which the agent removes when the pod goes.
      *

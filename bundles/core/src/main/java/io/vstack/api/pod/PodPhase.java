@@ -6,6 +6,8 @@ public enum PodPhase {
     PENDING,
     /** Its pod VM runs and every container runs. */
     RUNNING,
-    /** A container exited or could not start; the reason says which. */
+    /** Every container exited with code 0. */
+    SUCCEEDED,
+    /** A container exited with another code or could not start; the reason says which. */
     FAILED
 }

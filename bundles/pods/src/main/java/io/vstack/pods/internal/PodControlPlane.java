@@ -21,6 +21,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -61,15 +63,26 @@ public final class PodControlPlane implements PodService, PodVmController.Plane 
         String resync() default "5s";
 
         @AttributeDefinition(description = "The container runtime the pod VMs' agents use (a ContainerRuntime "
-                + "service's vstack.pod.runtime name): sim")
+                + "service's vstack.pod.runtime name): sim, or process (real child processes)")
         String runtime() default "sim";
+
+        @AttributeDefinition(description = "The executables the process runtime may start, absolute paths separated "
+                + "by commas, e.g. /bin/echo,/bin/cat; empty (the default) lets it start nothing")
+        String processAllow() default "";
 
         @AttributeDefinition(description = "Directory of the pods' container files; empty means ${karaf.data}/vstack/pods")
         String directory() default "";
     }
 
-    /** Parsed settings. */
-    record Settings(Duration resync, String runtime, Path directory) {
+    /**
+     * Parsed settings.
+     *
+     * @param resync    the resync period of the controllers and the supervisor
+     * @param runtime   the container runtime's name
+     * @param directory where the pods' container files live
+     * @param processAllow the executables the process runtime may start
+     */
+    public record Settings(Duration resync, String runtime, Path directory, Set<String> processAllow) {
         static Settings parse(Config c, Path dataRoot) {
             Duration resync = ConfigKeys.duration(PID, "resync", c.resync());
             if (resync.isZero()) {
@@ -78,7 +91,19 @@ public final class PodControlPlane implements PodService, PodVmController.Plane 
             String runtime = ConfigKeys.name(PID, "runtime", c.runtime());
             Path dir = ConfigKeys.writableDirectory(PID, "directory",
                     ConfigKeys.dataDirectory(c.directory(), dataRoot, "vstack", "pods"));
-            return new Settings(resync, runtime, dir);
+            Set<String> allow = new TreeSet<>();
+            for (String item : c.processAllow().split(",")) {
+                String path = item.trim();
+                if (path.isEmpty()) {
+                    continue;
+                }
+                if (!path.startsWith("/") || path.contains("\u0000")) {
+                    throw new IllegalArgumentException(PID + ": key 'processAllow': " + UserText.quote(path)
+                            + " is not an absolute path");
+                }
+                allow.add(path);
+            }
+            return new Settings(resync, runtime, dir, Set.copyOf(allow));
         }
     }
 
@@ -90,6 +115,7 @@ public final class PodControlPlane implements PodService, PodVmController.Plane 
     private final Map<String, PodVmController> controllers = new ConcurrentHashMap<>();
     private final List<PodWatcher> watchers = new CopyOnWriteArrayList<>();
     private final Semaphore supervisorWake = new Semaphore(0);
+    private final ProcessRuntime processRuntime;
     private final Thread supervisor;
     private volatile boolean stopping;
 
@@ -112,7 +138,7 @@ public final class PodControlPlane implements PodService, PodVmController.Plane 
     }
 
     /** For tests and benchmarks: settings without Config Admin. */
-    PodControlPlane(HostRegistry hosts, VmService vms, Settings settings) {
+    public PodControlPlane(HostRegistry hosts, VmService vms, Settings settings) {
         this(hosts, vms, ConfigGuard.of(settings, c -> Settings.parse(c, settings.directory())));
     }
 
@@ -120,6 +146,8 @@ public final class PodControlPlane implements PodService, PodVmController.Plane 
         this.hosts = hosts;
         this.vms = vms;
         this.settings = settings;
+        this.processRuntime = new ProcessRuntime(settings.current().processAllow());
+        runtimes.put("process", processRuntime);
         this.supervisor = new Thread(this::supervise, "vstack-pods-supervisor");
         supervisor.setDaemon(true);
         supervisor.start();
@@ -129,6 +157,7 @@ public final class PodControlPlane implements PodService, PodVmController.Plane 
     void modified(Config config) {
         settings.update(config, (previous, next) -> {
             ConfigKeys.requireUnchanged(PID, "directory", previous.directory(), next.directory());
+            processRuntime.setAllowed(next.processAllow());
             controllers.values().forEach(c -> c.setResync(next.resync()));
             supervisorWake.release();
         });
@@ -146,7 +175,7 @@ public final class PodControlPlane implements PodService, PodVmController.Plane 
     }
 
     /** Adds a runtime without the whiteboard: for tests and benchmarks. */
-    void addRuntime(String name, ContainerRuntime runtime) {
+    public void addRuntime(String name, ContainerRuntime runtime) {
         bindRuntime(runtime, Map.of(ContainerRuntime.NAME_PROPERTY, name));
     }
 
@@ -170,6 +199,10 @@ public final class PodControlPlane implements PodService, PodVmController.Plane 
 
     @Override
     public PodStatus apply(PodSpec spec) throws PodException {
+        ContainerRuntime runtime = runtime();
+        if (runtime != null) {
+            spec.containers().forEach(runtime::check);
+        }
         Entry entry = new Entry(spec);
         synchronized (this) {
             if (pods.containsKey(spec.key())) {

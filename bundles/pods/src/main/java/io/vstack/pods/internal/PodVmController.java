@@ -201,10 +201,13 @@ final class PodVmController {
         agent.startContainers(runtime);
         List<ContainerStatus> containers = agent.statuses(restarts.getOrDefault(vm, Map.of()));
         String failure = agent.failure();
-        ContainerStatus exited = containers.stream().filter(c -> c.state() == ContainerState.EXITED).findFirst()
-                .orElse(null);
+        ContainerStatus exited = containers.stream()
+                .filter(c -> c.state() == ContainerState.EXITED && c.exitCode() != 0).findFirst().orElse(null);
+        boolean allDone = containers.stream().allMatch(c -> c.state() == ContainerState.EXITED);
         if (!failure.isEmpty()) {
             report(spec, PodPhase.FAILED, vm, failure, containers);
+        } else if (allDone && exited == null) {
+            report(spec, PodPhase.SUCCEEDED, vm, "every container exited with code 0", containers);
         } else if (exited != null) {
             report(spec, PodPhase.FAILED, vm, "container " + exited.name() + " exited with code " + exited.exitCode(),
                     containers);

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vstack.api.pod.ContainerSpec;
+import io.vstack.api.testing.FakeHosts;
 import io.vstack.api.pod.PodException;
 import io.vstack.api.pod.PodPhase;
 import io.vstack.api.pod.PodSpec;
@@ -40,9 +41,9 @@ class PodControlPlaneTest {
 
     @BeforeEach
     void setUp() {
-        PodHosts hosts = PodHosts.of(4, 8, 256L << 20);
+        FakeHosts hosts = FakeHosts.withCpusAndMemory(8, 256L << 20, "h000", "h001", "h002", "h003");
         vms = new VmManager(hosts, dir.resolve("vms"), GuestRam.Order.MARK_AFTER_WRITE);
-        plane = new PodControlPlane(hosts, vms, new PodControlPlane.Settings(RESYNC, "sim", dir.resolve("pods")));
+        plane = new PodControlPlane(hosts, vms, new PodControlPlane.Settings(RESYNC, "sim", dir.resolve("pods"), Set.of()));
         plane.addRuntime("sim", new SimRuntime());
     }
 
