@@ -14,7 +14,6 @@ import io.vstack.api.pod.PodStatus;
 import io.vstack.api.pod.PodWatcher;
 import io.vstack.api.vm.VmInfo;
 import io.vstack.api.vm.VmState;
-import io.vstack.vm.internal.GuestRam;
 import io.vstack.vm.internal.VmManager;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,21 +35,22 @@ class PodControlPlaneTest {
 
     @TempDir
     Path dir;
+    private PodsFixture fixture;
     private VmManager vms;
     private PodControlPlane plane;
 
     @BeforeEach
     void setUp() {
-        FakeHosts hosts = FakeHosts.withCpusAndMemory(8, 256L << 20, "h000", "h001", "h002", "h003");
-        vms = new VmManager(hosts, dir.resolve("vms"), GuestRam.Order.MARK_AFTER_WRITE);
-        plane = new PodControlPlane(hosts, vms, new PodControlPlane.Settings(RESYNC, "sim", dir.resolve("pods"), Set.of()));
+        fixture = new PodsFixture(FakeHosts.withCpusAndMemory(8, 256L << 20, "h000", "h001", "h002", "h003"), dir,
+                new PodControlPlane.Settings(RESYNC, "sim", dir.resolve("pods"), Set.of()));
+        vms = fixture.vms;
+        plane = fixture.plane;
         plane.addRuntime("sim", new SimRuntime());
     }
 
     @AfterEach
     void tearDown() throws InterruptedException {
-        plane.deactivate();
-        vms.deactivate();
+        fixture.close();
     }
 
     static PodSpec pod(String name, long cpuMillis, long memory) {
@@ -58,20 +58,8 @@ class PodControlPlaneTest {
                 new ContainerSpec("app", "busybox", List.of("echo", "hello", name), cpuMillis, memory)));
     }
 
-    /** Waits (without a timing assertion: a generous bound only against hangs) until {@code key} matches. */
     private PodStatus await(String key, Predicate<PodStatus> condition) throws Exception {
-        CountDownLatch latch = new CountDownLatch(1);
-        PodStatus[] seen = new PodStatus[1];
-        try (AutoCloseable watch = plane.watch(status -> {
-            if (status.key().equals(key) && condition.test(status)) {
-                seen[0] = status;
-                latch.countDown();
-            }
-        })) {
-            assertTrue(latch.await(60, TimeUnit.SECONDS), "pod " + key + " never reached the state; now "
-                    + plane.pods().stream().filter(p -> p.key().equals(key)).toList());
-        }
-        return seen[0];
+        return fixture.await(key, condition);
     }
 
     private static boolean running(PodStatus status) {

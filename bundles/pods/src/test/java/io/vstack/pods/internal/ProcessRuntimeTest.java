@@ -11,14 +11,12 @@ import io.vstack.api.pod.PodSpec;
 import io.vstack.api.pod.PodStatus;
 import io.vstack.api.testing.FakeHosts;
 import io.vstack.support.ConfigGuard;
-import io.vstack.vm.internal.GuestRam;
 import io.vstack.vm.internal.VmManager;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
@@ -31,21 +29,22 @@ class ProcessRuntimeTest {
 
     @TempDir
     Path dir;
+    private PodsFixture fixture;
     private VmManager vms;
     private PodControlPlane plane;
 
     @BeforeEach
     void setUp() {
-        FakeHosts hosts = FakeHosts.withCpusAndMemory(4, 64L << 20, "h000");
-        vms = new VmManager(hosts, dir.resolve("vms"), GuestRam.Order.MARK_AFTER_WRITE);
-        plane = new PodControlPlane(hosts, vms, new PodControlPlane.Settings(Duration.ofMillis(100), "process",
+        fixture = new PodsFixture(FakeHosts.withCpusAndMemory(4, 64L << 20, "h000"), dir,
+                new PodControlPlane.Settings(Duration.ofMillis(100), "process",
                 dir.resolve("pods"), Set.of("/bin/sh", "/bin/sleep")));
+        vms = fixture.vms;
+        plane = fixture.plane;
     }
 
     @AfterEach
     void tearDown() throws InterruptedException {
-        plane.deactivate();
-        vms.deactivate();
+        fixture.close();
     }
 
     private static PodSpec pod(String name, String... argv) {
@@ -53,17 +52,7 @@ class ProcessRuntimeTest {
     }
 
     private PodStatus await(String key, Predicate<PodStatus> condition) throws Exception {
-        CountDownLatch latch = new CountDownLatch(1);
-        PodStatus[] seen = new PodStatus[1];
-        try (AutoCloseable watch = plane.watch(status -> {
-            if (status.key().equals(key) && condition.test(status)) {
-                seen[0] = status;
-                latch.countDown();
-            }
-        })) {
-            assertTrue(latch.await(60, TimeUnit.SECONDS), key + ": " + plane.pods());
-        }
-        return seen[0];
+        return fixture.await(key, condition);
     }
 
     @Test
