@@ -47,6 +47,19 @@ public final class FakeHosts implements HostRegistry {
         return registry;
     }
 
+    /**
+     * Hosts {@code names}, each with {@code cpus} CPUs (as {@link #withCpus}) and {@code memoryBytes}
+     * of memory, and no block device: what a scheduler by free CPU and memory needs.
+     */
+    public static FakeHosts withCpusAndMemory(int cpus, long memoryBytes, String... names) {
+        FakeHosts registry = new FakeHosts();
+        for (String name : names) {
+            registry.hosts.put(name, new FakeHost(name, List.of(), FakeMemory.ofBytes(name, memoryBytes),
+                    withCpus(name, cpus).cpus()));
+        }
+        return registry;
+    }
+
     /** A host with only a name and {@code memory}, outside any registry. */
     public static Host host(String name, PhysicalMemory memory) {
         return new FakeHost(name, List.of(), memory, List.of());
