@@ -12,9 +12,10 @@ import java.util.function.Predicate;
  * interrupt), after US9804904's packet clustering.
  * <ul>
  * <li><b>TX</b>: {@link #transmit} appends to the TX ring and rings the doorbell only when
- * {@code txFrames} frames are pending, the ring is ¾ full, or (from the guest's TX timer,
+ * {@code txFrames} frames are pending, the ring fills to ¾, or (from the guest's TX timer,
  * {@link #txTimer}) the oldest pending frame has waited {@code txUsecs}. The host drains the ring
- * on its own poller thread ({@link #drainTx}): the sending thread never waits for the host.</li>
+ * on its own poller thread ({@link #drainTx}), woken by the doorbell and, while clustering, polling on
+ * its own: the sending thread never waits for the host, and frames the host took need no doorbell.</li>
  * <li><b>RX</b>: the host appends to the RX ring ({@link #deliver}) and raises the virtual
  * interrupt ({@link #rxCheck}) only when {@code rxFrames} frames are on the RX ring or the first has
  * waited {@code rxUsecs}, and only while the guest has interrupts enabled; the guest then polls
@@ -119,6 +120,9 @@ final class Vnic {
      */
     boolean transmit(Frame f) {
         synchronized (txLock) {
+            if (tx.size() == 0) {
+                txPending = 0;
+            }
             if (!tx.offer(f)) {
                 if (txPending > 0) {
                     kick();
@@ -130,17 +134,21 @@ final class Vnic {
                 txOldestNanos = clock.getAsLong();
             }
             Coalescing c = effective();
-            if (txPending >= c.txFrames() || c.txUsecs() == 0 || tx.size() * 4 >= tx.capacity() * 3) {
+            if (txPending >= c.txFrames() || c.txUsecs() == 0 || tx.size() == tx.capacity() * 3 / 4) {
                 kick();
             }
             return true;
         }
     }
 
-    /** Guest TX timer: rings the doorbell if the oldest pending frame has waited txUsecs; returns its deadline or -1. */
+    /**
+     * Guest TX timer: rings the doorbell if the oldest pending frame has waited txUsecs and the host
+     * has not taken it yet; returns the deadline still ahead or -1.
+     */
     long txTimer() {
         synchronized (txLock) {
-            if (txPending == 0) {
+            if (txPending == 0 || tx.size() == 0) {
+                txPending = 0;
                 return -1;
             }
             long deadline = txOldestNanos + TimeUnit.MICROSECONDS.toNanos(effective().txUsecs());

@@ -14,13 +14,16 @@ import java.util.function.LongSupplier;
  * it, not the guest's vCPU, moves frames) that drains every TX ring, forwards each frame to the
  * vNIC owning its destination MAC (an unknown destination is dropped and counted; a full RX ring
  * holds the frame on its TX ring until the receiving guest has made room), and raises RX
- * interrupts past their thresholds. It sleeps until a doorbell or the nearest TX/RX timer deadline.
+ * interrupts past their thresholds. It sleeps until a doorbell or the nearest TX/RX timer deadline, and while any vNIC clusters
+ * at most {@link #POLL_NANOS} (it polls the rings on its own, the patent's offload core).
  * <p><b>Threads.</b> {@link #pollOnce} only from the poller (or, with no poller started, from one test
  * thread); the rest from any thread.
  */
 final class VnicSwitch {
 
     private static final long IDLE_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+    /** How often the poller polls the rings on its own while a vNIC clusters. */
+    static final long POLL_NANOS = TimeUnit.MICROSECONDS.toNanos(50);
     private final String host;
     private final LongSupplier clock;
     private final Map<Long, Vnic> byMac = new ConcurrentHashMap<>();
@@ -138,9 +141,16 @@ final class VnicSwitch {
             if (next == Long.MIN_VALUE) {
                 continue;
             }
-            long wait = next == -1 ? IDLE_NANOS : next - clock.getAsLong();
+            long most = IDLE_NANOS;
+            for (Vnic v : vnics) {
+                if (v.clustering()) {
+                    most = POLL_NANOS;
+                    break;
+                }
+            }
+            long wait = next == -1 ? most : next - clock.getAsLong();
             if (wait > 0) {
-                LockSupport.parkNanos(this, Math.min(wait, IDLE_NANOS));
+                LockSupport.parkNanos(this, Math.min(wait, most));
             }
         }
     }

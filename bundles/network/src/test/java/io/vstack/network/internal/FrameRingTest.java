@@ -68,7 +68,7 @@ class FrameRingTest {
     @Test
     void aConcurrentProducerAndConsumerLoseAndDuplicateNothing() throws Exception {
         FrameRing ring = new FrameRing(16);
-        int total = 200_000;
+        int total = 50_000;
         CompletableFuture<Void> producer = CompletableFuture.runAsync(() -> {
             for (long seq = 0; seq < total; ) {
                 if (ring.offer(frame(seq, 16 + (int) (seq % 200)))) {

@@ -62,6 +62,16 @@ class VnicTest {
     }
 
     @Test
+    void framesTheHostAlreadyPolledNeedNoTimerDoorbell() {
+        Vnic a = vnic("a", 64, new Coalescing(64, 32, 150, 100, false, false));
+        a.transmit(frame(a, a, 0));
+        assertEquals(1, a.drainTx(f -> true));
+        advanceMicros(150);
+        assertEquals(-1, a.txTimer());
+        assertEquals(0, a.stats().doorbells());
+    }
+
+    @Test
     void aThreeQuartersFullTxRingRingsTheDoorbell() {
         Vnic a = vnic("a", 16, new Coalescing(64, 32, 100_000, 1000, false, false));
         for (int i = 0; i < 11; i++) {
