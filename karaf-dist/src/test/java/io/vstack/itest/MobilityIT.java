@@ -160,6 +160,35 @@ public class MobilityIT {
         assertEquals("esx2", vms.vm("db").orElseThrow().host());
     }
 
+    @Test
+    public void twoVmsExchangeFramesThroughTheirVnicsWithAndWithoutClustering() throws Exception {
+        Eventually.await("host esx1", () -> hosts.host("esx1").isPresent());
+        execute("vm:create --memory 16M --vcpus 1 --start nic-a esx1");
+        execute("vm:create --memory 16M --vcpus 1 --start nic-b esx1");
+        Eventually.await("both vNICs", () -> {
+            try {
+                return execute("net:vnic-list --no-format").contains("nic-b");
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        assertTrue(execute("net:vnic-coalesce --off nic-a").contains("nic-a: off"));
+        String off = execute("net:traffic --pps 5000 --size 64 --seconds 0.5 nic-a nic-b");
+        assertTrue(off, off.contains(" 0 lost, 0 out of order"));
+        assertTrue(off, off.contains("doorbells/packet 1.0000"));
+        assertTrue(execute("net:vnic-coalesce --tx-frames 32 --tx-usecs 200 nic-a").contains("tx 200 us/32 frames"));
+        String on = execute("net:traffic --pps 5000 --size 64 --seconds 0.5 nic-a nic-b");
+        assertTrue(on, on.contains(" 0 lost, 0 out of order") && on.contains("latency p50"));
+        assertTrue(executeExpectingError("net:traffic nic-a nobody").contains("no vNIC for VM 'nobody'"));
+        assertTrue(executeExpectingError("net:vnic-coalesce --rx-frames 0 nic-a").contains("rx-frames must be between 1 and 4096, not 0"));
+        String list = execute("net:vnic-list --no-format");
+        assertTrue(list, list.contains("nic-a") && list.contains("nic-b"));
+        execute("vm:stop nic-a");
+        execute("vm:delete nic-a");
+        execute("vm:stop nic-b");
+        execute("vm:delete nic-b");
+    }
+
     private String executeExpectingError(String command) throws Exception {
         try {
             execute(command);
