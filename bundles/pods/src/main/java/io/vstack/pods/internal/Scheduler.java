@@ -69,10 +69,6 @@ final class Scheduler {
     }
 
     static long memoryBytes(Host host) {
-        try {
-            return host.memory().totalFrames() * host.memory().frameSize();
-        } catch (UnsupportedOperationException e) {
-            return 0;
-        }
+        return host.memory().totalFrames() * host.memory().frameSize();
     }
 }

@@ -6,9 +6,7 @@ import io.vstack.api.metrics.Metric;
 import io.vstack.api.storage.BackendStatus;
 import io.vstack.api.storage.BackendStatus.Health;
 import io.vstack.api.storage.BackendType;
-import io.vstack.api.storage.BlockStore;
 import io.vstack.api.storage.StorageBackend;
-import io.vstack.api.storage.StoreSpec;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
@@ -24,19 +22,13 @@ class BackendMetricsTest {
 
     /** A backend whose status the test changes, as a backend's own work would; null makes it throw (going away). */
     private static StorageBackend backend(AtomicReference<BackendStatus> status) {
-        return new StorageBackend() {
-            @Override public BackendType type() { return status.get().type(); }
-            @Override public BlockStore create(StoreSpec spec) { throw new UnsupportedOperationException(); }
-            @Override public BlockStore open(String storeId, String host) { throw new UnsupportedOperationException(); }
-            @Override public void delete(String storeId) { throw new UnsupportedOperationException(); }
-            @Override public BackendStatus status() {
-                BackendStatus s = status.get();
-                if (s == null) {
-                    throw new IllegalStateException("backend stopping");
-                }
-                return s;
+        return new StatusOnlyBackend(() -> {
+            BackendStatus s = status.get();
+            if (s == null) {
+                throw new IllegalStateException("backend stopping");
             }
-        };
+            return s;
+        });
     }
 
     private static double value(BackendMetrics metrics, String name, Map<String, String> labels) {

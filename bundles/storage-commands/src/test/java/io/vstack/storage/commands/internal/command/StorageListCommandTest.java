@@ -7,9 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.vstack.api.storage.BackendStatus;
 import io.vstack.api.storage.BackendStatus.Health;
 import io.vstack.api.storage.BackendType;
-import io.vstack.api.storage.BlockStore;
 import io.vstack.api.storage.StorageBackend;
-import io.vstack.api.storage.StoreSpec;
+import io.vstack.storage.commands.internal.StatusOnlyBackend;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -19,13 +18,7 @@ import org.junit.jupiter.api.Test;
 class StorageListCommandTest {
 
     private static StorageBackend backend(BackendStatus status) {
-        return new StorageBackend() {
-            @Override public BackendType type() { return status.type(); }
-            @Override public BlockStore create(StoreSpec spec) { throw new UnsupportedOperationException(); }
-            @Override public BlockStore open(String storeId, String host) { throw new UnsupportedOperationException(); }
-            @Override public void delete(String storeId) { throw new UnsupportedOperationException(); }
-            @Override public BackendStatus status() { return status; }
-        };
+        return new StatusOnlyBackend(() -> status);
     }
 
     private static String run(StorageListCommand command) {
